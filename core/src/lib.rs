@@ -1,0 +1,7 @@
+//! Veilig's core: every decision of the app as plain Rust, with no browser or server in sight.
+//! Compiled into the PWA (WASM) and the server; tested natively.
+
+pub mod locale;
+pub mod protocol;
+
+pub use locale::Locale;

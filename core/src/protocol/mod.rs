@@ -1,0 +1,12 @@
+//! The aggression protocol: typed model, embedded content, structural checks, the flow runner
+//! and search.
+
+pub mod check;
+pub mod content;
+pub mod model;
+pub mod run;
+pub mod search;
+pub mod texts;
+
+pub use content::protocol;
+pub use model::*;

@@ -1,0 +1,257 @@
+//! The protocol content, checked against its own structure and against the source text.
+
+use veilig_core::protocol::check::{check, check_flow, same_shape, ContentError};
+use veilig_core::protocol::content::parse;
+use veilig_core::protocol::search::fold;
+use veilig_core::protocol::texts::all_texts;
+use veilig_core::protocol::{FlowId, Node, Protocol};
+use veilig_core::Locale;
+
+const SOURCE: &str = include_str!("../content/source/agressieprotocol.txt");
+
+fn nl() -> Protocol {
+    parse(Locale::Nl).expect("Dutch content parses")
+}
+
+/// Whitespace collapsed, quotes made plain, case and diacritics kept (fidelity is word for word).
+fn normalize(text: &str) -> String {
+    let plain: String = text
+        .chars()
+        .map(|c| match c {
+            '‘' | '’' => '\'',
+            _ => c,
+        })
+        .collect();
+    plain.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The bullet points of the source ("-" at the start of a line), with their wrapped
+/// continuation lines. The PDF extraction puts flowchart columns on one line separated by
+/// runs of spaces or an arrow; only the first column belongs to the bullet.
+fn source_bullets() -> Vec<String> {
+    let first_column = |line: &str| -> String {
+        let line = line.split('➔').next().unwrap_or("");
+        line.split("  ").next().unwrap_or("").trim().to_owned()
+    };
+    let mut bullets: Vec<String> = Vec::new();
+    let mut open = false;
+    for raw in SOURCE.lines() {
+        let line = raw.trim_start();
+        if let Some(rest) = line.strip_prefix('-') {
+            bullets.push(first_column(rest));
+            open = true;
+        } else if line.trim().is_empty() {
+            continue;
+        } else if open && line.starts_with(|c: char| c.is_lowercase() || c == '(') {
+            let tail = first_column(line);
+            let last = bullets.last_mut().expect("open bullet");
+            last.push(' ');
+            last.push_str(&tail);
+        } else {
+            open = false;
+        }
+    }
+    bullets.into_iter().map(|b| normalize(&b)).filter(|b| !b.is_empty()).collect()
+}
+
+/// Every text of the content, normalized: a bullet must be one of them, whole.
+fn all_dutch_texts(p: &Protocol) -> std::collections::HashSet<String> {
+    all_texts(p).iter().map(|(_, t)| normalize(t)).collect()
+}
+
+#[test]
+fn every_locale_parses() {
+    for locale in Locale::ALL {
+        let p = parse(locale).unwrap_or_else(|e| panic!("{}: {e}", locale.code()));
+        assert_eq!(p.locale, locale);
+    }
+}
+
+#[test]
+fn every_locale_is_structurally_sound() {
+    for locale in Locale::ALL {
+        let errors = check(&parse(locale).unwrap());
+        assert!(errors.is_empty(), "{}: {errors:#?}", locale.code());
+    }
+}
+
+#[test]
+fn the_translation_has_the_source_shape_and_says_it_is_one() {
+    let en = parse(Locale::En).unwrap();
+    let diffs = same_shape(&nl(), &en);
+    assert!(diffs.is_empty(), "{diffs:#?}");
+    assert!(nl().translation_note.is_none());
+    assert!(en.translation_note.as_deref().is_some_and(|n| !n.is_empty()));
+}
+
+#[test]
+fn the_source_has_the_bullets_we_expect_to_check() {
+    // Guards the parser: if it silently found nothing, the fidelity test would prove nothing.
+    let bullets = source_bullets();
+    assert!(bullets.len() >= 70, "found only {} bullets", bullets.len());
+    assert!(bullets.contains(&"Let op gevaar.".to_owned()));
+    assert!(bullets.contains(&"Licht je collega op kantoor in (receptie, balie)".to_owned()), "{bullets:#?}");
+}
+
+#[test]
+fn every_bullet_of_the_source_is_in_the_dutch_content() {
+    let content = all_dutch_texts(&nl());
+    let missing: Vec<String> = source_bullets().into_iter().filter(|b| !content.contains(b)).collect();
+    assert!(missing.is_empty(), "bullets of the source missing from protocol.nl.json: {missing:#?}");
+}
+
+/// The flowchart boxes of section 1.3, read from the garbled extraction (see
+/// `../shared/design/protocol.md`). Each must be a step, answer or end of the matching flow.
+const FLOW_BOXES: &[(FlowId, &str)] = &[
+    (FlowId::Kantoor, "Probeer de persoon rustig te krijgen m.b.t. vaardigheden"),
+    (FlowId::Kantoor, "persoon blijft agressief of het wordt erger"),
+    (FlowId::Kantoor, "Geef de grens aan als waarschuwing en geef persoon de keuze"),
+    (FlowId::Kantoor, "persoon past gedrag aan en wordt rustiger"),
+    (FlowId::Kantoor, "Gesprek wordt voortgezet, mits gedrag rustig blijft"),
+    (FlowId::Kantoor, "Beëindig het gesprek"),
+    (FlowId::Kantoor, "persoon gaat weg"),
+    (FlowId::Kantoor, "persoon gaat niet weg en blijft agressief"),
+    (FlowId::Kantoor, "persoon wordt verzocht pand te verlaten (zo nodig 3x)"),
+    (FlowId::Kantoor, "Leidinggevende wordt erbij gehaald"),
+    (FlowId::Kantoor, "persoon geeft geen gehoor, gaat niet weg"),
+    (FlowId::Kantoor, "Ordegesprek, dit gedrag accepteren wij niet"),
+    (FlowId::Kantoor, "persoon past gedrag aan"),
+    (FlowId::Kantoor, "Politie wordt ingeschakeld door stil alarm of door leidinggevende"),
+    (FlowId::Kantoor, "Eventuele sancties volgen"),
+    (FlowId::Kantoor, "Door leidinggevende"),
+    (FlowId::Woning, "Probeer de persoon rustig te krijgen m.b.t. vaardigheden"),
+    (FlowId::Woning, "persoon blijft agressief"),
+    (FlowId::Woning, "persoon past gedrag aan"),
+    (FlowId::Woning, "Gesprek wordt voortgezet, mits gedrag rustig blijft"),
+    (FlowId::Woning, "Geef de grens aan en geef de persoon de keuze"),
+    (FlowId::Woning, "Beëindig het gesprek en verlaat de woning"),
+    (FlowId::Woning, "Bel indien nodig de politie"),
+    (FlowId::Woning, "Sein leidinggevende in"),
+    (FlowId::Woning, "Licht je collega op kantoor in (receptie, balie)"),
+    (FlowId::Woning, "Eventuele sancties volgen"),
+    (FlowId::Telefoon, "Probeer de persoon rustig te krijgen m.b.t. vaardigheden"),
+    (FlowId::Telefoon, "persoon past gedrag aan"),
+    (FlowId::Telefoon, "persoon blijft agressief"),
+    (FlowId::Telefoon, "Gesprek wordt voortgezet, mits gedrag rustig blijft"),
+    (FlowId::Telefoon, "Geef als waarschuwing de grens aan en geef persoon de keuze"),
+    (FlowId::Telefoon, "Geef aan het gesprek te beëindigen en dat de persoon mag terugbellen als hij rustig is, hang op"),
+    (FlowId::Telefoon, "Meld incident bij leidinggevende en registreer voor collega's"),
+    (FlowId::Telefoon, "Eventuele sancties volgen"),
+];
+
+/// Words of a box, folded, so that "Beeindig"/"Beëindig" and line breaks do not matter.
+fn words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_flow_box_is_in_the_source_and_in_its_flow() {
+    let source_words: std::collections::HashSet<String> = words(SOURCE).into_iter().collect();
+    let p = nl();
+    for (flow_id, boxed) in FLOW_BOXES {
+        // Every word of the box is a word of the source: the list invents nothing.
+        for word in words(boxed) {
+            // "mbt" in the office chart, "m.b.t." elsewhere; both fold to letters the source has.
+            assert!(source_words.contains(&word), "{word:?} of {boxed:?} is not in the source");
+        }
+        let flow = p.flows.iter().find(|f| f.id == *flow_id).expect("flow");
+        let texts: Vec<String> = flow
+            .nodes
+            .iter()
+            .flat_map(|n: &Node| {
+                let mut t = vec![n.text.clone()];
+                t.extend(n.detail.clone());
+                t.extend(n.answers.iter().map(|a| a.label.clone()));
+                t.extend(n.actions.iter().map(|a| a.text.clone()));
+                t.extend(n.end.iter().flat_map(|e| e.then.clone()));
+                t
+            })
+            .map(|t| fold(&normalize(&t)))
+            .collect();
+        let wanted = fold(&normalize(boxed));
+        assert!(
+            texts.iter().any(|t| t.contains(wanted.as_str())),
+            "flow {flow_id:?} lacks the box {boxed:?}"
+        );
+    }
+}
+
+// The checks must be able to fail: each broken variant below is caught.
+
+fn office(p: &mut Protocol) -> &mut veilig_core::protocol::Flow {
+    p.flows.iter_mut().find(|f| f.id == FlowId::Kantoor).unwrap()
+}
+
+#[test]
+fn a_dangling_answer_is_caught() {
+    let mut p = nl();
+    office(&mut p).nodes[0].answers[0].next = "nergens".into();
+    assert!(check(&p).iter().any(|e| matches!(e, ContentError::DanglingAnswer { next, .. } if next == "nergens")));
+}
+
+#[test]
+fn an_unreachable_step_is_caught() {
+    let mut p = nl();
+    let flow = office(&mut p);
+    let mut orphan = flow.nodes[0].clone();
+    orphan.id = "wees".into();
+    flow.nodes.push(orphan);
+    assert!(check_flow(flow).iter().any(|e| matches!(e, ContentError::Unreachable { node, .. } if node == "wees")));
+}
+
+#[test]
+fn a_loop_without_an_end_is_caught() {
+    let mut p = nl();
+    let flow = office(&mut p);
+    // "grens" now only leads back to "kalmeren", and "kalmeren" only to "grens".
+    for node in flow.nodes.iter_mut().filter(|n| n.id == "kalmeren" || n.id == "grens") {
+        let target = if node.id == "kalmeren" { "grens" } else { "kalmeren" };
+        for a in &mut node.answers {
+            a.next = target.into();
+        }
+    }
+    let errors = check_flow(flow);
+    assert!(errors.iter().any(|e| matches!(e, ContentError::NoWayOut { node, .. } if node == "kalmeren")), "{errors:#?}");
+}
+
+#[test]
+fn a_step_without_answers_is_caught() {
+    let mut p = nl();
+    office(&mut p).nodes[1].answers.clear();
+    assert!(check(&p).iter().any(|e| matches!(e, ContentError::DeadEnd { .. })));
+}
+
+#[test]
+fn a_missing_flow_is_caught() {
+    let mut p = nl();
+    p.flows.retain(|f| f.id != FlowId::Telefoon);
+    assert!(check(&p).contains(&ContentError::MissingFlow { flow: FlowId::Telefoon }));
+}
+
+#[test]
+fn a_count_the_counter_cannot_reach_is_caught() {
+    let mut p = nl();
+    let flow = office(&mut p);
+    let node = flow.nodes.iter_mut().find(|n| n.id == "verzoek_verlaten").unwrap();
+    node.answers[1].requires_count = Some(4);
+    assert!(check_flow(flow).iter().any(|e| matches!(e, ContentError::UnreachableCount { .. })));
+}
+
+#[test]
+fn a_changed_step_in_the_content_fails_the_fidelity_check() {
+    let mut p = nl();
+    p.general_points.items[0] = "Let goed op.".into();
+    let content = all_dutch_texts(&p);
+    assert!(source_bullets().iter().any(|b| !content.contains(b)));
+}
+
+#[test]
+fn a_translation_that_drops_a_step_is_caught() {
+    let mut en = parse(Locale::En).unwrap();
+    office(&mut en).nodes.pop();
+    assert!(!same_shape(&nl(), &en).is_empty());
+}

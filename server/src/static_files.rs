@@ -1,0 +1,103 @@
+//! Serving the built PWA: precompressed assets, cache rules, app routes answered with index.html.
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use axum::response::IntoResponse;
+use axum::Router;
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// Trunk's `filehash` puts a 16-hex-digit hash before the extension: `veilig-0123456789abcdef_bg.wasm`.
+fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.as_bytes().windows(18).any(|w| {
+        w[0] == b'-'
+            && w[1..17].iter().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+            && (w[17] == b'.' || w[17] == b'_')
+    })
+}
+
+/// Hashed files never change under their name; everything else must be revalidated so that
+/// a new build (index.html, sw.js, manifest) is seen at once.
+pub fn cache_control_for(path: &str) -> &'static str {
+    if is_hashed_asset(path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
+/// A path without a file extension is an app route (the router lives in the browser).
+fn is_app_route(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or("");
+    !last.contains('.')
+}
+
+pub fn router(dist: &Path) -> Router {
+    let dist: PathBuf = dist.to_path_buf();
+    Router::new().fallback(move |req: Request<Body>| serve(dist.clone(), req))
+}
+
+async fn serve(dist: PathBuf, req: Request<Body>) -> Response<Body> {
+    let path = req.uri().path().to_owned();
+    let files = ServeDir::new(&dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(true);
+    let mut response = match files.oneshot(req).await {
+        Ok(res) => res.map(Body::new),
+        Err(never) => match never {},
+    };
+    let mut cache_path = path.as_str();
+    if response.status() == StatusCode::NOT_FOUND && is_app_route(&path) {
+        let index = ServeFile::new(dist.join("index.html"))
+            .precompressed_br()
+            .precompressed_gzip();
+        let req = Request::builder().body(Body::empty()).unwrap_or_default();
+        response = match index.oneshot(req).await {
+            Ok(res) => res.map(Body::new),
+            Err(never) => match never {},
+        };
+        cache_path = "/index.html";
+    }
+    if response.status().is_success() {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control_for(cache_path)),
+        );
+    }
+    response.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trunk_hashed_names_are_immutable() {
+        assert_eq!(
+            cache_control_for("/veilig-1a2b3c4d5e6f7a8b_bg.wasm"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            cache_control_for("/main-0123456789abcdef.css"),
+            "public, max-age=31536000, immutable"
+        );
+    }
+
+    #[test]
+    fn entry_points_are_revalidated() {
+        for path in ["/", "/index.html", "/sw.js", "/manifest.webmanifest", "/icons/icon-192.png"] {
+            assert_eq!(cache_control_for(path), "no-cache", "{path}");
+        }
+    }
+
+    #[test]
+    fn app_routes_have_no_extension() {
+        assert!(is_app_route("/protocol/kantoor"));
+        assert!(is_app_route("/"));
+        assert!(!is_app_route("/missing.js"));
+    }
+}
