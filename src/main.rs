@@ -1,1 +1,4 @@
-fn main() {}
+fn main() {
+    leptos::mount::mount_to_body(veilig::App);
+    veilig::sw::register();
+}

@@ -1,7 +1,9 @@
 //! Veilig's core: every decision of the app as plain Rust, with no browser or server in sight.
 //! Compiled into the PWA (WASM) and the server; tested natively.
 
+pub mod envelope;
 pub mod locale;
 pub mod protocol;
+pub mod settings;
 
 pub use locale::Locale;

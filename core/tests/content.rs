@@ -51,7 +51,11 @@ fn source_bullets() -> Vec<String> {
             open = false;
         }
     }
-    bullets.into_iter().map(|b| normalize(&b)).filter(|b| !b.is_empty()).collect()
+    bullets
+        .into_iter()
+        .map(|b| normalize(&b))
+        .filter(|b| !b.is_empty())
+        .collect()
 }
 
 /// Every text of the content, normalized: a bullet must be one of them, whole.
@@ -81,7 +85,10 @@ fn the_translation_has_the_source_shape_and_says_it_is_one() {
     let diffs = same_shape(&nl(), &en);
     assert!(diffs.is_empty(), "{diffs:#?}");
     assert!(nl().translation_note.is_none());
-    assert!(en.translation_note.as_deref().is_some_and(|n| !n.is_empty()));
+    assert!(en
+        .translation_note
+        .as_deref()
+        .is_some_and(|n| !n.is_empty()));
 }
 
 #[test]
@@ -90,14 +97,23 @@ fn the_source_has_the_bullets_we_expect_to_check() {
     let bullets = source_bullets();
     assert!(bullets.len() >= 70, "found only {} bullets", bullets.len());
     assert!(bullets.contains(&"Let op gevaar.".to_owned()));
-    assert!(bullets.contains(&"Licht je collega op kantoor in (receptie, balie)".to_owned()), "{bullets:#?}");
+    assert!(
+        bullets.contains(&"Licht je collega op kantoor in (receptie, balie)".to_owned()),
+        "{bullets:#?}"
+    );
 }
 
 #[test]
 fn every_bullet_of_the_source_is_in_the_dutch_content() {
     let content = all_dutch_texts(&nl());
-    let missing: Vec<String> = source_bullets().into_iter().filter(|b| !content.contains(b)).collect();
-    assert!(missing.is_empty(), "bullets of the source missing from protocol.nl.json: {missing:#?}");
+    let missing: Vec<String> = source_bullets()
+        .into_iter()
+        .filter(|b| !content.contains(b))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "bullets of the source missing from protocol.nl.json: {missing:#?}"
+    );
 }
 
 /// The flowchart boxes of section 1.3, read from the garbled extraction (see
@@ -156,7 +172,10 @@ fn every_flow_box_is_in_the_source_and_in_its_flow() {
         // Every word of the box is a word of the source: the list invents nothing.
         for word in words(boxed) {
             // "mbt" in the office chart, "m.b.t." elsewhere; both fold to letters the source has.
-            assert!(source_words.contains(&word), "{word:?} of {boxed:?} is not in the source");
+            assert!(
+                source_words.contains(&word),
+                "{word:?} of {boxed:?} is not in the source"
+            );
         }
         let flow = p.flows.iter().find(|f| f.id == *flow_id).expect("flow");
         let texts: Vec<String> = flow
@@ -183,14 +202,19 @@ fn every_flow_box_is_in_the_source_and_in_its_flow() {
 // The checks must be able to fail: each broken variant below is caught.
 
 fn office(p: &mut Protocol) -> &mut veilig_core::protocol::Flow {
-    p.flows.iter_mut().find(|f| f.id == FlowId::Kantoor).unwrap()
+    p.flows
+        .iter_mut()
+        .find(|f| f.id == FlowId::Kantoor)
+        .unwrap()
 }
 
 #[test]
 fn a_dangling_answer_is_caught() {
     let mut p = nl();
     office(&mut p).nodes[0].answers[0].next = "nergens".into();
-    assert!(check(&p).iter().any(|e| matches!(e, ContentError::DanglingAnswer { next, .. } if next == "nergens")));
+    assert!(check(&p)
+        .iter()
+        .any(|e| matches!(e, ContentError::DanglingAnswer { next, .. } if next == "nergens")));
 }
 
 #[test]
@@ -200,7 +224,9 @@ fn an_unreachable_step_is_caught() {
     let mut orphan = flow.nodes[0].clone();
     orphan.id = "wees".into();
     flow.nodes.push(orphan);
-    assert!(check_flow(flow).iter().any(|e| matches!(e, ContentError::Unreachable { node, .. } if node == "wees")));
+    assert!(check_flow(flow)
+        .iter()
+        .any(|e| matches!(e, ContentError::Unreachable { node, .. } if node == "wees")));
 }
 
 #[test]
@@ -208,37 +234,60 @@ fn a_loop_without_an_end_is_caught() {
     let mut p = nl();
     let flow = office(&mut p);
     // "grens" now only leads back to "kalmeren", and "kalmeren" only to "grens".
-    for node in flow.nodes.iter_mut().filter(|n| n.id == "kalmeren" || n.id == "grens") {
-        let target = if node.id == "kalmeren" { "grens" } else { "kalmeren" };
+    for node in flow
+        .nodes
+        .iter_mut()
+        .filter(|n| n.id == "kalmeren" || n.id == "grens")
+    {
+        let target = if node.id == "kalmeren" {
+            "grens"
+        } else {
+            "kalmeren"
+        };
         for a in &mut node.answers {
             a.next = target.into();
         }
     }
     let errors = check_flow(flow);
-    assert!(errors.iter().any(|e| matches!(e, ContentError::NoWayOut { node, .. } if node == "kalmeren")), "{errors:#?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| matches!(e, ContentError::NoWayOut { node, .. } if node == "kalmeren")),
+        "{errors:#?}"
+    );
 }
 
 #[test]
 fn a_step_without_answers_is_caught() {
     let mut p = nl();
     office(&mut p).nodes[1].answers.clear();
-    assert!(check(&p).iter().any(|e| matches!(e, ContentError::DeadEnd { .. })));
+    assert!(check(&p)
+        .iter()
+        .any(|e| matches!(e, ContentError::DeadEnd { .. })));
 }
 
 #[test]
 fn a_missing_flow_is_caught() {
     let mut p = nl();
     p.flows.retain(|f| f.id != FlowId::Telefoon);
-    assert!(check(&p).contains(&ContentError::MissingFlow { flow: FlowId::Telefoon }));
+    assert!(check(&p).contains(&ContentError::MissingFlow {
+        flow: FlowId::Telefoon
+    }));
 }
 
 #[test]
 fn a_count_the_counter_cannot_reach_is_caught() {
     let mut p = nl();
     let flow = office(&mut p);
-    let node = flow.nodes.iter_mut().find(|n| n.id == "verzoek_verlaten").unwrap();
+    let node = flow
+        .nodes
+        .iter_mut()
+        .find(|n| n.id == "verzoek_verlaten")
+        .unwrap();
     node.answers[1].requires_count = Some(4);
-    assert!(check_flow(flow).iter().any(|e| matches!(e, ContentError::UnreachableCount { .. })));
+    assert!(check_flow(flow)
+        .iter()
+        .any(|e| matches!(e, ContentError::UnreachableCount { .. })));
 }
 
 #[test]

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use clap::Parser;
 
 #[derive(Debug, Clone, Parser)]
-#[command(name = "veilig-server", about = "Serves the Veilig PWA and its sync API")]
+#[command(
+    name = "veilig-server",
+    about = "Serves the Veilig PWA and its sync API"
+)]
 pub struct Config {
     /// Address to listen on. The default keeps the server private to this machine.
     #[arg(long, env = "VEILIG_BIND", default_value = "127.0.0.1")]

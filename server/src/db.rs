@@ -10,7 +10,8 @@ pub const DB_FILE: &str = "veilig.sqlite3";
 
 /// Ordered schema migrations; entry `i` brings the schema from version `i` to `i + 1`.
 /// Never edit a released entry: append a new one.
-const MIGRATIONS: &[&str] = &["CREATE TABLE server_info (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"];
+const MIGRATIONS: &[&str] =
+    &["CREATE TABLE server_info (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"];
 
 /// Creates the data folder if needed, opens the database in WAL mode and migrates it.
 pub fn open(data_dir: &Path) -> Result<Connection, StartupError> {
@@ -25,10 +26,14 @@ pub fn open(data_dir: &Path) -> Result<Connection, StartupError> {
         source,
     };
     let mut conn = Connection::open(&path).map_err(db_err)?;
-    conn.pragma_update(None, "journal_mode", "WAL").map_err(db_err)?;
-    conn.pragma_update(None, "synchronous", "NORMAL").map_err(db_err)?;
-    conn.pragma_update(None, "foreign_keys", "ON").map_err(db_err)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db_err)?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(db_err)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(db_err)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(db_err)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(db_err)?;
     migrate(&mut conn).map_err(db_err)?;
     Ok(conn)
 }

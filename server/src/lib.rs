@@ -58,7 +58,10 @@ pub async fn prepare(config: &Config) -> Result<Prepared, StartupError> {
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.
-pub async fn serve(prepared: Prepared, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    prepared: Prepared,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     axum::serve(prepared.listener, prepared.router)
         .with_graceful_shutdown(shutdown)
         .await

@@ -17,7 +17,10 @@ impl AppState {
     }
 
     pub fn schema_version(&self) -> rusqlite::Result<usize> {
-        let conn = self.db.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let conn = self
+            .db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         crate::db::schema_version(&conn)
     }
 }

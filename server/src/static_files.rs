@@ -9,13 +9,17 @@ use axum::Router;
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
-/// Trunk's `filehash` puts a 16-hex-digit hash before the extension: `veilig-0123456789abcdef_bg.wasm`.
+/// Trunk's `filehash` puts the build's hash (a u64 in hex, not zero-padded, so 8 to 16 digits)
+/// before the extension: `veilig-56400b55695009b_bg.wasm`, `main-b091cbc68e84ee5d.css`.
 fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name.as_bytes().windows(18).any(|w| {
-        w[0] == b'-'
-            && w[1..17].iter().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-            && (w[17] == b'.' || w[17] == b'_')
+    name.match_indices('-').any(|(at, _)| {
+        let digits = name[at + 1..]
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+            .count();
+        let after = name.as_bytes().get(at + 1 + digits);
+        (8..=16).contains(&digits) && matches!(after, Some(b'.') | Some(b'_'))
     })
 }
 
@@ -42,6 +46,7 @@ pub fn router(dist: &Path) -> Router {
 
 async fn serve(dist: PathBuf, req: Request<Body>) -> Response<Body> {
     let path = req.uri().path().to_owned();
+    let accept_encoding = req.headers().get(header::ACCEPT_ENCODING).cloned();
     let files = ServeDir::new(&dist)
         .precompressed_br()
         .precompressed_gzip()
@@ -55,7 +60,10 @@ async fn serve(dist: PathBuf, req: Request<Body>) -> Response<Body> {
         let index = ServeFile::new(dist.join("index.html"))
             .precompressed_br()
             .precompressed_gzip();
-        let req = Request::builder().body(Body::empty()).unwrap_or_default();
+        let mut req = Request::new(Body::empty());
+        if let Some(value) = accept_encoding {
+            req.headers_mut().insert(header::ACCEPT_ENCODING, value);
+        }
         response = match index.oneshot(req).await {
             Ok(res) => res.map(Body::new),
             Err(never) => match never {},
@@ -85,11 +93,22 @@ mod tests {
             cache_control_for("/main-0123456789abcdef.css"),
             "public, max-age=31536000, immutable"
         );
+        // Trunk does not zero-pad its hash.
+        assert_eq!(
+            cache_control_for("/veilig-56400b55695009b.js"),
+            "public, max-age=31536000, immutable"
+        );
     }
 
     #[test]
     fn entry_points_are_revalidated() {
-        for path in ["/", "/index.html", "/sw.js", "/manifest.webmanifest", "/icons/icon-192.png"] {
+        for path in [
+            "/",
+            "/index.html",
+            "/sw.js",
+            "/manifest.webmanifest",
+            "/icons/icon-192.png",
+        ] {
             assert_eq!(cache_control_for(path), "no-cache", "{path}");
         }
     }

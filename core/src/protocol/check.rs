@@ -15,8 +15,15 @@ pub enum ContentError {
     DuplicateNode { flow: FlowId, node: String },
     #[error("flow {flow:?}: start node {node:?} does not exist")]
     MissingStart { flow: FlowId, node: String },
-    #[error("flow {flow:?}: answer {answer:?} of {node:?} leads to {next:?}, which does not exist")]
-    DanglingAnswer { flow: FlowId, node: String, answer: String, next: String },
+    #[error(
+        "flow {flow:?}: answer {answer:?} of {node:?} leads to {next:?}, which does not exist"
+    )]
+    DanglingAnswer {
+        flow: FlowId,
+        node: String,
+        answer: String,
+        next: String,
+    },
     #[error("flow {flow:?}: node {node:?} has no answers and is not an end")]
     DeadEnd { flow: FlowId, node: String },
     #[error("flow {flow:?}: end node {node:?} also has answers")]
@@ -25,10 +32,20 @@ pub enum ContentError {
     Unreachable { flow: FlowId, node: String },
     #[error("flow {flow:?}: from node {node:?} no path leads to an end")]
     NoWayOut { flow: FlowId, node: String },
-    #[error("flow {flow:?}: answer {answer:?} of {node:?} waits for a count the step cannot reach")]
-    UnreachableCount { flow: FlowId, node: String, answer: String },
+    #[error(
+        "flow {flow:?}: answer {answer:?} of {node:?} waits for a count the step cannot reach"
+    )]
+    UnreachableCount {
+        flow: FlowId,
+        node: String,
+        answer: String,
+    },
     #[error("flow {flow:?}: node {node:?} has two answers with id {answer:?}")]
-    DuplicateAnswer { flow: FlowId, node: String, answer: String },
+    DuplicateAnswer {
+        flow: FlowId,
+        node: String,
+        answer: String,
+    },
     #[error("flow {flow:?}: node {node:?}: every answer waits for a count, so the first tap has no way on")]
     NoOpenAnswer { flow: FlowId, node: String },
 }
@@ -55,17 +72,29 @@ pub fn check_flow(flow: &Flow) -> Vec<ContentError> {
     let mut seen = HashSet::new();
     for node in &flow.nodes {
         if !seen.insert(node.id.as_str()) {
-            errors.push(ContentError::DuplicateNode { flow: id, node: node.id.clone() });
+            errors.push(ContentError::DuplicateNode {
+                flow: id,
+                node: node.id.clone(),
+            });
         }
     }
     if flow.node(&flow.start).is_none() {
-        errors.push(ContentError::MissingStart { flow: id, node: flow.start.clone() });
+        errors.push(ContentError::MissingStart {
+            flow: id,
+            node: flow.start.clone(),
+        });
         return errors;
     }
     for node in &flow.nodes {
         match (node.is_end(), node.answers.is_empty()) {
-            (false, true) => errors.push(ContentError::DeadEnd { flow: id, node: node.id.clone() }),
-            (true, false) => errors.push(ContentError::EndWithAnswers { flow: id, node: node.id.clone() }),
+            (false, true) => errors.push(ContentError::DeadEnd {
+                flow: id,
+                node: node.id.clone(),
+            }),
+            (true, false) => errors.push(ContentError::EndWithAnswers {
+                flow: id,
+                node: node.id.clone(),
+            }),
             _ => {}
         }
         let mut answer_ids = HashSet::new();
@@ -97,20 +126,31 @@ pub fn check_flow(flow: &Flow) -> Vec<ContentError> {
             }
         }
         if !node.answers.is_empty() && node.answers.iter().all(|a| a.requires_count.is_some()) {
-            errors.push(ContentError::NoOpenAnswer { flow: id, node: node.id.clone() });
+            errors.push(ContentError::NoOpenAnswer {
+                flow: id,
+                node: node.id.clone(),
+            });
         }
     }
 
     let edges: HashMap<&str, Vec<&str>> = flow
         .nodes
         .iter()
-        .map(|n| (n.id.as_str(), n.answers.iter().map(|a| a.next.as_str()).collect()))
+        .map(|n| {
+            (
+                n.id.as_str(),
+                n.answers.iter().map(|a| a.next.as_str()).collect(),
+            )
+        })
         .collect();
 
     let reachable = reach(&edges, [flow.start.as_str()]);
     for node in &flow.nodes {
         if !reachable.contains(node.id.as_str()) {
-            errors.push(ContentError::Unreachable { flow: id, node: node.id.clone() });
+            errors.push(ContentError::Unreachable {
+                flow: id,
+                node: node.id.clone(),
+            });
         }
     }
 
@@ -121,17 +161,27 @@ pub fn check_flow(flow: &Flow) -> Vec<ContentError> {
             reverse.entry(to).or_default().push(from);
         }
     }
-    let ends = flow.nodes.iter().filter(|n| n.is_end()).map(|n| n.id.as_str());
+    let ends = flow
+        .nodes
+        .iter()
+        .filter(|n| n.is_end())
+        .map(|n| n.id.as_str());
     let can_finish = reach(&reverse, ends);
     for node in &flow.nodes {
         if !can_finish.contains(node.id.as_str()) {
-            errors.push(ContentError::NoWayOut { flow: id, node: node.id.clone() });
+            errors.push(ContentError::NoWayOut {
+                flow: id,
+                node: node.id.clone(),
+            });
         }
     }
     errors
 }
 
-fn reach<'a>(edges: &HashMap<&'a str, Vec<&'a str>>, from: impl IntoIterator<Item = &'a str>) -> HashSet<&'a str> {
+fn reach<'a>(
+    edges: &HashMap<&'a str, Vec<&'a str>>,
+    from: impl IntoIterator<Item = &'a str>,
+) -> HashSet<&'a str> {
     let mut seen: HashSet<&str> = HashSet::new();
     let mut queue: VecDeque<&str> = from.into_iter().collect();
     while let Some(node) = queue.pop_front() {
@@ -144,6 +194,31 @@ fn reach<'a>(edges: &HashMap<&'a str, Vec<&'a str>>, from: impl IntoIterator<Ite
     seen
 }
 
+/// The part of a step that must not differ between languages: ids, links, counts, ends.
+#[derive(PartialEq)]
+struct StepShape {
+    id: String,
+    answers: Vec<(String, String, Option<u8>)>,
+    is_end: bool,
+    actions: usize,
+}
+
+fn shape(flow: &Flow) -> Vec<StepShape> {
+    flow.nodes
+        .iter()
+        .map(|n| StepShape {
+            id: n.id.clone(),
+            answers: n
+                .answers
+                .iter()
+                .map(|a| (a.id.clone(), a.next.clone(), a.requires_count))
+                .collect(),
+            is_end: n.is_end(),
+            actions: n.actions.len(),
+        })
+        .collect()
+}
+
 /// A translation must have the same flows, steps, answers and list lengths as the source,
 /// so that a run started in one language can be shown in the other.
 pub fn same_shape(source: &Protocol, translation: &Protocol) -> Vec<String> {
@@ -153,39 +228,94 @@ pub fn same_shape(source: &Protocol, translation: &Protocol) -> Vec<String> {
             diffs.push(format!("{what}: {a} in the source, {b} in the translation"));
         }
     };
-    compare(&mut diffs, "intro paragraphs", source.intro.len(), translation.intro.len());
-    compare(&mut diffs, "general points", source.general_points.items.len(), translation.general_points.items.len());
-    compare(&mut diffs, "kinds", source.kinds.len(), translation.kinds.len());
+    compare(
+        &mut diffs,
+        "intro paragraphs",
+        source.intro.len(),
+        translation.intro.len(),
+    );
+    compare(
+        &mut diffs,
+        "general points",
+        source.general_points.items.len(),
+        translation.general_points.items.len(),
+    );
+    compare(
+        &mut diffs,
+        "kinds",
+        source.kinds.len(),
+        translation.kinds.len(),
+    );
     for (a, b) in source.kinds.iter().zip(&translation.kinds) {
-        compare(&mut diffs, &format!("responses of {:?}", a.id), a.responses.len(), b.responses.len());
+        compare(
+            &mut diffs,
+            &format!("responses of {:?}", a.id),
+            a.responses.len(),
+            b.responses.len(),
+        );
         if a.id != b.id {
             diffs.push(format!("kind {:?} is {:?} in the translation", a.id, b.id));
         }
     }
-    compare(&mut diffs, "flows", source.flows.len(), translation.flows.len());
+    compare(
+        &mut diffs,
+        "flows",
+        source.flows.len(),
+        translation.flows.len(),
+    );
     for (a, b) in source.flows.iter().zip(&translation.flows) {
-        let shape = |f: &Flow| -> Vec<(String, Vec<(String, String, Option<u8>)>, bool, usize)> {
-            f.nodes
-                .iter()
-                .map(|n| {
-                    let answers = n.answers.iter().map(|x| (x.id.clone(), x.next.clone(), x.requires_count)).collect();
-                    (n.id.clone(), answers, n.is_end(), n.actions.len())
-                })
-                .collect()
-        };
-        if a.id != b.id || a.start != b.start || shape(a) != shape(b) || a.intro.len() != b.intro.len() {
+        if a.id != b.id
+            || a.start != b.start
+            || shape(a) != shape(b)
+            || a.intro.len() != b.intro.len()
+        {
             diffs.push(format!("flow {:?} differs in its steps or answers", a.id));
         }
     }
-    compare(&mut diffs, "extreme: during", source.extreme.during.len(), translation.extreme.during.len());
-    compare(&mut diffs, "extreme: after", source.extreme.after.len(), translation.extreme.after.len());
+    compare(
+        &mut diffs,
+        "extreme: during",
+        source.extreme.during.len(),
+        translation.extreme.during.len(),
+    );
+    compare(
+        &mut diffs,
+        "extreme: after",
+        source.extreme.after.len(),
+        translation.extreme.after.len(),
+    );
     let (sa, ta) = (&source.aftercare, &translation.aftercare);
-    compare(&mut diffs, "aftercare conversations", sa.conversations.len(), ta.conversations.len());
+    compare(
+        &mut diffs,
+        "aftercare conversations",
+        sa.conversations.len(),
+        ta.conversations.len(),
+    );
     for (a, b) in sa.conversations.iter().zip(&ta.conversations) {
-        compare(&mut diffs, &format!("checklist of {}", a.id), a.checklist.len(), b.checklist.len());
+        compare(
+            &mut diffs,
+            &format!("checklist of {}", a.id),
+            a.checklist.len(),
+            b.checklist.len(),
+        );
     }
-    compare(&mut diffs, "normal reactions", sa.reactions.len(), ta.reactions.len());
-    compare(&mut diffs, "sanctions", source.sanctions.list.len(), translation.sanctions.list.len());
-    compare(&mut diffs, "sanctions explained", source.sanctions.explained.len(), translation.sanctions.explained.len());
+    compare(
+        &mut diffs,
+        "normal reactions",
+        sa.reactions.len(),
+        ta.reactions.len(),
+    );
+    compare(
+        &mut diffs,
+        "sanctions",
+        source.sanctions.list.len(),
+        translation.sanctions.list.len(),
+    );
+    compare(
+        &mut diffs,
+        "sanctions explained",
+        source.sanctions.explained.len(),
+        translation.sanctions.explained.len(),
+    );
     diffs
 }

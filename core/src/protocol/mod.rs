@@ -2,6 +2,7 @@
 //! and search.
 
 pub mod check;
+pub mod checklist;
 pub mod content;
 pub mod model;
 pub mod run;

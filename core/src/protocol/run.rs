@@ -106,14 +106,20 @@ impl FlowRun {
                 EventKind::Undone => {}
             }
         }
-        Ok(RunState { path, counts, effective })
+        Ok(RunState {
+            path,
+            counts,
+            effective,
+        })
     }
 
     fn current_node<'f>(&self, flow: &'f Flow) -> Result<(&'f Node, RunState), RunError> {
         let state = self.state(flow)?;
         let node = flow
             .node(state.current())
-            .ok_or_else(|| RunError::UnknownNode { node: state.current().to_owned() })?;
+            .ok_or_else(|| RunError::UnknownNode {
+                node: state.current().to_owned(),
+            })?;
         Ok((node, state))
     }
 
@@ -141,7 +147,10 @@ impl FlowRun {
         let node = self.state(flow)?.current().to_owned();
         self.events.push(RunEvent {
             at,
-            kind: EventKind::Answered { node, answer: answer.to_owned() },
+            kind: EventKind::Answered {
+                node,
+                answer: answer.to_owned(),
+            },
         });
         Ok(())
     }
@@ -149,14 +158,18 @@ impl FlowRun {
     /// One more request to leave (or whatever the step counts).
     pub fn count(&mut self, flow: &Flow, at: DateTime<Utc>) -> Result<u8, RunError> {
         let (node, state) = self.current_node(flow)?;
-        let counter = node.counter.as_ref().ok_or_else(|| RunError::NoCounter { node: node.id.clone() })?;
+        let counter = node.counter.as_ref().ok_or_else(|| RunError::NoCounter {
+            node: node.id.clone(),
+        })?;
         let done = state.counts.len() as u8;
         if done >= counter.max {
             return Err(RunError::CounterFull { max: counter.max });
         }
         self.events.push(RunEvent {
             at,
-            kind: EventKind::Counted { node: node.id.clone() },
+            kind: EventKind::Counted {
+                node: node.id.clone(),
+            },
         });
         Ok(done + 1)
     }
@@ -166,7 +179,10 @@ impl FlowRun {
         if self.state(flow)?.effective.is_empty() {
             return Err(RunError::NothingToUndo);
         }
-        self.events.push(RunEvent { at, kind: EventKind::Undone });
+        self.events.push(RunEvent {
+            at,
+            kind: EventKind::Undone,
+        });
         Ok(())
     }
 
@@ -185,11 +201,17 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(minute: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 30, 10, minute, 0).single().unwrap_or_default()
+        Utc.with_ymd_and_hms(2026, 11, 30, 10, minute, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     fn office() -> &'static Flow {
-        protocol(Locale::Nl).flows.iter().find(|f| f.id == FlowId::Kantoor).expect("office flow")
+        protocol(Locale::Nl)
+            .flows
+            .iter()
+            .find(|f| f.id == FlowId::Kantoor)
+            .expect("office flow")
     }
 
     #[test]
@@ -226,7 +248,10 @@ mod tests {
         assert_eq!(run.count(flow, at(6)), Ok(2));
         assert!(run.check_answer(flow, "geen_gehoor").is_err());
         assert_eq!(run.count(flow, at(7)), Ok(3));
-        assert_eq!(run.count(flow, at(8)), Err(RunError::CounterFull { max: 3 }));
+        assert_eq!(
+            run.count(flow, at(8)),
+            Err(RunError::CounterFull { max: 3 })
+        );
         assert_eq!(run.state(flow).unwrap().counts, vec![at(5), at(6), at(7)]);
         run.answer(flow, "geen_gehoor", at(9)).unwrap();
         assert_eq!(run.state(flow).unwrap().current(), "leidinggevende");
@@ -276,14 +301,20 @@ mod tests {
     fn unknown_answers_are_refused() {
         let flow = office();
         let mut run = FlowRun::new("r1", FlowId::Kantoor, at(0));
-        assert!(matches!(run.answer(flow, "bestaat_niet", at(1)), Err(RunError::UnknownAnswer { .. })));
+        assert!(matches!(
+            run.answer(flow, "bestaat_niet", at(1)),
+            Err(RunError::UnknownAnswer { .. })
+        ));
         assert!(run.events.is_empty());
     }
 
     #[test]
     fn counting_where_there_is_no_counter_is_refused() {
         let mut run = FlowRun::new("r1", FlowId::Kantoor, at(0));
-        assert!(matches!(run.count(office(), at(1)), Err(RunError::NoCounter { .. })));
+        assert!(matches!(
+            run.count(office(), at(1)),
+            Err(RunError::NoCounter { .. })
+        ));
     }
 
     #[test]
@@ -302,8 +333,14 @@ mod tests {
         let mut run = FlowRun::new("r1", FlowId::Kantoor, at(0));
         run.events.push(RunEvent {
             at: at(1),
-            kind: EventKind::Answered { node: "verdwenen".into(), answer: "x".into() },
+            kind: EventKind::Answered {
+                node: "verdwenen".into(),
+                answer: "x".into(),
+            },
         });
-        assert!(matches!(run.state(office()), Err(RunError::UnknownNode { .. })));
+        assert!(matches!(
+            run.state(office()),
+            Err(RunError::UnknownNode { .. })
+        ));
     }
 }

@@ -23,22 +23,38 @@ pub fn all_texts(p: &Protocol) -> Vec<(Place, &str)> {
     out.push((Place::Intro, p.procedures_title.as_str()));
 
     out.push((Place::GeneralPoints, p.general_points.title.as_str()));
-    out.extend(p.general_points.items.iter().map(|t| (Place::GeneralPoints, t.as_str())));
+    out.extend(
+        p.general_points
+            .items
+            .iter()
+            .map(|t| (Place::GeneralPoints, t.as_str())),
+    );
 
     for kind in &p.kinds {
         let place = Place::Kind(kind.id);
-        for t in [&kind.title, &kind.definition, &kind.key_point, &kind.responses_title] {
+        for t in [
+            &kind.title,
+            &kind.definition,
+            &kind.key_point,
+            &kind.responses_title,
+        ] {
             out.push((place.clone(), t.as_str()));
         }
         out.extend(kind.responses.iter().map(|t| (place.clone(), t.as_str())));
     }
 
     for flow in &p.flows {
-        let whole = Place::Flow { flow: flow.id, node: None };
+        let whole = Place::Flow {
+            flow: flow.id,
+            node: None,
+        };
         out.push((whole.clone(), flow.title.as_str()));
         out.extend(flow.intro.iter().map(|t| (whole.clone(), t.as_str())));
         for node in &flow.nodes {
-            let place = Place::Flow { flow: flow.id, node: Some(node.id.clone()) };
+            let place = Place::Flow {
+                flow: flow.id,
+                node: Some(node.id.clone()),
+            };
             out.push((place.clone(), node.text.as_str()));
             if let Some(detail) = &node.detail {
                 out.push((place.clone(), detail.as_str()));
@@ -46,8 +62,16 @@ pub fn all_texts(p: &Protocol) -> Vec<(Place, &str)> {
             if let Some(counter) = &node.counter {
                 out.push((place.clone(), counter.label.as_str()));
             }
-            out.extend(node.actions.iter().map(|a| (place.clone(), a.text.as_str())));
-            out.extend(node.answers.iter().map(|a| (place.clone(), a.label.as_str())));
+            out.extend(
+                node.actions
+                    .iter()
+                    .map(|a| (place.clone(), a.text.as_str())),
+            );
+            out.extend(
+                node.answers
+                    .iter()
+                    .map(|a| (place.clone(), a.label.as_str())),
+            );
             if let Some(end) = &node.end {
                 out.extend(end.then.iter().map(|t| (place.clone(), t.as_str())));
             }
@@ -58,7 +82,12 @@ pub fn all_texts(p: &Protocol) -> Vec<(Place, &str)> {
     for t in [&e.title, &e.definition, &e.during_title, &e.after_title] {
         out.push((Place::Extreme, t.as_str()));
     }
-    out.extend(e.during.iter().chain(&e.after).map(|t| (Place::Extreme, t.as_str())));
+    out.extend(
+        e.during
+            .iter()
+            .chain(&e.after)
+            .map(|t| (Place::Extreme, t.as_str())),
+    );
 
     let a = &p.aftercare;
     for t in [
@@ -72,7 +101,14 @@ pub fn all_texts(p: &Protocol) -> Vec<(Place, &str)> {
     ] {
         out.push((Place::Aftercare, t.as_str()));
     }
-    for list in [&a.intro, &a.first_care, &a.follow_up, &a.processing, &a.reactions, &a.processing_after] {
+    for list in [
+        &a.intro,
+        &a.first_care,
+        &a.follow_up,
+        &a.processing,
+        &a.reactions,
+        &a.processing_after,
+    ] {
         out.extend(list.iter().map(|t| (Place::Aftercare, t.as_str())));
     }
     for c in &a.conversations {

@@ -1,0 +1,219 @@
+//! The server over real HTTP on loopback, with a real SQLite file in a temporary folder.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::Path;
+
+use tokio::sync::oneshot;
+use veilig_server::{prepare, serve, Config, StartupError};
+
+const WASM: &str = "veilig-56400b55695009b_bg.wasm";
+
+/// A minimal built app: index.html, a hashed asset with its brotli and gzip copies, sw.js.
+fn fake_dist(dir: &Path) {
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>Veilig</title>",
+    )
+    .unwrap();
+    std::fs::write(dir.join(WASM), b"\0asm-plain").unwrap();
+    std::fs::write(dir.join(format!("{WASM}.br")), b"brotli-bytes").unwrap();
+    std::fs::write(dir.join(format!("{WASM}.gz")), b"gzip-bytes").unwrap();
+    std::fs::write(dir.join("sw.js"), "// sw").unwrap();
+}
+
+struct Running {
+    base: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    _dist: tempfile::TempDir,
+    data: tempfile::TempDir,
+}
+
+fn config(dist: &Path, data: &Path, port: u16) -> Config {
+    Config {
+        bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        port,
+        data_dir: data.to_path_buf(),
+        dist_dir: dist.to_path_buf(),
+    }
+}
+
+async fn start() -> Running {
+    let dist = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    fake_dist(dist.path());
+    let prepared = prepare(&config(dist.path(), data.path(), 0))
+        .await
+        .expect("server starts");
+    let base = format!("http://{}", prepared.addr);
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(serve(prepared, async {
+        let _ = rx.await;
+    }));
+    Running {
+        base,
+        stop: Some(tx),
+        task,
+        _dist: dist,
+        data,
+    }
+}
+
+fn client() -> reqwest::Client {
+    // No automatic decompression: the test looks at the bytes on the wire.
+    reqwest::Client::builder().build().unwrap()
+}
+
+#[tokio::test]
+async fn health_answers_with_the_schema_version() {
+    let s = start().await;
+    let res = client()
+        .get(format!("{}/api/health", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["schema_version"], veilig_server::db::latest_version());
+    assert!(
+        s.data.path().join(veilig_server::db::DB_FILE).is_file(),
+        "the SQLite file exists"
+    );
+}
+
+#[tokio::test]
+async fn app_routes_get_the_shell_and_are_never_cached() {
+    let s = start().await;
+    for path in ["/", "/protocol/kantoor", "/naslag"] {
+        let res = client()
+            .get(format!("{}{path}", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-cache", "{path}");
+        assert!(
+            res.text().await.unwrap().contains("<title>Veilig</title>"),
+            "{path}"
+        );
+    }
+    let sw = client()
+        .get(format!("{}/sw.js", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sw.headers()["cache-control"], "no-cache");
+}
+
+#[tokio::test]
+async fn hashed_assets_are_immutable_and_sent_precompressed() {
+    let s = start().await;
+    let url = format!("{}/{WASM}", s.base);
+    let br = client()
+        .get(&url)
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        br.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(br.bytes().await.unwrap().as_ref(), b"brotli-bytes");
+
+    let gz = client()
+        .get(&url)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    assert_eq!(gz.bytes().await.unwrap().as_ref(), b"gzip-bytes");
+
+    let plain = client().get(&url).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap().as_ref(), b"\0asm-plain");
+}
+
+#[tokio::test]
+async fn missing_files_and_api_paths_are_404_not_the_shell() {
+    let s = start().await;
+    let asset = client()
+        .get(format!("{}/gone-0123456789abcdef.js", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asset.status(), 404);
+    let api = client()
+        .get(format!("{}/api/nope", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 404);
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(body["code"], "not_found");
+}
+
+#[tokio::test]
+async fn a_taken_port_is_a_clear_error() {
+    let s = start().await;
+    let port: u16 = s.base.rsplit(':').next().unwrap().parse().unwrap();
+    let dist = tempfile::tempdir().unwrap();
+    fake_dist(dist.path());
+    let data = tempfile::tempdir().unwrap();
+    let err = prepare(&config(dist.path(), data.path(), port))
+        .await
+        .err()
+        .expect("must fail");
+    assert!(matches!(err, StartupError::PortInUse { .. }), "{err}");
+    assert!(err.to_string().contains("already in use"), "{err}");
+    assert!(err.to_string().contains("--port"), "{err}");
+}
+
+#[tokio::test]
+async fn an_unusable_data_folder_is_a_clear_error() {
+    let dist = tempfile::tempdir().unwrap();
+    fake_dist(dist.path());
+    // A folder below a regular file can never be created, even by root.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let data = file.path().join("data");
+    let err = prepare(&config(dist.path(), &data, 0))
+        .await
+        .err()
+        .expect("must fail");
+    assert!(matches!(err, StartupError::DataDir { .. }), "{err}");
+    assert!(err.to_string().contains("--data-dir"), "{err}");
+}
+
+#[tokio::test]
+async fn a_missing_build_is_a_clear_error() {
+    let dist = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let err = prepare(&config(dist.path(), data.path(), 0))
+        .await
+        .err()
+        .expect("must fail");
+    assert!(matches!(err, StartupError::DistMissing { .. }), "{err}");
+    assert!(err.to_string().contains("trunk build"), "{err}");
+}
+
+#[tokio::test]
+async fn shutdown_is_graceful_and_the_port_is_released() {
+    let mut s = start().await;
+    let res = client()
+        .get(format!("{}/api/health", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    s.stop.take().unwrap().send(()).unwrap();
+    let result = tokio::time::timeout(std::time::Duration::from_secs(10), &mut s.task).await;
+    assert!(matches!(result, Ok(Ok(Ok(())))), "server stopped cleanly");
+    assert!(client()
+        .get(format!("{}/api/health", s.base))
+        .send()
+        .await
+        .is_err());
+}

@@ -1,0 +1,8 @@
+//! Small reusable pieces of the interface.
+
+pub mod call;
+pub mod general_points;
+pub mod guidance;
+pub mod header;
+pub mod nav;
+pub mod text_list;

@@ -1,0 +1,12 @@
+//! Veilig's PWA: a thin Leptos shell over `veilig_core`.
+
+pub mod app;
+pub mod clock;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+pub mod state;
+pub mod storage;
+pub mod sw;
+
+pub use app::App;

@@ -1,0 +1,9 @@
+//! One module per route.
+
+pub mod card;
+pub mod extreme;
+pub mod flow;
+pub mod home;
+pub mod not_found;
+pub mod reference;
+pub mod settings;

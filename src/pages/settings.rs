@@ -1,0 +1,79 @@
+//! Settings: language and the organisation's phone numbers.
+
+use leptos::prelude::*;
+use veilig_core::settings::{tel_href, Settings};
+use veilig_core::Locale;
+
+use crate::state::{use_app, use_texts};
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let app = use_app();
+    let t = use_texts();
+    let phone = move |id: &'static str,
+                      label: fn(&'static crate::i18n::Texts) -> &'static str,
+                      get: fn(&Settings) -> String,
+                      set: fn(&mut Settings, String)| {
+        let value = RwSignal::new(app.settings.with_untracked(get));
+        let valid = move || value.with(|v| v.trim().is_empty() || tel_href(v).is_some());
+        let saved = RwSignal::new(false);
+        let error_id = format!("{id}-error");
+        view! {
+            <div class="field">
+                <label for=id>{move || label(t())}</label>
+                <input
+                    id=id
+                    type="tel"
+                    inputmode="tel"
+                    autocomplete="off"
+                    prop:value=move || value.get()
+                    aria-invalid=move || (!valid()).to_string()
+                    aria-describedby=error_id.clone()
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        value.set(v.clone());
+                        saved.set(false);
+                        if tel_href(&v).is_some() || v.trim().is_empty() {
+                            saved.set(app.update_settings(|s| set(s, v)));
+                        }
+                    }
+                />
+                <p id=error_id class="field-error" aria-live="polite">
+                    {move || (!valid()).then(|| t().invalid_number)}
+                </p>
+                <Show when=move || saved.get()>
+                    <p class="field-ok">{move || t().saved}</p>
+                </Show>
+            </div>
+        }
+    };
+    let language = move |locale: Locale, label: &'static str| {
+        view! {
+            <label class="radio">
+                <input
+                    type="radio"
+                    name="lang"
+                    prop:checked=move || app.locale() == locale
+                    on:change=move |_| { app.update_settings(|s| s.locale = locale); }
+                />
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <article class="settings">
+            <h1>{move || t().settings_title}</h1>
+            <fieldset>
+                <legend>{move || t().language}</legend>
+                {language(Locale::Nl, "Nederlands")}
+                {language(Locale::En, "English")}
+            </fieldset>
+            <fieldset>
+                <legend>{move || t().settings_numbers}</legend>
+                <p class="muted">{move || t().settings_numbers_hint}</p>
+                {phone("manager-phone", |t| t.manager_phone, |s| s.manager_phone.clone(), |s, v| s.manager_phone = v)}
+                {phone("office-phone", |t| t.office_phone, |s| s.office_phone.clone(), |s, v| s.office_phone = v)}
+            </fieldset>
+        </article>
+    }
+}

@@ -1,0 +1,95 @@
+//! The one door to browser storage. No component touches localStorage or IndexedDB itself.
+//!
+//! Everything is stored in a versioned envelope (`veilig_core::envelope`). What cannot be read
+//! is copied to a quarantine key (kept for recovery, never deleted) and reported; the app
+//! carries on with defaults.
+
+mod local;
+mod quarantine;
+
+pub use local::StorageError;
+use veilig_core::envelope::{self, Migration};
+use veilig_core::protocol::checklist::Checklist;
+use veilig_core::protocol::run::FlowRun;
+use veilig_core::settings::{Settings, SETTINGS_VERSION};
+
+const SETTINGS_KEY: &str = "veilig.settings";
+const RUNS_KEY: &str = "veilig.runs";
+const RUNS_VERSION: u32 = 1;
+const EXTREME_KEY: &str = "veilig.extreme";
+const EXTREME_VERSION: u32 = 1;
+
+const SETTINGS_MIGRATIONS: &[Migration] = &[];
+const RUNS_MIGRATIONS: &[Migration] = &[];
+const EXTREME_MIGRATIONS: &[Migration] = &[];
+
+/// A value read back, plus a sentence for the user when something had to be set aside.
+pub struct Loaded<T> {
+    pub value: T,
+    pub problem: Option<String>,
+}
+
+fn load<T: serde::de::DeserializeOwned + Default>(
+    key: &str,
+    migrations: &[Migration],
+) -> Loaded<T> {
+    match local::get(key) {
+        Ok(None) => Loaded {
+            value: T::default(),
+            problem: None,
+        },
+        Ok(Some(raw)) => match envelope::decode::<T>(&raw, migrations) {
+            Ok(value) => Loaded {
+                value,
+                problem: None,
+            },
+            Err(err) => {
+                let problem = quarantine::keep(key, &raw, &err);
+                Loaded {
+                    value: T::default(),
+                    problem: Some(problem),
+                }
+            }
+        },
+        Err(err) => Loaded {
+            value: T::default(),
+            problem: Some(err.to_string()),
+        },
+    }
+}
+
+fn save<T: serde::Serialize>(key: &str, version: u32, value: &T) -> Result<(), StorageError> {
+    let raw = envelope::encode(version, value).map_err(|e| StorageError::Encode(e.to_string()))?;
+    local::set(key, &raw)
+}
+
+pub fn load_settings() -> Loaded<Settings> {
+    load(SETTINGS_KEY, SETTINGS_MIGRATIONS)
+}
+
+pub fn save_settings(settings: &Settings) -> Result<(), StorageError> {
+    save(SETTINGS_KEY, SETTINGS_VERSION, settings)
+}
+
+pub fn load_runs() -> Loaded<Vec<FlowRun>> {
+    load(RUNS_KEY, RUNS_MIGRATIONS)
+}
+
+/// Inserts or replaces one run (matched by id), keeping every other run.
+pub fn save_run(run: &FlowRun) -> Result<(), StorageError> {
+    let mut runs = load_runs().value;
+    match runs.iter_mut().find(|r| r.id == run.id) {
+        Some(existing) => *existing = run.clone(),
+        None => runs.push(run.clone()),
+    }
+    save(RUNS_KEY, RUNS_VERSION, &runs)
+}
+
+/// The extreme-incident checklist currently in use.
+pub fn load_extreme() -> Loaded<Checklist> {
+    load(EXTREME_KEY, EXTREME_MIGRATIONS)
+}
+
+pub fn save_extreme(checklist: &Checklist) -> Result<(), StorageError> {
+    save(EXTREME_KEY, EXTREME_VERSION, checklist)
+}

@@ -1,0 +1,36 @@
+//! Entries that cannot be read are copied aside, under a key of their own, before anything
+//! else may overwrite them. They are never deleted by the app.
+
+use veilig_core::envelope::DecodeError;
+
+use super::local;
+
+/// Copies `raw` to `veilig.quarantine.<key>.<time>` and returns the sentence to show.
+pub fn keep(key: &str, raw: &str, err: &DecodeError) -> String {
+    let stamp = js_sys::Date::now() as u64;
+    let aside = format!("veilig.quarantine.{key}.{stamp}");
+    let kept = local::set(&aside, raw).is_ok();
+    // Only the kind of problem goes to the console, never the content (it may be personal data).
+    web_sys::console::warn_1(
+        &format!(
+            "veilig: {key} could not be read ({}), kept aside: {kept}",
+            kind(err)
+        )
+        .into(),
+    );
+    if err.is_from_the_future() {
+        "Gegevens van een nieuwere versie van de app zijn apart bewaard. Werk de app bij. / Data from a newer app version was kept aside. Update the app.".into()
+    } else {
+        "Eerder opgeslagen gegevens konden niet worden gelezen; ze zijn apart bewaard. / Earlier data could not be read and was kept aside.".into()
+    }
+}
+
+fn kind(err: &DecodeError) -> &'static str {
+    match err {
+        DecodeError::NotJson(_) => "not json",
+        DecodeError::NoEnvelope => "no envelope",
+        DecodeError::FromTheFuture { .. } => "newer version",
+        DecodeError::Migration { .. } => "migration failed",
+        DecodeError::Shape(_) => "unexpected shape",
+    }
+}

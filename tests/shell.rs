@@ -1,0 +1,149 @@
+//! Components mounted in real headless Chromium (`cargo test --target wasm32-unknown-unknown`).
+#![cfg(target_arch = "wasm32")]
+
+use veilig::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
+}
+
+/// Lets the router and effects run (they render after the current task).
+async fn settle() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// The app at `/` with empty storage, or with `stored` settings text.
+fn fresh_start(stored: Option<&str>) {
+    let window = web_sys::window().unwrap();
+    let storage = window.local_storage().unwrap().unwrap();
+    storage.clear().unwrap();
+    if let Some(raw) = stored {
+        storage.set_item("veilig.settings", raw).unwrap();
+    }
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"))
+        .unwrap();
+}
+
+/// A fresh container per test, so tests do not see each other's DOM.
+fn container() -> web_sys::HtmlElement {
+    let el: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+#[wasm_bindgen_test]
+async fn the_shell_shows_the_emergency_call_and_the_four_procedures() {
+    fresh_start(None);
+    let el = container();
+    let _handle = leptos::mount::mount_to(el.clone(), App);
+    settle().await;
+
+    let call = el
+        .query_selector("a.call-112")
+        .unwrap()
+        .expect("112 button");
+    assert_eq!(call.get_attribute("href").as_deref(), Some("tel:112"));
+
+    let buttons: Vec<(String, String)> = {
+        let list = el.query_selector_all(".bigbuttons a").unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .map(|n| {
+                let a: web_sys::Element = n.unchecked_into();
+                (
+                    a.text_content().unwrap_or_default(),
+                    a.get_attribute("href").unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        buttons,
+        vec![
+            ("Op kantoor".to_owned(), "/protocol/kantoor".to_owned()),
+            ("Huisbezoek".to_owned(), "/protocol/woning".to_owned()),
+            ("Telefoon".to_owned(), "/protocol/telefoon".to_owned()),
+            ("Extreem incident".to_owned(), "/extreem".to_owned()),
+        ]
+    );
+    let nav = el
+        .query_selector("nav.mainnav")
+        .unwrap()
+        .expect("navigation");
+    assert_eq!(
+        nav.get_attribute("aria-label").as_deref(),
+        Some("Hoofdmenu")
+    );
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_language_switch_changes_the_interface_and_is_remembered() {
+    fresh_start(None);
+    let el = container();
+    let handle = leptos::mount::mount_to(el.clone(), App);
+    settle().await;
+    let lang: web_sys::HtmlElement = el
+        .query_selector("button.lang")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    lang.click();
+    settle().await;
+    let h1 = el.query_selector("main h1").unwrap().unwrap();
+    assert_eq!(h1.text_content().as_deref(), Some("What is happening?"));
+    drop(handle);
+    el.remove();
+
+    // A new mount reads the stored choice.
+    let el = container();
+    let _handle = leptos::mount::mount_to(el.clone(), App);
+    settle().await;
+    let h1 = el.query_selector("main h1").unwrap().unwrap();
+    assert_eq!(h1.text_content().as_deref(), Some("What is happening?"));
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn unreadable_settings_are_kept_aside_and_reported_not_fatal() {
+    fresh_start(Some("{not json"));
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let el = container();
+    let _handle = leptos::mount::mount_to(el.clone(), App);
+    settle().await;
+    let notice = el.query_selector(".notice").unwrap().expect("a notice");
+    assert!(notice
+        .text_content()
+        .unwrap_or_default()
+        .contains("apart bewaard"));
+    // Dutch defaults, and the unreadable text kept under a quarantine key.
+    assert_eq!(
+        el.query_selector("main h1")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .as_deref(),
+        Some("Wat gebeurt er?")
+    );
+    let kept = (0..storage.length().unwrap())
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|k| k.starts_with("veilig.quarantine.veilig.settings."))
+        .map(|k| storage.get_item(&k).unwrap())
+        .collect::<Vec<_>>();
+    assert_eq!(kept, vec![Some("{not json".to_owned())]);
+    el.remove();
+}
