@@ -23,8 +23,10 @@ pub fn Header() -> impl IntoView {
                 <span class="brand-name">{move || t().app_name}</span>
                 <span class="brand-tag">{move || t().tagline}</span>
             </a>
-            <button class="lang" type="button" on:click=toggle aria-label=move || t().language_switch_label>
+            // The visible code is part of the accessible name (WCAG 2.5.3 label in name).
+            <button class="lang" type="button" on:click=toggle>
                 {move || t().language_switch}
+                <span class="sr-only">{move || format!(" – {}", t().language_switch_label)}</span>
             </button>
             <a class="call-112" href="tel:112" aria-label=move || t().call_112_label>
                 <span aria-hidden="true">"☎ "</span>

@@ -45,6 +45,7 @@ pub fn CardPage() -> impl IntoView {
                 view! {
                     <li>
                         <span class="card-step">{n.text.clone()}</span>
+                        {n.detail.clone().map(|d| view! { <span class="card-detail">" — " {d}</span> })}
                         <ul class="card-branches">{rows}</ul>
                     </li>
                 }

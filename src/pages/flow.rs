@@ -143,7 +143,7 @@ fn StepView(
                 <button
                     type="button"
                     class="btn btn-count"
-                    disabled=move || counts().len() >= max
+                    disabled=move || { counts().len() >= max }
                     on:click=move |_| act(&|r, f| { let _ = r.count(f, now()); })
                 >
                     {move || format!("{} ({})", t().request_again, (t().request_nth)((counts().len() + 1).min(max)))}
