@@ -4,6 +4,7 @@
 pub mod envelope;
 pub mod locale;
 pub mod protocol;
+pub mod report;
 pub mod settings;
 
 pub use locale::Locale;
