@@ -12,6 +12,8 @@ use crate::pages::flow::FlowPage;
 use crate::pages::home::Home;
 use crate::pages::not_found::NotFound;
 use crate::pages::reference::ReferencePage;
+use crate::pages::report_form::ReportPage;
+use crate::pages::reports::ReportsPage;
 use crate::pages::settings::SettingsPage;
 use crate::state::AppState;
 
@@ -19,6 +21,11 @@ use crate::state::AppState;
 pub fn App() -> impl IntoView {
     let state = AppState::load();
     provide_context(state);
+
+    leptos::task::spawn_local(async move {
+        let answer = crate::storage::request_persistence().await;
+        state.persisted.set(answer);
+    });
 
     // Keep <html lang> in step with the chosen language (screen readers pronounce by it).
     Effect::new(move |_| {
@@ -49,6 +56,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/naslag") view=ReferencePage/>
                     <Route path=path!("/kaart") view=CardPage/>
                     <Route path=path!("/instellingen") view=SettingsPage/>
+                    <Route path=path!("/meldingen") view=ReportsPage/>
+                    <Route path=path!("/meldingen/:id") view=ReportPage/>
                 </Routes>
             </main>
         </Router>

@@ -13,6 +13,8 @@ pub struct AppState {
     pub settings: RwSignal<Settings>,
     /// One plain sentence about something the user should know (storage trouble).
     pub notice: RwSignal<Option<String>>,
+    /// The browser's answer to `navigator.storage.persist()`; `None` while unknown.
+    pub persisted: RwSignal<Option<bool>>,
 }
 
 impl AppState {
@@ -21,6 +23,7 @@ impl AppState {
         Self {
             settings: RwSignal::new(loaded.value),
             notice: RwSignal::new(loaded.problem),
+            persisted: RwSignal::new(None),
         }
     }
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
-import { launch, startServer } from './helpers.mjs';
+import { launch, newDraft, startServer } from './helpers.mjs';
 
 let server;
 let context;
@@ -22,6 +22,7 @@ const screens = [
   ['the reference', '/naslag', 'Naslag'],
   ['the reception card', '/kaart', 'Kaart receptie: agressie op kantoor'],
   ['the settings', '/instellingen', 'Instellingen'],
+  ['the reports', '/meldingen', 'Meldingen'],
 ];
 
 for (const [name, path, heading] of screens) {
@@ -35,6 +36,21 @@ for (const [name, path, heading] of screens) {
     await page.close();
   });
 }
+
+test('no axe violations on the form, also with its error summary shown', async () => {
+  const page = await context.newPage();
+  page.on('dialog', (d) => d.accept());
+  await newDraft(page, server.url);
+  const check = async () => {
+    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  };
+  assert.deepEqual(await check(), []);
+  await page.getByRole('button', { name: 'Afronden' }).click();
+  await page.locator('#error-summary').waitFor();
+  assert.deepEqual(await check(), []);
+  await page.close();
+});
 
 test('touch targets are at least 44 px on a phone', async () => {
   const page = await context.newPage();

@@ -83,3 +83,55 @@ export async function waitForServiceWorker(page) {
     }
   });
 }
+
+/**
+ * Chromium started as a process of our own (so it can be killed with SIGKILL, like a dead
+ * battery), connected to over the DevTools protocol.
+ */
+export async function spawnChromium({ profileDir }) {
+  const { createServer } = await import('node:net');
+  const port = await new Promise((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => done(p));
+    });
+  });
+  const proc = spawn(
+    '/usr/bin/chromium',
+    [...CHROMIUM_ARGS, '--headless=new', `--remote-debugging-port=${port}`, `--user-data-dir=${profileDir}`, 'about:blank'],
+    { stdio: 'ignore', detached: true },
+  );
+  const deadline = Date.now() + 20000;
+  let browser;
+  while (!browser) {
+    try {
+      browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return {
+    browser,
+    context: browser.contexts()[0],
+    /** SIGKILL to the whole process group: no shutdown, no flush. */
+    kill: async () => {
+      const exited = new Promise((r) => proc.once('exit', r));
+      process.kill(-proc.pid, 'SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Creates a new draft through the UI and returns its URL. */
+export async function newDraft(page, baseUrl) {
+  await page.goto(new URL('/meldingen', baseUrl).href);
+  await page.getByRole('button', { name: 'Nieuwe melding' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Agressieregistratie' }).waitFor();
+  return page.url();
+}
+
+/** Waits until the form says everything typed is stored on the device. */
+export async function waitSaved(page) {
+  await page.locator('.save-status .ok').waitFor();
+}

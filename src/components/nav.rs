@@ -11,6 +11,7 @@ pub fn Nav() -> impl IntoView {
     view! {
         <nav class="mainnav" aria-label=move || t().nav_label>
             <A href="/" exact=true>{move || t().nav_home}</A>
+            <A href="/meldingen">{move || t().nav_reports}</A>
             <A href="/naslag">{move || t().nav_reference}</A>
             <A href="/kaart">{move || t().nav_card}</A>
             <A href="/instellingen">{move || t().nav_settings}</A>

@@ -96,7 +96,7 @@ fn FlowRunner(id: FlowId) -> impl IntoView {
                 })
             }}
             {move || match node() {
-                Some(n) if n.is_end() => view! { <EndView node=n/> }.into_any(),
+                Some(n) if n.is_end() => view! { <EndView node=n run=run/> }.into_any(),
                 Some(n) => view! { <StepView node=n run=run act=act/> }.into_any(),
                 None => view! { <p class="error">{t().flow_not_found}</p> }.into_any(),
             }}
@@ -212,9 +212,31 @@ fn actions_view(actions: &[Action]) -> impl IntoView {
 }
 
 #[component]
-fn EndView(node: Node) -> impl IntoView {
+fn EndView(node: Node, run: RwSignal<FlowRun>) -> impl IntoView {
     let t = use_texts();
+    let app = use_app();
+    let p = use_protocol();
+    let navigate = leptos_router::hooks::use_navigate();
     let end = node.end.clone().expect("EndView gets end nodes");
+    // Hands the run's log to a new draft: setting, time, police and the steps are prefilled.
+    let register = move |_| {
+        let run = run.get_untracked();
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let Some(flow) = p().flows.iter().find(|f| f.id == run.flow) else {
+                return;
+            };
+            let started = crate::clock::local_input(run.started_at);
+            let created = crate::pages::reports::create(|r| {
+                veilig_core::report::prefill::from_flow(r, flow, &run, &started);
+            })
+            .await;
+            match created {
+                Ok(id) => navigate(&format!("/meldingen/{id}"), Default::default()),
+                Err(err) => app.notice.set(Some(err.to_string())),
+            }
+        });
+    };
     view! {
         <section class="end" aria-live="polite">
             <h2 class="end-text">{node.text.clone()}</h2>
@@ -227,9 +249,12 @@ fn EndView(node: Node) -> impl IntoView {
                 {end.then.iter().map(|x| view! { <li>{x.clone()}</li> }).collect_view()}
                 <li>{move || t().register_every_incident}</li>
             </ul>
-            {(end.outcome == Outcome::Sanctions).then(|| view! {
-                <a class="btn btn-secondary" href="/naslag#sancties">{move || t().read_sanctions}</a>
-            })}
+            <div class="btn-row">
+                <button type="button" class="btn btn-register" on:click=register>{move || t().register_incident}</button>
+                {(end.outcome == Outcome::Sanctions).then(|| view! {
+                    <a class="btn btn-secondary" href="/naslag#sancties">{move || t().read_sanctions}</a>
+                })}
+            </div>
         </section>
     }
 }

@@ -6,4 +6,6 @@ pub mod flow;
 pub mod home;
 pub mod not_found;
 pub mod reference;
+pub mod report_form;
+pub mod reports;
 pub mod settings;

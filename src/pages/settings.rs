@@ -74,6 +74,16 @@ pub fn SettingsPage() -> impl IntoView {
                 {phone("manager-phone", |t| t.manager_phone, |s| s.manager_phone.clone(), |s, v| s.manager_phone = v)}
                 {phone("office-phone", |t| t.office_phone, |s| s.office_phone.clone(), |s, v| s.office_phone = v)}
             </fieldset>
+            <fieldset>
+                <legend>{move || t().storage_title}</legend>
+                <p class="storage-status">
+                    {move || match app.persisted.get() {
+                        Some(true) => t().storage_persisted,
+                        Some(false) => t().storage_not_persisted,
+                        None => t().storage_unknown,
+                    }}
+                </p>
+            </fieldset>
         </article>
     }
 }

@@ -4,8 +4,10 @@
 //! is copied to a quarantine key (kept for recovery, never deleted) and reported; the app
 //! carries on with defaults.
 
+pub mod idb_store;
 mod local;
 mod quarantine;
+pub mod reports;
 
 pub use local::StorageError;
 use veilig_core::envelope::{self, Migration};
@@ -92,4 +94,20 @@ pub fn load_extreme() -> Loaded<Checklist> {
 
 pub fn save_extreme(checklist: &Checklist) -> Result<(), StorageError> {
     save(EXTREME_KEY, EXTREME_VERSION, checklist)
+}
+
+/// Asks the browser not to evict this origin's storage; resolves to its answer.
+/// Safari may ignore it; an installed home-screen app is evicted less.
+pub async fn request_persistence() -> Option<bool> {
+    let storage = web_sys::window()?.navigator().storage();
+    let already = wasm_bindgen_futures::JsFuture::from(storage.persisted().ok()?)
+        .await
+        .ok()?;
+    if already.as_bool() == Some(true) {
+        return Some(true);
+    }
+    let answer = wasm_bindgen_futures::JsFuture::from(storage.persist().ok()?)
+        .await
+        .ok()?;
+    answer.as_bool()
 }

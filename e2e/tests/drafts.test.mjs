@@ -1,0 +1,197 @@
+// Drafts are never lost: not on reload, not when the browser process is killed, not with the
+// same draft open in two tabs.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launch, newDraft, spawnChromium, startServer, tempDir, waitSaved } from './helpers.mjs';
+
+// Dutch diacritics, typographic quotes, an emoji, HTML that must stay text, a line break.
+const TYPED = 'Hij riep: “ik kom terug” — geïrriteerd, café 😡 <b>niet vet</b> & <script>x</script>\nTweede regel.';
+
+let server;
+before(async () => {
+  server = await startServer();
+});
+after(async () => server?.stop());
+
+test('every character survives a reload, and choices too', async () => {
+  const { context } = await launch();
+  try {
+    const page = await context.newPage();
+    const url = await newDraft(page, server.url);
+    await page.getByLabel('Omschrijving').pressSequentially(TYPED, { delay: 5 });
+    await page.getByLabel('Naam melder').pressSequentially('Ans de Vries');
+    await page.getByRole('radio', { name: 'Huisbezoek' }).check();
+    await page.getByRole('checkbox', { name: 'Bedreiging' }).check();
+    // The weapon question appears for threats.
+    await page.getByRole('radio', { name: 'Getoond' }).check();
+    await waitSaved(page);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Agressieregistratie' }).waitFor();
+    assert.equal(page.url(), url);
+    assert.equal(await page.getByLabel('Omschrijving').inputValue(), TYPED);
+    assert.equal(await page.getByLabel('Naam melder').inputValue(), 'Ans de Vries');
+    assert.equal(await page.getByRole('radio', { name: 'Huisbezoek' }).isChecked(), true);
+    assert.equal(await page.getByRole('checkbox', { name: 'Bedreiging' }).isChecked(), true);
+    assert.equal(await page.getByRole('radio', { name: 'Getoond' }).isChecked(), true);
+  } finally {
+    await context.close();
+  }
+});
+
+test('every character survives a SIGKILL of the browser process right after it says saved', async () => {
+  const profile = tempDir('kill-profile');
+  try {
+    let chrome = await spawnChromium({ profileDir: profile.dir });
+    let page = await chrome.context.newPage();
+    const url = await newDraft(page, server.url);
+    await page.getByLabel('Omschrijving').pressSequentially(TYPED, { delay: 5 });
+    await waitSaved(page);
+    // No wait at all between "saved" and the kill.
+    await chrome.kill();
+
+    chrome = await spawnChromium({ profileDir: profile.dir });
+    page = await chrome.context.newPage();
+    await page.goto(url);
+    await page.getByRole('heading', { level: 1, name: 'Agressieregistratie' }).waitFor();
+    assert.equal(await page.getByLabel('Omschrijving').inputValue(), TYPED);
+    await chrome.kill();
+  } finally {
+    profile.remove();
+  }
+});
+
+test('two tabs on one draft lose nothing', async () => {
+  const { context } = await launch();
+  try {
+    const a = await context.newPage();
+    const url = await newDraft(a, server.url);
+    const b = await context.newPage();
+    await b.goto(url);
+    await b.getByRole('heading', { level: 1, name: 'Agressieregistratie' }).waitFor();
+
+    await a.locator('#f-plaats').pressSequentially('Dorpsstraat 1');
+    await waitSaved(a);
+    await b.locator('#f-omschrijving').pressSequentially('Getypt in tab B');
+    await waitSaved(b);
+    // Interleaved edits on different fields.
+    await a.locator('#f-melder_naam').pressSequentially('Ans');
+    await b.locator('#f-melder_functie').pressSequentially('Woonconsulent');
+    await waitSaved(a);
+    await waitSaved(b);
+
+    // Each tab has taken in the other's text, live.
+    await a.waitForFunction(() => document.querySelector('#f-omschrijving').value === 'Getypt in tab B');
+    await b.waitForFunction(() => document.querySelector('#f-plaats').value === 'Dorpsstraat 1');
+
+    for (const page of [a, b]) {
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Agressieregistratie' }).waitFor();
+      assert.equal(await page.locator('#f-plaats').inputValue(), 'Dorpsstraat 1');
+      assert.equal(await page.locator('#f-omschrijving').inputValue(), 'Getypt in tab B');
+      assert.equal(await page.locator('#f-melder_naam').inputValue(), 'Ans');
+      assert.equal(await page.locator('#f-melder_functie').inputValue(), 'Woonconsulent');
+    }
+  } finally {
+    await context.close();
+  }
+});
+
+test('several drafts are listed, resumed, deleted with confirmation and restored with undo', async () => {
+  const { context } = await launch();
+  try {
+    const page = await context.newPage();
+    page.on('dialog', (d) => d.accept());
+    for (const text of ['Eerste concept over een huurder', 'Tweede concept aan de balie']) {
+      await newDraft(page, server.url);
+      await page.getByLabel('Omschrijving').pressSequentially(text);
+      await waitSaved(page);
+    }
+    await page.goto(new URL('/meldingen', server.url).href);
+    const rows = page.locator('.report-row');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 2);
+    assert.match(await rows.nth(0).textContent(), /Tweede concept aan de balie/);
+
+    await rows.nth(1).getByRole('button', { name: 'Verwijderen' }).click();
+    await page.getByText('Concept verwijderd.').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('.report-row').length === 1);
+    await page.getByRole('button', { name: 'Ongedaan maken' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.report-row').length === 2);
+
+    await rows.filter({ hasText: 'Eerste concept' }).getByRole('link', { name: 'Verder' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Agressieregistratie' }).waitFor();
+    assert.equal(await page.getByLabel('Omschrijving').inputValue(), 'Eerste concept over een huurder');
+  } finally {
+    await context.close();
+  }
+});
+
+test('finalize: errors in Dutch with a linked summary, then read-only and ready to send', async () => {
+  const { context } = await launch({ viewport: { width: 390, height: 844 } });
+  try {
+    const page = await context.newPage();
+    page.on('dialog', (d) => d.accept());
+    await newDraft(page, server.url);
+    await page.getByRole('button', { name: 'Afronden' }).click();
+    const summary = page.locator('#error-summary');
+    await summary.waitFor();
+    assert.match(await summary.locator('h2').textContent(), /Nog \d+ punten in te vullen/);
+    await summary.getByRole('link', { name: /Naam melder: Vul dit in\./ }).click();
+    assert.equal(new URL(page.url()).hash, '#f-melder_naam');
+
+    const fill = async (key, value) => page.locator(`#f-${key}`).fill(value);
+    await fill('melder_naam', 'Ans de Vries');
+    await fill('melder_functie', 'Woonconsulent');
+    await page.getByRole('radio', { name: 'Slachtoffer' }).check();
+    await fill('datum_tijd', '2026-01-05T10:15');
+    await page.getByRole('radio', { name: 'Huisbezoek' }).check();
+    await fill('plaats', 'Dorpsstraat 1');
+    await page.getByRole('checkbox', { name: 'Verbaal / schelden' }).check();
+    await fill('omschrijving', 'Huurder begon te schreeuwen.');
+    await page.getByRole('button', { name: 'Persoon toevoegen' }).first().click();
+    await page.locator('#f-slachtoffers input').first().fill('Ans de Vries');
+    await page.locator('#f-dader_bekend').getByRole('radio', { name: 'Nee' }).check();
+    await fill('dader_beschrijving', 'Man, ongeveer 40');
+    await page.getByRole('radio', { name: 'Ziekenhuisopname' }).check();
+    await page.getByText('Meldplicht: P&O meldt dit incident direct bij de Arbeidsinspectie.').waitFor();
+    await page.locator('#f-verzuim').getByRole('radio', { name: 'Nee' }).check();
+    await page.getByRole('radio', { name: 'Niet ingeschakeld' }).check();
+    await fill('leidinggevende_naam', 'Piet');
+    await fill('leidinggevende_tijd', '2026-01-05T10:40');
+    await fill('opvang_door', 'Piet');
+    await fill('opvang_tijd', '2026-01-05T11:00');
+    await page.locator('#f-nazorg_gewenst').getByRole('radio', { name: 'Ja' }).check();
+    await page.getByRole('checkbox', { name: 'Ik bevestig dat deze melding klopt' }).check();
+    await waitSaved(page);
+    await page.getByRole('button', { name: 'Afronden' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Meldingen' }).waitFor();
+    const ready = page.locator('.report-row', { hasText: 'Klaar om te verzenden' });
+    await ready.waitFor();
+    await ready.getByRole('link').click();
+    await page.getByText('Deze melding is afgerond en kan niet meer worden gewijzigd.').waitFor();
+    assert.equal(await page.locator('textarea, input[type=text]').count(), 0, 'read-only');
+  } finally {
+    await context.close();
+  }
+});
+
+test('a report started from a flow carries its setting, time and steps', async () => {
+  const { context } = await launch();
+  try {
+    const page = await context.newPage();
+    await page.goto(new URL('/protocol/telefoon', server.url).href);
+    for (const label of ['Persoon blijft agressief', 'Persoon blijft agressief', 'Ik heb opgehangen', 'Gemeld']) {
+      await page.getByRole('button', { name: label, exact: true }).click();
+    }
+    await page.getByRole('button', { name: 'Registreer dit incident' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Agressieregistratie' }).waitFor();
+    assert.equal(await page.getByRole('radio', { name: 'Telefoon' }).isChecked(), true);
+    assert.match(await page.getByLabel('Datum en tijd').inputValue(), /^\d{4}-\d\d-\d\dT\d\d:\d\d$/);
+    const steps = await page.locator('.steps-taken li').allTextContents();
+    assert.equal(steps.length, 5);
+    assert.match(steps[0], /Telefonische agressie/);
+    assert.match(steps[4], /Gemeld$/);
+  } finally {
+    await context.close();
+  }
+});

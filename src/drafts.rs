@@ -1,0 +1,156 @@
+//! The open report and its autosave. Every change starts a write at once (no debounce); while a
+//! write is in flight the next one waits for it and then writes the latest state, so writes
+//! never overtake each other. Other tabs learn of each save through a BroadcastChannel and
+//! merge it in.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use veilig_core::report::merge::merge;
+use veilig_core::report::Report;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use crate::clock::now;
+use crate::storage::reports;
+use crate::storage::StorageError;
+
+const CHANNEL: &str = "veilig-reports";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveState {
+    /// Everything typed is on the device, as of this time.
+    Saved(chrono::DateTime<chrono::Utc>),
+    Saving,
+    Failed(StorageError),
+}
+
+#[derive(Clone, Copy)]
+pub struct OpenReport {
+    pub report: RwSignal<Report>,
+    /// What is stored, as far as this tab knows: the base of the next save.
+    base: StoredValue<Report, LocalStorage>,
+    pub state: RwSignal<SaveState>,
+    busy: StoredValue<Rc<Cell<bool>>, LocalStorage>,
+    dirty: StoredValue<Rc<Cell<bool>>, LocalStorage>,
+}
+
+impl OpenReport {
+    pub fn new(stored: Report) -> Self {
+        let this = Self {
+            report: RwSignal::new(stored.clone()),
+            base: StoredValue::new_local(stored),
+            state: RwSignal::new(SaveState::Saved(now())),
+            busy: StoredValue::new_local(Rc::new(Cell::new(false))),
+            dirty: StoredValue::new_local(Rc::new(Cell::new(false))),
+        };
+        this.listen_to_other_tabs();
+        this
+    }
+
+    /// Applies an edit and writes it.
+    pub fn edit(&self, change: impl FnOnce(&mut Report)) {
+        if self.report.with_untracked(Report::is_final) {
+            return;
+        }
+        self.report.update(change);
+        self.dirty.with_value(|d| d.set(true));
+        self.state.set(SaveState::Saving);
+        if !self.busy.with_value(|b| b.get()) {
+            let this = *self;
+            leptos::task::spawn_local(async move { this.write_loop().await });
+        }
+    }
+
+    /// Marks the current state as needing a write (after a change made outside `edit`).
+    pub fn mark_dirty(&self) {
+        self.dirty.with_value(|d| d.set(true));
+    }
+
+    /// Writes until nothing is left unsaved; returns the last outcome.
+    pub async fn flush(&self) -> Result<(), StorageError> {
+        self.write_loop().await;
+        match self.state.get_untracked() {
+            SaveState::Failed(err) => Err(err),
+            _ => Ok(()),
+        }
+    }
+
+    async fn write_loop(&self) {
+        if self.busy.with_value(|b| b.replace(true)) {
+            return;
+        }
+        while self.dirty.with_value(|d| d.replace(false)) {
+            let sent = self.report.get_untracked();
+            let base = self.base.get_value();
+            match reports::save(&base, &sent, now()).await {
+                Ok(written) => {
+                    // Edits made while the write was in flight stay; the rest is what was written.
+                    let current = self.report.get_untracked();
+                    let next = if current == sent {
+                        written.clone()
+                    } else {
+                        merge(&sent, &current, &written)
+                    };
+                    self.base.set_value(written.clone());
+                    self.report.set(next);
+                    announce(&written);
+                    if !self.dirty.with_value(|d| d.get()) {
+                        self.state.set(SaveState::Saved(written.saved_at));
+                    }
+                }
+                Err(err) => {
+                    // The last good version stays in storage; the edit stays on screen.
+                    self.state.set(SaveState::Failed(err));
+                    break;
+                }
+            }
+        }
+        self.busy.with_value(|b| b.set(false));
+    }
+
+    fn listen_to_other_tabs(&self) {
+        let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else {
+            return;
+        };
+        let this = *self;
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                let Some(id) = event.data().as_string() else {
+                    return;
+                };
+                if this.report.try_with_untracked(|r| r.id == id) != Some(true) {
+                    return;
+                }
+                leptos::task::spawn_local(async move { this.adopt_stored().await });
+            },
+        );
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        // Keep the channel open as long as the page lives.
+        std::mem::forget(channel);
+    }
+
+    /// Takes in what another tab saved, keeping this tab's unsaved edits.
+    async fn adopt_stored(&self) {
+        let id = self.report.with_untracked(|r| r.id.clone());
+        let Ok(Some(stored)) = reports::load(&id).await else {
+            return;
+        };
+        let base = self.base.get_value();
+        if stored.revision <= base.revision {
+            return;
+        }
+        let current = self.report.get_untracked();
+        self.base.set_value(stored.clone());
+        self.report.set(merge(&base, &current, &stored));
+    }
+}
+
+fn announce(report: &Report) {
+    if let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) {
+        let _ = channel.post_message(&report.id.clone().into());
+        channel.close();
+    }
+}

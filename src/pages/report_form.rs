@@ -1,0 +1,427 @@
+//! The registration form, rendered from `veilig_core::report::schema::FIELDS`. Every change is
+//! written to IndexedDB at once (`drafts::OpenReport`).
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use veilig_core::protocol::run::EventKind;
+use veilig_core::report::derive::{is_extreme, must_report_to_inspectorate};
+use veilig_core::report::schema::{FieldKind, FieldSpec, Req, Section, FIELDS};
+use veilig_core::report::validate::{applies, validate, FieldError};
+use veilig_core::report::{Person, Report, Status, Value};
+
+use crate::clock::{local_input, local_time, now, now_local};
+use crate::drafts::{OpenReport, SaveState};
+use crate::pages::reports::display;
+use crate::state::{use_app, use_protocol, use_texts};
+use crate::storage::reports;
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let params = use_params_map();
+    let t = use_texts();
+    let loaded = RwSignal::new(None::<Result<Option<Report>, String>>);
+    Effect::new(move |_| {
+        let id = params.with(|p| p.get("id").unwrap_or_default());
+        leptos::task::spawn_local(async move {
+            loaded.set(Some(reports::load(&id).await.map_err(|e| e.to_string())));
+        });
+    });
+    move || match loaded.get() {
+        None => view! { <p>{t().loading}</p> }.into_any(),
+        Some(Err(err)) => view! { <p class="error">{err}</p> }.into_any(),
+        Some(Ok(None)) => view! { <p class="error">{t().report_not_found}</p> }.into_any(),
+        Some(Ok(Some(report))) if report.is_final() => {
+            view! { <ReadOnly report=report/> }.into_any()
+        }
+        Some(Ok(Some(report))) => view! { <Form open=OpenReport::new(report)/> }.into_any(),
+    }
+}
+
+fn lang_index() -> impl Fn() -> usize + Copy + Send + Sync + 'static {
+    let app = use_app();
+    move || {
+        if app.locale() == veilig_core::Locale::En {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+#[component]
+fn Form(open: OpenReport) -> impl IntoView {
+    let t = use_texts();
+    let lang = lang_index();
+    let navigate = use_navigate();
+    let show_errors = RwSignal::new(false);
+    let errors = Memo::new(move |_| open.report.with(|r| validate(r, now_local())));
+    let extreme = Memo::new(move |_| open.report.with(is_extreme));
+    let inspectorate = Memo::new(move |_| open.report.with(must_report_to_inspectorate));
+
+    let finalize = move |_| {
+        show_errors.set(true);
+        if !errors.get_untracked().is_empty() {
+            // The summary renders on the next frame; then move focus to it for keyboard and
+            // screen-reader users.
+            request_animation_frame(|| {
+                let el = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("error-summary"));
+                if let Some(el) =
+                    el.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+                {
+                    el.scroll_into_view();
+                    let _ = el.focus();
+                }
+            });
+            return;
+        }
+        let confirmed = web_sys::window()
+            .and_then(|w| w.confirm_with_message(t().finalize_confirm).ok())
+            .unwrap_or(false);
+        if !confirmed {
+            return;
+        }
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            // Written like any edit, then marked final in its own write.
+            if open.flush().await.is_err() {
+                return;
+            }
+            open.report.update(|r| {
+                r.status = Status::Final {
+                    finalized_at: now(),
+                }
+            });
+            open.mark_dirty();
+            if open.flush().await.is_ok() {
+                navigate("/meldingen", Default::default());
+            }
+        });
+    };
+
+    let sections = Section::ALL
+        .into_iter()
+        .map(|section| {
+            let fields = FIELDS
+                .iter()
+                .filter(|f| f.section == section)
+                .map(|spec| view! { <FieldView spec=spec open=open errors=errors show_errors=show_errors/> })
+                .collect_view();
+            view! {
+                <fieldset class="form-section" id=format!("s-{}", section.slug())>
+                    <legend>{move || section.label()[lang()]}</legend>
+                    {fields}
+                </fieldset>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <article class="report-form">
+            <header class="form-head">
+                <h1>{move || t().report_title}</h1>
+                <SaveStatus state=open.state/>
+            </header>
+            <Show when=move || extreme.get()>
+                <p class="notice notice-strong">{move || t().extreme_notice}</p>
+            </Show>
+            <Show when=move || inspectorate.get()>
+                <p class="notice notice-strong">{move || t().inspectorate_notice}</p>
+            </Show>
+            <Show when=move || show_errors.get() && !errors.with(Vec::is_empty)>
+                <section id="error-summary" class="error-summary" tabindex="-1" role="alert">
+                    <h2>{move || (t().not_complete)(errors.with(Vec::len))}</h2>
+                    <ul>
+                        {move || errors.get().into_iter().map(|e| {
+                            let label = FIELDS.iter().find(|f| f.key == e.field).map(|f| f.label[lang()]).unwrap_or(e.field);
+                            view! { <li><a href=format!("#f-{}", e.field)>{label} ": " {e.problem.message()[lang()].clone()}</a></li> }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            </Show>
+            <form on:submit=|ev| ev.prevent_default() novalidate=true>
+                {sections}
+            </form>
+            <StepsTaken report=open.report/>
+            <button type="button" class="btn btn-finalize" on:click=finalize>{move || t().finalize}</button>
+        </article>
+    }
+}
+
+#[component]
+fn SaveStatus(state: RwSignal<SaveState>) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <p class="save-status" role="status" aria-live="polite">
+            {move || match state.get() {
+                SaveState::Saved(at) => view! { <span class="ok">{t().saved_at} " " {local_time(at)}</span> }.into_any(),
+                SaveState::Saving => view! { <span>{t().saving}</span> }.into_any(),
+                SaveState::Failed(err) => view! { <span class="error">{t().save_failed} " " {err.to_string()}</span> }.into_any(),
+            }}
+        </p>
+    }
+}
+
+#[component]
+fn FieldView(
+    spec: &'static FieldSpec,
+    open: OpenReport,
+    errors: Memo<Vec<FieldError>>,
+    show_errors: RwSignal<bool>,
+) -> impl IntoView {
+    let t = use_texts();
+    let lang = lang_index();
+    let key = spec.key;
+    let id = format!("f-{key}");
+    let visible = Memo::new(move |_| open.report.with(|r| applies(spec, r)));
+    let error = move || {
+        show_errors
+            .get()
+            .then(|| {
+                errors.with(|e| {
+                    e.iter()
+                        .find(|e| e.field == key)
+                        .map(|e| e.problem.message()[lang()].clone())
+                })
+            })
+            .flatten()
+    };
+    let label = move || spec.label[lang()];
+    let required = spec.req == Req::Required;
+    let help = spec.help;
+    let error_id = format!("{id}-error");
+    let described = format!("{id}-help {error_id}");
+    let text = move || open.report.with(|r| r.text(key).to_owned());
+    let set_text = move |v: String| open.edit(|r| r.set(key, Value::Text(v)));
+
+    let control = match spec.kind {
+        FieldKind::Text => view! {
+            <input id=id.clone() type="text" autocomplete="off" prop:value=text
+                aria-describedby=described.clone() aria-invalid=move || error().is_some().to_string()
+                on:input=move |ev| set_text(event_target_value(&ev))/>
+        }
+        .into_any(),
+        FieldKind::LongText => view! {
+            <textarea id=id.clone() rows="6" prop:value=text
+                aria-describedby=described.clone() aria-invalid=move || error().is_some().to_string()
+                on:input=move |ev| set_text(event_target_value(&ev))></textarea>
+        }
+        .into_any(),
+        FieldKind::Number { .. } => view! {
+            <input id=id.clone() type="text" inputmode="numeric" autocomplete="off" prop:value=text
+                aria-describedby=described.clone() aria-invalid=move || error().is_some().to_string()
+                on:input=move |ev| set_text(event_target_value(&ev))/>
+        }
+        .into_any(),
+        FieldKind::DateTime => view! {
+            <div class="datetime">
+                <input id=id.clone() type="datetime-local" prop:value=text
+                    aria-describedby=described.clone() aria-invalid=move || error().is_some().to_string()
+                    on:input=move |ev| set_text(event_target_value(&ev))/>
+                <button type="button" class="btn btn-secondary" on:click=move |_| set_text(local_input(now()))>
+                    {move || t().now_button}
+                </button>
+            </div>
+        }
+        .into_any(),
+        FieldKind::Confirm => view! {
+            <label class="check-inline">
+                <input id=id.clone() type="checkbox" prop:checked=move || text() == "ja"
+                    aria-describedby=described.clone()
+                    on:change=move |ev| set_text(if event_target_checked(&ev) { "ja".into() } else { String::new() })/>
+                {label}
+            </label>
+        }
+        .into_any(),
+        FieldKind::Choice(options) => {
+            let radios = options
+                .iter()
+                .map(|o| {
+                    view! {
+                        <label class="radio">
+                            <input type="radio" name=key prop:checked=move || text() == o.key
+                                on:change=move |_| set_text(o.key.to_owned())/>
+                            {move || o.label[lang()]}
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! { <div class="options" id=id.clone() role="radiogroup" aria-labelledby=format!("{id}-label") aria-describedby=described.clone()>{radios}</div> }.into_any()
+        }
+        FieldKind::Multi(options) => {
+            let boxes = options
+                .iter()
+                .map(|o| {
+                    let checked = move || open.report.with(|r| r.many(key).iter().any(|x| x == o.key));
+                    let toggle = move |on: bool| {
+                        open.edit(|r| {
+                            let mut values: Vec<String> = r.many(key).to_vec();
+                            values.retain(|x| x != o.key);
+                            if on {
+                                values.push(o.key.to_owned());
+                            }
+                            // Keep the schema's order, whatever the order of tapping.
+                            values.sort_by_key(|x| options.iter().position(|c| c.key == x));
+                            r.set(key, Value::Many(values));
+                        })
+                    };
+                    view! {
+                        <label class="radio">
+                            <input type="checkbox" prop:checked=checked on:change=move |ev| toggle(event_target_checked(&ev))/>
+                            {move || o.label[lang()]}
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! { <div class="options" id=id.clone() role="group" aria-labelledby=format!("{id}-label") aria-describedby=described.clone()>{boxes}</div> }.into_any()
+        }
+        FieldKind::Persons => view! { <PersonsField key=key open=open id=id.clone()/> }.into_any(),
+    };
+
+    let is_confirm = matches!(spec.kind, FieldKind::Confirm);
+    view! {
+        // Rendered once and hidden when it does not apply: typing never loses focus to a re-render.
+        <div class="field" class:field-invalid=move || error().is_some() hidden=move || !visible.get()>
+                {(!is_confirm).then(|| view! {
+                    <label class="field-label" id=format!("{id}-label") for=id.clone()>
+                        {label}
+                        {required.then(|| view! { <span class="req">" (" {move || t().required_mark} ")"</span> })}
+                    </label>
+                })}
+                <p class="muted field-help" id=format!("{id}-help")>{move || help.map(|h| h[lang()])}</p>
+                {control}
+                <p class="field-error" id=error_id.clone()>{error}</p>
+        </div>
+    }
+}
+
+#[component]
+fn PersonsField(key: &'static str, open: OpenReport, id: String) -> impl IntoView {
+    let t = use_texts();
+    let count = Memo::new(move |_| open.report.with(|r| r.persons(key).len()));
+    let edit = move |i: usize, change: &dyn Fn(&mut Person)| {
+        open.edit(|r| {
+            let mut people = r.persons(key).to_vec();
+            if let Some(p) = people.get_mut(i) {
+                change(p);
+            }
+            r.set(key, Value::Persons(people));
+        })
+    };
+    let add = move |_| {
+        open.edit(|r| {
+            let mut people = r.persons(key).to_vec();
+            people.push(Person {
+                name: String::new(),
+                detail: String::new(),
+            });
+            r.values.insert(key.to_owned(), Value::Persons(people));
+        })
+    };
+    let remove = move |i: usize| {
+        open.edit(|r| {
+            let mut people = r.persons(key).to_vec();
+            if i < people.len() {
+                people.remove(i);
+            }
+            r.set(key, Value::Persons(people));
+        })
+    };
+    let get = move |i: usize, name: bool| {
+        open.report.with(|r| {
+            r.persons(key)
+                .get(i)
+                .map(|p| {
+                    if name {
+                        p.name.clone()
+                    } else {
+                        p.detail.clone()
+                    }
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <div class="persons" id=id.clone()>
+            <For each=move || 0..count.get() key=|i| *i let:i>
+                <div class="person">
+                    <label>
+                        <span>{move || t().person_name}</span>
+                        <input type="text" autocomplete="off" prop:value=move || get(i, true)
+                            on:input=move |ev| { let v = event_target_value(&ev); edit(i, &|p| p.name = v.clone()) }/>
+                    </label>
+                    <label>
+                        <span>{move || t().person_detail}</span>
+                        <input type="text" autocomplete="off" prop:value=move || get(i, false)
+                            on:input=move |ev| { let v = event_target_value(&ev); edit(i, &|p| p.detail = v.clone()) }/>
+                    </label>
+                    <button type="button" class="btn btn-secondary" on:click=move |_| remove(i)>{move || t().remove_person}</button>
+                </div>
+            </For>
+            <button type="button" class="btn btn-secondary" on:click=add>{move || t().add_person}</button>
+        </div>
+    }
+}
+
+#[component]
+fn StepsTaken(report: RwSignal<Report>) -> impl IntoView {
+    let t = use_texts();
+    let p = use_protocol();
+    let rows = move || {
+        report.with(|r| {
+            let run = r.flow_run.as_ref()?;
+            let flow = p().flows.iter().find(|f| f.id == run.flow)?;
+            let mut rows = vec![(run.started_at, flow.title.clone())];
+            for e in &run.events {
+                let label = match &e.kind {
+                    EventKind::Answered { node, answer } => flow
+                        .node(node)
+                        .and_then(|n| n.answer(answer))
+                        .map(|a| a.label.clone())
+                        .unwrap_or_default(),
+                    EventKind::Counted { .. } => t().request_logged.to_owned(),
+                    EventKind::Undone => t().undone.to_owned(),
+                };
+                rows.push((e.at, label));
+            }
+            Some(rows)
+        })
+    };
+    move || {
+        rows().map(|rows| {
+            view! {
+                <section class="panel steps-taken">
+                    <h2>{t().steps_taken}</h2>
+                    <ol>{rows.into_iter().map(|(at, l)| view! { <li><time>{local_time(at)}</time> " " {l}</li> }).collect_view()}</ol>
+                </section>
+            }
+        })
+    }
+}
+
+#[component]
+fn ReadOnly(report: Report) -> impl IntoView {
+    let t = use_texts();
+    let lang = lang_index();
+    let rows = FIELDS
+        .iter()
+        .filter_map(|spec| report.values.get(spec.key).map(|v| (spec, v.clone())))
+        .map(|(spec, value)| {
+            view! {
+                <dt>{move || spec.label[lang()]}</dt>
+                <dd class="pre">{display(spec.key, &value, lang())}</dd>
+            }
+        })
+        .collect_view();
+    let signal = RwSignal::new(report.clone());
+    view! {
+        <article class="report-form">
+            <h1>{move || t().report_title}</h1>
+            <p class="badge">{move || t().ready_to_send}</p>
+            <p class="muted">{move || t().finalized_readonly}</p>
+            <dl class="readonly">{rows}</dl>
+            <StepsTaken report=signal/>
+        </article>
+    }
+}

@@ -1,0 +1,206 @@
+//! The reports on this device: drafts to continue or delete (with undo), and finalized
+//! reports waiting to be sent.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use veilig_core::report::schema::{field, FieldKind};
+use veilig_core::report::{Report, Value};
+
+use crate::clock::{local_input, now};
+use crate::state::{use_app, use_texts};
+use crate::storage::reports;
+
+/// Creates an empty draft, stores it and returns its id.
+pub async fn create(
+    prefill: impl FnOnce(&mut Report),
+) -> Result<String, crate::storage::StorageError> {
+    let mut report = Report::new(uuid::Uuid::now_v7().to_string(), now());
+    prefill(&mut report);
+    let base = Report {
+        revision: 0,
+        ..report.clone()
+    };
+    let written = reports::save(&base, &report, now()).await?;
+    Ok(written.id)
+}
+
+/// The label of a choice value in the current language.
+pub fn choice_label(key: &str, value: &str, lang: usize) -> String {
+    match field(key).map(|f| f.kind) {
+        Some(FieldKind::Choice(options)) | Some(FieldKind::Multi(options)) => options
+            .iter()
+            .find(|o| o.key == value)
+            .map(|o| o.label[lang].to_owned())
+            .unwrap_or_else(|| value.to_owned()),
+        _ => value.to_owned(),
+    }
+}
+
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    let app = use_app();
+    let t = use_texts();
+    let navigate = use_navigate();
+    let list = RwSignal::new(None::<Vec<Report>>);
+    let undo = RwSignal::new(None::<Report>);
+    let reload = move || {
+        leptos::task::spawn_local(async move {
+            match reports::list().await {
+                Ok((mut found, set_aside)) => {
+                    found.sort_by_key(|r| std::cmp::Reverse(r.saved_at));
+                    list.set(Some(found));
+                    if set_aside > 0 {
+                        app.notice
+                            .set(Some(crate::storage::StorageError::Unreadable.to_string()));
+                    }
+                }
+                Err(err) => {
+                    list.set(Some(Vec::new()));
+                    app.notice.set(Some(err.to_string()));
+                }
+            }
+        });
+    };
+    reload();
+
+    let new_report = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match create(|_| {}).await {
+                Ok(id) => navigate(&format!("/meldingen/{id}"), Default::default()),
+                Err(err) => app.notice.set(Some(err.to_string())),
+            }
+        });
+    };
+
+    let delete = move |report: Report| {
+        let confirmed = web_sys::window()
+            .and_then(|w| w.confirm_with_message(t().delete_confirm).ok())
+            .unwrap_or(false);
+        if !confirmed {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match reports::delete(&report.id).await {
+                Ok(()) => {
+                    undo.set(Some(report));
+                    reload();
+                }
+                Err(err) => app.notice.set(Some(err.to_string())),
+            }
+        });
+    };
+    let restore = move |_| {
+        if let Some(report) = undo.get_untracked() {
+            leptos::task::spawn_local(async move {
+                match reports::restore(&report).await {
+                    Ok(()) => {
+                        undo.set(None);
+                        reload();
+                    }
+                    Err(err) => app.notice.set(Some(err.to_string())),
+                }
+            });
+        }
+    };
+
+    let lang = move || {
+        if app.locale() == veilig_core::Locale::En {
+            1
+        } else {
+            0
+        }
+    };
+    let row = move |r: Report| {
+        let when = if r.text("datum_tijd").is_empty() {
+            local_input(r.created_at)
+        } else {
+            r.text("datum_tijd").to_owned()
+        };
+        let when = when.replace('T', " ");
+        let setting = choice_label("situatie", r.text("situatie"), lang());
+        let summary = r.summary(8);
+        let summary = if summary.is_empty() {
+            t().no_description.to_owned()
+        } else {
+            summary
+        };
+        let href = format!("/meldingen/{}", r.id);
+        let is_final = r.is_final();
+        let for_delete = r.clone();
+        view! {
+            <li class="report-row">
+                <div class="report-meta">
+                    <strong>{when}</strong>
+                    {(!setting.is_empty()).then(|| view! { <span>" · " {setting}</span> })}
+                    <p class="muted">{summary}</p>
+                    {is_final.then(|| view! { <span class="badge">{t().ready_to_send}</span> })}
+                </div>
+                <div class="btn-row">
+                    <a class="btn" href=href>{if is_final { t().nav_reports } else { t().resume }}</a>
+                    {(!is_final).then(|| view! {
+                        <button type="button" class="btn btn-secondary" on:click=move |_| delete(for_delete.clone())>
+                            {t().delete}
+                        </button>
+                    })}
+                </div>
+            </li>
+        }
+    };
+
+    view! {
+        <article class="reports">
+            <h1>{move || t().reports_title}</h1>
+            <button type="button" class="btn btn-new" on:click=new_report>{move || t().new_report}</button>
+            {move || undo.get().map(|_| view! {
+                <p class="notice" role="status">
+                    {t().deleted}
+                    <button type="button" class="btn btn-secondary" on:click=restore>{t().undo}</button>
+                </p>
+            })}
+            {move || match list.get() {
+                None => view! { <p>{t().loading}</p> }.into_any(),
+                Some(all) => {
+                    let (finals, drafts): (Vec<Report>, Vec<Report>) = all.into_iter().partition(Report::is_final);
+                    view! {
+                        <h2>{t().drafts}</h2>
+                        {if drafts.is_empty() {
+                            view! { <p class="muted">{t().no_drafts}</p> }.into_any()
+                        } else {
+                            view! { <ul class="report-list">{drafts.into_iter().map(row).collect_view()}</ul> }.into_any()
+                        }}
+                        {(!finals.is_empty()).then(|| view! {
+                            <h2>{t().ready_to_send}</h2>
+                            <p class="muted">{t().ready_to_send_hint}</p>
+                            <ul class="report-list">{finals.into_iter().map(row).collect_view()}</ul>
+                        })}
+                    }
+                    .into_any()
+                }
+            }}
+        </article>
+    }
+}
+
+/// Shows a value of any kind as text (read-only view).
+pub fn display(key: &str, value: &Value, lang: usize) -> String {
+    match value {
+        Value::Text(t) => choice_label(key, t, lang),
+        Value::Many(v) => v
+            .iter()
+            .map(|x| choice_label(key, x, lang))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Persons(people) => people
+            .iter()
+            .map(|p| {
+                if p.detail.is_empty() {
+                    p.name.clone()
+                } else {
+                    format!("{} ({})", p.name, p.detail)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}

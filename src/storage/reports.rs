@@ -1,0 +1,108 @@
+//! Reports (drafts and finalized ones) in IndexedDB, one record per report.
+
+use veilig_core::envelope::{self, Migration};
+use veilig_core::report::merge::merge;
+use veilig_core::report::{Report, REPORT_SCHEMA_VERSION};
+
+use super::idb_store::{self, QUARANTINE, REPORTS};
+use super::local::StorageError;
+
+/// `REPORT_MIGRATIONS[i]` turns a stored report of version `i + 1` into version `i + 2`.
+/// Never edit a released entry; keep a fixture of every old version in `tests/storage.rs`.
+pub const REPORT_MIGRATIONS: &[Migration] = &[];
+
+pub fn encode(report: &Report) -> Result<String, StorageError> {
+    envelope::encode(REPORT_SCHEMA_VERSION, report).map_err(|e| StorageError::Encode(e.to_string()))
+}
+
+pub fn decode(raw: &str) -> Result<Report, envelope::DecodeError> {
+    envelope::decode(raw, REPORT_MIGRATIONS)
+}
+
+/// Every readable report, plus how many records had to be set aside.
+pub async fn list() -> Result<(Vec<Report>, usize), StorageError> {
+    let mut reports = Vec::new();
+    let mut set_aside = 0;
+    for (key, raw) in idb_store::all(REPORTS).await? {
+        match decode(&raw) {
+            Ok(report) => reports.push(report),
+            Err(err) => {
+                set_aside += 1;
+                quarantine(&key, &raw, &err).await;
+            }
+        }
+    }
+    Ok((reports, set_aside))
+}
+
+/// Copies an unreadable record to the quarantine store (kept, never deleted). The original stays
+/// where it is too, unless the same id is saved again, so nothing is lost either way.
+async fn quarantine(key: &str, raw: &str, err: &envelope::DecodeError) {
+    let stamp = js_sys::Date::now() as u64;
+    let aside = format!("{REPORTS}/{key}/{stamp}");
+    let kept = idb_store::put(QUARANTINE, &aside, raw).await.is_ok();
+    let kind = if err.is_from_the_future() {
+        "newer version"
+    } else {
+        "unreadable"
+    };
+    web_sys::console::warn_1(&format!("veilig: report record {kind}, kept aside: {kept}").into());
+}
+
+pub async fn load(id: &str) -> Result<Option<Report>, StorageError> {
+    match idb_store::get(REPORTS, id).await? {
+        None => Ok(None),
+        Some(raw) => match decode(&raw) {
+            Ok(report) => Ok(Some(report)),
+            Err(err) => {
+                quarantine(id, &raw, &err).await;
+                Err(StorageError::Unreadable)
+            }
+        },
+    }
+}
+
+/// Saves `mine`, edited from `base`. If another tab saved since `base`, the two are merged so
+/// that no newer text is replaced by older. Returns what was written (the new base).
+pub async fn save(
+    base: &Report,
+    mine: &Report,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Report, StorageError> {
+    let mut written: Option<Report> = None;
+    idb_store::update(REPORTS, &mine.id, |stored| {
+        let stored = stored
+            .as_deref()
+            .map(decode)
+            .transpose()
+            .map_err(|_| StorageError::Unreadable)?;
+        let mut next = match stored {
+            Some(theirs) if theirs.revision > base.revision => merge(base, mine, &theirs),
+            _ => mine.clone(),
+        };
+        if stored_is_final(&next) && !mine.is_final() {
+            // A finalized report is read-only: another tab finalized it meanwhile.
+            return Err(StorageError::ReadOnly);
+        }
+        next.revision = next.revision.max(base.revision) + 1;
+        next.saved_at = now;
+        let raw = encode(&next)?;
+        written = Some(next);
+        Ok(Some(raw))
+    })
+    .await?;
+    written.ok_or(StorageError::Other("nothing written".into()))
+}
+
+fn stored_is_final(report: &Report) -> bool {
+    report.is_final()
+}
+
+pub async fn delete(id: &str) -> Result<(), StorageError> {
+    idb_store::delete(REPORTS, id).await
+}
+
+/// Puts a report back exactly as it was (undo of a delete).
+pub async fn restore(report: &Report) -> Result<(), StorageError> {
+    idb_store::put(REPORTS, &report.id, &encode(report)?).await
+}

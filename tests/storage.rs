@@ -1,0 +1,162 @@
+//! The storage module in real headless Chromium: IndexedDB round trip, old versions migrated,
+//! garbage quarantined, a full quota that keeps the last good version, two tabs merged.
+#![cfg(target_arch = "wasm32")]
+
+use chrono::{TimeZone, Utc};
+use veilig::storage::idb_store::{self, simulate_write_failure, QUARANTINE, REPORTS};
+use veilig::storage::{reports, StorageError};
+use veilig_core::report::{Report, Value};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn at(minute: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 30, 10, minute, 0).unwrap()
+}
+
+fn draft(id: &str, description: &str) -> Report {
+    let mut r = Report::new(id, at(0));
+    r.set("omschrijving", Value::Text(description.into()));
+    r
+}
+
+/// A stored report as version 1 of the app wrote it. Keep one fixture per released version.
+const FIXTURE_V1: &str = r#"{"v":1,"data":{"id":"fixture-v1","schema_version":1,"created_at":"2026-11-30T09:00:00Z","saved_at":"2026-11-30T09:05:00Z","revision":3,"status":"draft","values":{"omschrijving":"Huurder schreeuwde","soort":["verbaal","bedreiging"],"slachtoffers":[{"name":"Ans","detail":"Woonconsulent"}]},"flow_run":null}}"#;
+
+#[wasm_bindgen_test]
+async fn a_report_round_trips_through_indexeddb_in_its_envelope() {
+    let mine = draft("rt-1", "  <b>exact</b>\n tekst ");
+    let written = reports::save(
+        &Report {
+            revision: 0,
+            ..mine.clone()
+        },
+        &mine,
+        at(1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(written.revision, 1);
+    let raw = idb_store::get(REPORTS, "rt-1").await.unwrap().unwrap();
+    assert!(raw.starts_with(r#"{"v":1,"data":"#), "{raw}");
+    let loaded = reports::load("rt-1").await.unwrap().unwrap();
+    assert_eq!(loaded, written);
+    assert_eq!(loaded.text("omschrijving"), "  <b>exact</b>\n tekst ");
+}
+
+#[wasm_bindgen_test]
+async fn every_old_version_fixture_is_read() {
+    idb_store::put(REPORTS, "fixture-v1", FIXTURE_V1)
+        .await
+        .unwrap();
+    let loaded = reports::load("fixture-v1").await.unwrap().unwrap();
+    assert_eq!(loaded.revision, 3);
+    assert_eq!(loaded.text("omschrijving"), "Huurder schreeuwde");
+    assert_eq!(loaded.many("soort"), ["verbaal", "bedreiging"]);
+    assert_eq!(loaded.persons("slachtoffers")[0].name, "Ans");
+}
+
+#[wasm_bindgen_test]
+async fn garbage_is_quarantined_kept_and_reported_never_fatal() {
+    idb_store::put(REPORTS, "garbage-1", "{this is not a report")
+        .await
+        .unwrap();
+    let (found, set_aside) = reports::list().await.unwrap();
+    assert!(set_aside >= 1);
+    assert!(found.iter().all(|r| r.id != "garbage-1"));
+    // Kept aside, and the original is not deleted.
+    let aside = idb_store::all(QUARANTINE).await.unwrap();
+    assert!(aside
+        .iter()
+        .any(|(k, v)| k.starts_with("reports/garbage-1/") && v == "{this is not a report"));
+    assert!(idb_store::get(REPORTS, "garbage-1")
+        .await
+        .unwrap()
+        .is_some());
+    assert_eq!(
+        reports::load("garbage-1").await,
+        Err(StorageError::Unreadable)
+    );
+    idb_store::delete(REPORTS, "garbage-1").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_full_quota_is_reported_and_the_last_good_version_stays() {
+    let first = draft("quota-1", "eerste versie");
+    let saved = reports::save(
+        &Report {
+            revision: 0,
+            ..first.clone()
+        },
+        &first,
+        at(1),
+    )
+    .await
+    .unwrap();
+    let mut second = saved.clone();
+    second.set("omschrijving", Value::Text("tweede versie".into()));
+    simulate_write_failure(Some("QuotaExceededError"));
+    let result = reports::save(&saved, &second, at(2)).await;
+    simulate_write_failure(None);
+    assert_eq!(result, Err(StorageError::QuotaExceeded));
+    assert!(StorageError::QuotaExceeded.to_string().contains("vol"));
+    let stored = reports::load("quota-1").await.unwrap().unwrap();
+    assert_eq!(stored.text("omschrijving"), "eerste versie");
+    assert_eq!(stored.revision, saved.revision);
+}
+
+#[wasm_bindgen_test]
+async fn a_stale_tab_never_writes_older_text_over_newer() {
+    let start = draft("tabs-1", "begin");
+    let base = reports::save(
+        &Report {
+            revision: 0,
+            ..start.clone()
+        },
+        &start,
+        at(1),
+    )
+    .await
+    .unwrap();
+    // Tab A changes the description and saves.
+    let mut a = base.clone();
+    a.set(
+        "omschrijving",
+        Value::Text("nieuwere tekst van tab A".into()),
+    );
+    reports::save(&base, &a, at(2)).await.unwrap();
+    // Tab B still has the old base and changes another field.
+    let mut b = base.clone();
+    b.set("plaats", Value::Text("Kerkstraat 2".into()));
+    let written = reports::save(&base, &b, at(3)).await.unwrap();
+    assert_eq!(written.text("omschrijving"), "nieuwere tekst van tab A");
+    assert_eq!(written.text("plaats"), "Kerkstraat 2");
+    assert_eq!(written.revision, 3);
+}
+
+#[wasm_bindgen_test]
+async fn a_finalized_report_cannot_be_overwritten_by_a_draft() {
+    let start = draft("final-1", "tekst");
+    let base = reports::save(
+        &Report {
+            revision: 0,
+            ..start.clone()
+        },
+        &start,
+        at(1),
+    )
+    .await
+    .unwrap();
+    let mut fin = base.clone();
+    fin.status = veilig_core::report::Status::Final {
+        finalized_at: at(2),
+    };
+    reports::save(&base, &fin, at(2)).await.unwrap();
+    let mut stale = base.clone();
+    stale.set("omschrijving", Value::Text("later getypt".into()));
+    assert_eq!(
+        reports::save(&base, &stale, at(3)).await,
+        Err(StorageError::ReadOnly)
+    );
+    assert!(reports::load("final-1").await.unwrap().unwrap().is_final());
+}
