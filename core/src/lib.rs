@@ -1,10 +1,13 @@
 //! Veilig's core: every decision of the app as plain Rust, with no browser or server in sight.
 //! Compiled into the PWA (WASM) and the server; tested natively.
 
+pub mod backoff;
 pub mod envelope;
 pub mod locale;
+pub mod outbox;
 pub mod protocol;
 pub mod report;
 pub mod settings;
+pub mod sync;
 
 pub use locale::Locale;

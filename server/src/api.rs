@@ -1,11 +1,20 @@
 //! The JSON API under `/api`. Unknown API paths answer JSON 404, never the app shell.
+//! Reports are never logged: not their content, not even their size per id.
 
-use axum::http::StatusCode;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
+use veilig_core::report::validate::{server_latest, unknown_fields, validate};
+use veilig_core::report::{Report, REPORT_SCHEMA_VERSION};
+use veilig_core::sync::MAX_BODY_BYTES;
 
+use crate::error::Problem;
 use crate::state::AppState;
+use crate::store::{self, Stored};
 
 #[derive(Debug, Serialize)]
 pub struct Health {
@@ -14,31 +23,17 @@ pub struct Health {
     pub schema_version: usize,
 }
 
-#[derive(Debug, Serialize)]
-pub struct ApiError {
-    pub code: &'static str,
-    pub message: String,
-}
-
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
+        .route("/v1/reports", get(list_reports))
+        .route("/v1/reports/{id}", get(get_report).put(put_report))
         .fallback(not_found)
         .with_state(state)
 }
 
-async fn health(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> Result<Json<Health>, (StatusCode, Json<ApiError>)> {
-    let version = state.schema_version().map_err(|_| {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(ApiError {
-                code: "database_unavailable",
-                message: "The database cannot be read.".into(),
-            }),
-        )
-    })?;
+async fn health(State(state): State<AppState>) -> Result<Json<Health>, Problem> {
+    let version = state.schema_version().await.map_err(Problem::database)?;
     Ok(Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
@@ -46,12 +41,192 @@ async fn health(
     }))
 }
 
-async fn not_found() -> (StatusCode, Json<ApiError>) {
-    (
+async fn not_found() -> Problem {
+    Problem::new(
         StatusCode::NOT_FOUND,
-        Json(ApiError {
-            code: "not_found",
-            message: "No such API endpoint.".into(),
-        }),
+        "not_found",
+        "Dit adres bestaat niet in de API. / No such API endpoint.",
     )
+}
+
+/// Reads the body up to the limit: a larger one is refused before it is all read.
+async fn read_body(body: Body) -> Result<Bytes, Problem> {
+    axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|err| {
+        let too_large = std::error::Error::source(&err)
+            .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+            || err.to_string().contains("length limit");
+        if too_large {
+            Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!("De melding is groter dan {MAX_BODY_BYTES} bytes. / The report is larger than {MAX_BODY_BYTES} bytes."),
+            )
+        } else {
+            Problem::new(StatusCode::BAD_REQUEST, "body_incomplete", "De melding kwam niet volledig aan. / The report did not arrive completely.")
+        }
+    })
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Checks a body the way the form checks it before finalizing.
+fn check_report(id: &str, body: &[u8]) -> Result<(), Problem> {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!(
+                "Geen geldige JSON op regel {}, kolom {}. / Malformed JSON at line {}, column {}.",
+                e.line(),
+                e.column(),
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    match value.get("schema_version").and_then(serde_json::Value::as_u64) {
+        Some(v) if v == u64::from(REPORT_SCHEMA_VERSION) => {}
+        other => {
+            return Err(Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_schema_version",
+                format!(
+                    "Onbekende schemaversie {}; deze server kent versie {REPORT_SCHEMA_VERSION}. / Unknown schema version.",
+                    other.map_or("(geen)".to_owned(), |v| v.to_string())
+                ),
+            )
+            .field("schema_version"))
+        }
+    }
+    let report: Report = serde_json::from_value(value).map_err(|e| {
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_report", format!("De melding heeft niet de juiste vorm: {e}. / The report does not have the expected shape."))
+    })?;
+    if report.id != id {
+        return Err(Problem::new(StatusCode::BAD_REQUEST, "id_mismatch", "Het id in het adres en in de melding verschillen. / The id in the path and in the report differ.").field("id"));
+    }
+    if !report.is_final() {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not_final",
+            "Alleen afgeronde meldingen worden ontvangen. / Only finalized reports are accepted.",
+        )
+        .field("status"));
+    }
+    if let Some(field) = unknown_fields(&report).into_iter().next() {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_field",
+            "De melding bevat een onbekend veld. / The report has an unknown field.",
+        )
+        .field(field));
+    }
+    if let Some(error) = validate(&report, server_latest(chrono::Utc::now()))
+        .into_iter()
+        .next()
+    {
+        let [nl, en] = error.problem.message();
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_report",
+            format!("{nl} / {en}"),
+        )
+        .field(error.field));
+    }
+    Ok(())
+}
+
+fn valid_id(id: &str) -> bool {
+    // A UUID as the device makes it: 36 characters, hex and dashes.
+    id.len() == 36
+        && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+        && id.matches('-').count() == 4
+}
+
+async fn put_report(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Result<Response, Problem> {
+    if !valid_id(&id) {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_id",
+            "Het id is geen UUID. / The id is not a UUID.",
+        )
+        .field("id"));
+    }
+    if !is_json(request.headers()) {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Stuur de melding als application/json. / Send the report as application/json.",
+        ));
+    }
+    let body = read_body(request.into_body()).await?;
+    check_report(&id, &body)?;
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let stored = state
+        .with_db(move |conn| store::put(conn, &id, &body, &now))
+        .await
+        .map_err(Problem::database)?;
+    Ok(match stored {
+        Stored::Created(receipt) => (StatusCode::CREATED, Json(receipt)).into_response(),
+        Stored::Repeated(receipt) => (StatusCode::OK, Json(receipt)).into_response(),
+        Stored::Conflict(_) => Problem::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "Er is al een andere melding met dit id ontvangen. Stuur een correctie als nieuwe melding die naar deze verwijst. / A different report with this id was already received; send a correction as a new report that names this one in `corrects`.",
+        )
+        .into_response(),
+    })
+}
+
+fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), Problem> {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match state.is_admin(presented) {
+        None => Err(Problem::new(StatusCode::FORBIDDEN, "reading_disabled", "Lezen is uitgeschakeld: de server heeft geen beheerderstoken. / Reading is switched off: no admin token is configured.")),
+        Some(false) => Err(Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "Een geldig beheerderstoken is nodig. / A valid admin token is required.")),
+        Some(true) => Ok(()),
+    }
+}
+
+async fn list_reports(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    require_admin(&state, &headers)?;
+    let receipts = state
+        .with_db(|conn| store::list(conn))
+        .await
+        .map_err(Problem::database)?;
+    Ok(Json(receipts).into_response())
+}
+
+async fn get_report(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    require_admin(&state, &headers)?;
+    let body = state
+        .with_db(move |conn| store::body(conn, &id))
+        .await
+        .map_err(Problem::database)?;
+    match body {
+        Some(bytes) => Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response()),
+        None => Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "Deze melding is niet ontvangen. / This report has not been received.",
+        )),
+    }
 }

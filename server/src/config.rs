@@ -26,4 +26,9 @@ pub struct Config {
     /// Folder with the built PWA (Trunk's output).
     #[arg(long, env = "VEILIG_DIST_DIR", default_value = "dist")]
     pub dist_dir: PathBuf,
+
+    /// Bearer token that may read received reports (until accounts and roles exist).
+    /// Without it, reading reports is switched off.
+    #[arg(long, env = "VEILIG_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
 }

@@ -10,8 +10,17 @@ pub const DB_FILE: &str = "veilig.sqlite3";
 
 /// Ordered schema migrations; entry `i` brings the schema from version `i` to `i + 1`.
 /// Never edit a released entry: append a new one.
-const MIGRATIONS: &[&str] =
-    &["CREATE TABLE server_info (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"];
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE server_info (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;",
+    // seq is the order of arrival; body holds the exact bytes received.
+    "CREATE TABLE reports (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        received_at TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        body BLOB NOT NULL
+    ) STRICT;",
+];
 
 /// Creates the data folder if needed, opens the database in WAL mode and migrates it.
 pub fn open(data_dir: &Path) -> Result<Connection, StartupError> {

@@ -6,6 +6,7 @@ pub mod db;
 pub mod error;
 pub mod state;
 pub mod static_files;
+pub mod store;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -52,7 +53,7 @@ pub async fn prepare(config: &Config) -> Result<Prepared, StartupError> {
         .map_err(|source| StartupError::Listen { addr, source })?;
     Ok(Prepared {
         listener,
-        router: app(AppState::new(conn), config),
+        router: app(AppState::new(conn, config.admin_token.clone()), config),
         addr,
     })
 }

@@ -35,6 +35,7 @@ fn config(dist: &Path, data: &Path, port: u16) -> Config {
         port,
         data_dir: data.to_path_buf(),
         dist_dir: dist.to_path_buf(),
+        admin_token: None,
     }
 }
 

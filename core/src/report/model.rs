@@ -51,6 +51,10 @@ pub struct Report {
     /// The protocol flow this report was started from, with its timestamped log.
     #[serde(default)]
     pub flow_run: Option<FlowRun>,
+    /// A correction is a new report (new id) that names the report it corrects; the server
+    /// keeps both. A report, once received, is never changed in place (409).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<String>,
 }
 
 impl Report {
@@ -64,6 +68,7 @@ impl Report {
             status: Status::Draft,
             values: BTreeMap::new(),
             flow_run: None,
+            corrects: None,
         }
     }
 

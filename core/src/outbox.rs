@@ -1,0 +1,251 @@
+//! The outbox: one entry per finalized report, with the exact bytes to send and the state of
+//! sending. Pure transitions; the PWA (and tests) do the I/O.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::backoff::Backoff;
+use crate::sync::{ApiError, Receipt};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum State {
+    Waiting {
+        next_attempt_at: DateTime<Utc>,
+    },
+    Sending {
+        since: DateTime<Utc>,
+    },
+    Delivered {
+        receipt: Receipt,
+    },
+    /// A permanent refusal (4xx): sending again would not help.
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: String,
+    /// Exactly what is PUT, every time: the server compares bytes for idempotency.
+    pub body: String,
+    #[serde(flatten)]
+    pub state: State,
+    pub failures: u32,
+    #[serde(default)]
+    pub last_error: Option<String>,
+}
+
+/// What came back from one attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Stored(Receipt),
+    /// An HTTP answer that is not a success, with its error body if it had one.
+    Failed {
+        status: u16,
+        error: Option<ApiError>,
+    },
+    /// No answer: offline, connection dropped, timeout.
+    NoAnswer(String),
+}
+
+/// A sending that started this long ago and never finished (tab closed, app killed) is retried.
+pub const STALE_SENDING_SECS: i64 = 120;
+
+impl Entry {
+    pub fn new(id: impl Into<String>, body: impl Into<String>, now: DateTime<Utc>) -> Self {
+        Self {
+            id: id.into(),
+            body: body.into(),
+            state: State::Waiting {
+                next_attempt_at: now,
+            },
+            failures: 0,
+            last_error: None,
+        }
+    }
+
+    pub fn is_due(&self, now: DateTime<Utc>) -> bool {
+        match &self.state {
+            State::Waiting { next_attempt_at } => *next_attempt_at <= now,
+            State::Sending { since } => (now - *since).num_seconds() >= STALE_SENDING_SECS,
+            State::Delivered { .. } | State::Refused { .. } => false,
+        }
+    }
+
+    /// Still to arrive (counted in the "waiting for a connection" badge).
+    pub fn is_pending(&self) -> bool {
+        matches!(self.state, State::Waiting { .. } | State::Sending { .. })
+    }
+
+    pub fn start(&mut self, now: DateTime<Utc>) {
+        self.state = State::Sending { since: now };
+    }
+
+    pub fn finish(&mut self, outcome: Outcome, now: DateTime<Utc>, backoff: Backoff, jitter: f64) {
+        match outcome {
+            Outcome::Stored(receipt) => {
+                self.state = State::Delivered { receipt };
+                self.last_error = None;
+            }
+            Outcome::Failed { status, error } if is_permanent(status) => {
+                let (code, message) = match error {
+                    Some(e) => (e.code, e.message),
+                    None => (
+                        format!("http_{status}"),
+                        format!("De server weigerde de melding ({status})."),
+                    ),
+                };
+                self.last_error = Some(message.clone());
+                self.state = State::Refused {
+                    status,
+                    code,
+                    message,
+                };
+            }
+            Outcome::Failed { status, error } => {
+                let text = error
+                    .map(|e| e.message)
+                    .unwrap_or_else(|| format!("HTTP {status}"));
+                self.retry_later(text, now, backoff, jitter);
+            }
+            Outcome::NoAnswer(reason) => self.retry_later(reason, now, backoff, jitter),
+        }
+    }
+
+    fn retry_later(&mut self, reason: String, now: DateTime<Utc>, backoff: Backoff, jitter: f64) {
+        self.failures = self.failures.saturating_add(1);
+        self.last_error = Some(reason);
+        self.state = State::Waiting {
+            next_attempt_at: now + backoff.delay(self.failures, jitter),
+        };
+    }
+}
+
+/// 4xx answers are final, except those that mean "try again": timeout and too many requests.
+pub fn is_permanent(status: u16) -> bool {
+    (400..500).contains(&status) && status != 408 && status != 429
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(s: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap() + chrono::Duration::seconds(s)
+    }
+
+    fn receipt() -> Receipt {
+        Receipt {
+            id: "r".into(),
+            received_at: "2026-11-30T12:00:00Z".into(),
+            seq: 1,
+            content_hash: "ab".into(),
+        }
+    }
+
+    #[test]
+    fn a_new_entry_is_due_at_once_and_pending() {
+        let e = Entry::new("r", "{}", t(0));
+        assert!(e.is_due(t(0)));
+        assert!(e.is_pending());
+    }
+
+    #[test]
+    fn a_receipt_delivers() {
+        let mut e = Entry::new("r", "{}", t(0));
+        e.start(t(0));
+        e.finish(Outcome::Stored(receipt()), t(1), Backoff::default(), 0.0);
+        assert_eq!(e.state, State::Delivered { receipt: receipt() });
+        assert!(!e.is_pending() && !e.is_due(t(10_000)));
+    }
+
+    #[test]
+    fn server_errors_and_silence_are_retried_later_with_growing_delays() {
+        let mut e = Entry::new("r", "{}", t(0));
+        e.finish(
+            Outcome::Failed {
+                status: 500,
+                error: None,
+            },
+            t(0),
+            Backoff::default(),
+            1.0,
+        );
+        assert_eq!(
+            e.state,
+            State::Waiting {
+                next_attempt_at: t(2)
+            }
+        );
+        e.finish(
+            Outcome::NoAnswer("offline".into()),
+            t(2),
+            Backoff::default(),
+            1.0,
+        );
+        assert_eq!(
+            e.state,
+            State::Waiting {
+                next_attempt_at: t(6)
+            }
+        );
+        assert_eq!(e.failures, 2);
+        assert_eq!(e.last_error.as_deref(), Some("offline"));
+        assert!(!e.is_due(t(5)) && e.is_due(t(6)));
+    }
+
+    #[test]
+    fn a_permanent_refusal_stops_and_keeps_the_reason() {
+        let mut e = Entry::new("r", "{}", t(0));
+        let error = ApiError {
+            code: "conflict".into(),
+            message: "Andere inhoud".into(),
+            field: None,
+        };
+        e.finish(
+            Outcome::Failed {
+                status: 409,
+                error: Some(error),
+            },
+            t(0),
+            Backoff::default(),
+            0.0,
+        );
+        assert_eq!(
+            e.state,
+            State::Refused {
+                status: 409,
+                code: "conflict".into(),
+                message: "Andere inhoud".into()
+            }
+        );
+        assert!(!e.is_pending());
+    }
+
+    #[test]
+    fn timeouts_and_rate_limits_are_not_permanent() {
+        assert!(!is_permanent(408) && !is_permanent(429) && !is_permanent(503));
+        assert!(is_permanent(400) && is_permanent(409) && is_permanent(413) && is_permanent(422));
+    }
+
+    #[test]
+    fn a_sending_interrupted_long_ago_is_due_again() {
+        let mut e = Entry::new("r", "{}", t(0));
+        e.start(t(0));
+        assert!(!e.is_due(t(60)));
+        assert!(e.is_due(t(STALE_SENDING_SECS)));
+    }
+
+    #[test]
+    fn an_entry_round_trips_through_json() {
+        let mut e = Entry::new("r", "{\"a\":1}", t(0));
+        e.finish(Outcome::Stored(receipt()), t(1), Backoff::default(), 0.0);
+        let back: Entry = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(back, e);
+    }
+}

@@ -1,0 +1,349 @@
+//! The report API over real HTTP, on a real SQLite file.
+
+mod common;
+
+use std::io::{Read, Write};
+
+use common::{id, report, start, TOKEN};
+use serde_json::Value as Json;
+use veilig_core::sync::{ApiError, Receipt, MAX_BODY_BYTES};
+
+fn client() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+async fn put(base: &str, id: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+    client()
+        .put(format!("{base}/api/v1/reports/{id}"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn error_of(res: reqwest::Response) -> (u16, ApiError) {
+    let status = res.status().as_u16();
+    (
+        status,
+        res.json::<ApiError>().await.expect("every error is JSON"),
+    )
+}
+
+async fn stored(base: &str) -> Vec<Receipt> {
+    client()
+        .get(format!("{base}/api/v1/reports"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+struct Setup {
+    _dist: tempfile::TempDir,
+    data: tempfile::TempDir,
+    server: common::Server,
+}
+
+async fn setup() -> Setup {
+    let dist = tempfile::tempdir().unwrap();
+    common::dist(dist.path());
+    let data = tempfile::tempdir().unwrap();
+    let server = start(dist.path(), data.path(), 0).await;
+    Setup {
+        _dist: dist,
+        data,
+        server,
+    }
+}
+
+#[tokio::test]
+async fn the_same_report_twice_is_stored_once_with_the_same_receipt() {
+    let s = setup().await;
+    let body = serde_json::to_string(&report(&id(1), "Eerste")).unwrap();
+    let first = put(&s.server.base, &id(1), body.clone()).await;
+    assert_eq!(first.status(), 201);
+    let receipt: Receipt = first.json().await.unwrap();
+    assert_eq!(receipt.id, id(1));
+    assert_eq!(receipt.seq, 1);
+    assert_eq!(
+        receipt.content_hash,
+        veilig_server::store::content_hash(body.as_bytes())
+    );
+
+    let again = put(&s.server.base, &id(1), body.clone()).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.json::<Receipt>().await.unwrap(), receipt);
+    assert_eq!(stored(&s.server.base).await.len(), 1);
+}
+
+#[tokio::test]
+async fn the_same_id_with_other_content_is_a_conflict_and_the_original_stays() {
+    let s = setup().await;
+    let original = serde_json::to_string(&report(&id(2), "Origineel")).unwrap();
+    assert_eq!(
+        put(&s.server.base, &id(2), original.clone()).await.status(),
+        201
+    );
+    let changed = serde_json::to_string(&report(&id(2), "Gewijzigd")).unwrap();
+    let (status, err) = error_of(put(&s.server.base, &id(2), changed).await).await;
+    assert_eq!((status, err.code.as_str()), (409, "conflict"));
+    assert!(err.message.contains("corrects"));
+    let body = client()
+        .get(format!("{}/api/v1/reports/{}", s.server.base, id(2)))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(body, original, "byte-identical original");
+}
+
+#[tokio::test]
+async fn free_text_and_html_are_stored_byte_for_byte() {
+    let s = setup().await;
+    let body = serde_json::to_string(&report(
+        &id(3),
+        "  <script>alert('x')</script>\n “geïrriteerd” 😡 ",
+    ))
+    .unwrap();
+    assert_eq!(
+        put(&s.server.base, &id(3), body.clone()).await.status(),
+        201
+    );
+    let back = client()
+        .get(format!("{}/api/v1/reports/{}", s.server.base, id(3)))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.headers()["content-type"], "application/json");
+    assert_eq!(back.text().await.unwrap(), body);
+}
+
+#[tokio::test]
+async fn malformed_json_is_400_and_names_the_place() {
+    let s = setup().await;
+    let (status, err) = error_of(put(&s.server.base, &id(4), "{\"id\": \n  oops}").await).await;
+    assert_eq!((status, err.code.as_str()), (400, "malformed_json"));
+    assert!(err.message.contains("regel 2"), "{}", err.message);
+    assert!(err.message.contains("line 2"), "{}", err.message);
+}
+
+#[tokio::test]
+async fn an_unknown_schema_version_is_422() {
+    let s = setup().await;
+    let mut value = serde_json::to_value(report(&id(5), "x")).unwrap();
+    value["schema_version"] = Json::from(99);
+    let (status, err) = error_of(put(&s.server.base, &id(5), value.to_string()).await).await;
+    assert_eq!(
+        (status, err.code.as_str(), err.field.as_deref()),
+        (422, "unknown_schema_version", Some("schema_version"))
+    );
+}
+
+#[tokio::test]
+async fn an_invalid_report_is_422_naming_the_field() {
+    let s = setup().await;
+    let mut r = report(&id(6), "x");
+    r.values.remove("plaats");
+    let (status, err) =
+        error_of(put(&s.server.base, &id(6), serde_json::to_string(&r).unwrap()).await).await;
+    assert_eq!(
+        (status, err.code.as_str(), err.field.as_deref()),
+        (422, "invalid_report", Some("plaats"))
+    );
+    assert!(err.message.starts_with("Vul dit in."));
+
+    let mut draft = report(&id(7), "x");
+    draft.status = veilig_core::report::Status::Draft;
+    let (status, err) = error_of(
+        put(
+            &s.server.base,
+            &id(7),
+            serde_json::to_string(&draft).unwrap(),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, err.code.as_str()), (422, "not_final"));
+
+    let mut extra = serde_json::to_value(report(&id(8), "x")).unwrap();
+    extra["values"]["bsn"] = Json::from("123456789");
+    let (status, err) = error_of(put(&s.server.base, &id(8), extra.to_string()).await).await;
+    assert_eq!(
+        (status, err.code.as_str(), err.field.as_deref()),
+        (422, "unknown_field", Some("bsn"))
+    );
+    assert!(stored(&s.server.base).await.is_empty());
+}
+
+#[tokio::test]
+async fn the_path_id_must_be_a_uuid_and_match_the_body() {
+    let s = setup().await;
+    let body = serde_json::to_string(&report(&id(9), "x")).unwrap();
+    let (status, err) = error_of(put(&s.server.base, &id(10), body.clone()).await).await;
+    assert_eq!((status, err.code.as_str()), (400, "id_mismatch"));
+    let (status, err) = error_of(put(&s.server.base, "not-a-uuid", body).await).await;
+    assert_eq!((status, err.code.as_str()), (400, "invalid_id"));
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_413() {
+    let s = setup().await;
+    let ten_mb = "x".repeat(10 * 1024 * 1024);
+    let (status, err) = error_of(put(&s.server.base, &id(11), ten_mb).await).await;
+    assert_eq!((status, err.code.as_str()), (413, "body_too_large"));
+    assert!(err.message.contains(&MAX_BODY_BYTES.to_string()));
+}
+
+#[tokio::test]
+async fn a_wrong_content_type_is_415() {
+    let s = setup().await;
+    let res = client()
+        .put(format!("{}/api/v1/reports/{}", s.server.base, id(12)))
+        .header("content-type", "text/plain")
+        .body(serde_json::to_string(&report(&id(12), "x")).unwrap())
+        .send()
+        .await
+        .unwrap();
+    let (status, err) = error_of(res).await;
+    assert_eq!((status, err.code.as_str()), (415, "unsupported_media_type"));
+}
+
+#[tokio::test]
+async fn a_request_cut_off_halfway_leaves_nothing_behind() {
+    let s = setup().await;
+    let body = serde_json::to_string(&report(&id(13), "Afgebroken")).unwrap();
+    let port = s.server.port;
+    let half = body.len() / 2;
+    let head = format!(
+        "PUT /api/v1/reports/{} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        id(13),
+        body.len()
+    );
+    let sent = body[..half].to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        tcp.write_all(head.as_bytes()).unwrap();
+        tcp.write_all(sent.as_bytes()).unwrap();
+        tcp.shutdown(std::net::Shutdown::Write).unwrap();
+        let mut rest = Vec::new();
+        let _ = tcp.read_to_end(&mut rest);
+    })
+    .await
+    .unwrap();
+    assert!(
+        stored(&s.server.base).await.is_empty(),
+        "nothing stored from half a request"
+    );
+    // The whole request afterwards is stored normally.
+    assert_eq!(put(&s.server.base, &id(13), body).await.status(), 201);
+}
+
+#[tokio::test]
+async fn reading_needs_the_admin_token() {
+    let s = setup().await;
+    let list = format!("{}/api/v1/reports", s.server.base);
+    let (status, err) = error_of(client().get(&list).send().await.unwrap()).await;
+    assert_eq!((status, err.code.as_str()), (401, "unauthorized"));
+    let (status, _) = error_of(
+        client()
+            .get(&list)
+            .bearer_auth("wrong")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        client()
+            .get(&list)
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_restart_keeps_everything() {
+    let dist = tempfile::tempdir().unwrap();
+    common::dist(dist.path());
+    let data = tempfile::tempdir().unwrap();
+    let server = start(dist.path(), data.path(), 0).await;
+    let mut receipts = Vec::new();
+    for n in 20..25 {
+        let body = serde_json::to_string(&report(&id(n), &format!("melding {n}"))).unwrap();
+        receipts.push(
+            put(&server.base, &id(n), body)
+                .await
+                .json::<Receipt>()
+                .await
+                .unwrap(),
+        );
+    }
+    server.stop().await;
+    let server = start(dist.path(), data.path(), 0).await;
+    assert_eq!(stored(&server.base).await, receipts);
+    // And idempotency holds across the restart.
+    let body = serde_json::to_string(&report(&id(20), "melding 20")).unwrap();
+    let again = put(&server.base, &id(20), body).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.json::<Receipt>().await.unwrap(), receipts[0]);
+    assert!(data.path().join(veilig_server::db::DB_FILE).is_file());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn reading_is_off_without_a_configured_token() {
+    let _ = &setup; // (the shared setup configures one; this server has none)
+    let dist = tempfile::tempdir().unwrap();
+    common::dist(dist.path());
+    let data = tempfile::tempdir().unwrap();
+    let config = veilig_server::Config {
+        bind: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        port: 0,
+        data_dir: data.path().to_path_buf(),
+        dist_dir: dist.path().to_path_buf(),
+        admin_token: None,
+    };
+    let prepared = veilig_server::prepare(&config).await.unwrap();
+    let base = format!("http://{}", prepared.addr);
+    tokio::spawn(veilig_server::serve(prepared, std::future::pending()));
+    let (status, err) = error_of(
+        client()
+            .get(format!("{base}/api/v1/reports"))
+            .bearer_auth("anything")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, err.code.as_str()), (403, "reading_disabled"));
+}
+
+#[tokio::test]
+async fn a_report_put_does_not_leave_the_data_folder() {
+    let s = setup().await;
+    let body = serde_json::to_string(&report(&id(30), "x")).unwrap();
+    assert_eq!(put(&s.server.base, &id(30), body).await.status(), 201);
+    let files: Vec<String> = std::fs::read_dir(s.data.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        files
+            .iter()
+            .all(|f| f.starts_with(veilig_server::db::DB_FILE)),
+        "{files:?}"
+    );
+}
