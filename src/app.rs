@@ -21,6 +21,7 @@ use crate::state::AppState;
 pub fn App() -> impl IntoView {
     let state = AppState::load();
     provide_context(state);
+    crate::sync::SyncState::install(state);
 
     leptos::task::spawn_local(async move {
         let answer = crate::storage::request_persistence().await;
@@ -42,6 +43,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Header/>
             <Nav/>
+            <crate::components::sync_badge::SyncBadge/>
             {move || state.notice.get().map(|n| view! {
                 <p class="notice" role="alert">
                     {n}
@@ -58,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/instellingen") view=SettingsPage/>
                     <Route path=path!("/meldingen") view=ReportsPage/>
                     <Route path=path!("/meldingen/:id") view=ReportPage/>
+                    <Route path=path!("/verzenden") view=crate::pages::outbox::OutboxPage/>
                 </Routes>
             </main>
         </Router>

@@ -63,11 +63,6 @@ impl OpenReport {
         }
     }
 
-    /// Marks the current state as needing a write (after a change made outside `edit`).
-    pub fn mark_dirty(&self) {
-        self.dirty.with_value(|d| d.set(true));
-    }
-
     /// Writes until nothing is left unsaved; returns the last outcome.
     pub async fn flush(&self) -> Result<(), StorageError> {
         self.write_loop().await;

@@ -5,9 +5,11 @@ pub mod clock;
 pub mod components;
 pub mod drafts;
 pub mod i18n;
+pub mod net;
 pub mod pages;
 pub mod state;
 pub mod storage;
 pub mod sw;
+pub mod sync;
 
 pub use app::App;

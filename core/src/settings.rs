@@ -10,6 +10,8 @@ pub struct Settings {
     pub locale: Locale,
     pub manager_phone: String,
     pub office_phone: String,
+    /// Remove a report from this device once the server gave its receipt (off by default).
+    pub remove_after_delivery: bool,
 }
 
 /// Version of the stored settings envelope; bump it and add a migration when the shape changes.

@@ -164,8 +164,10 @@ test('finalize: errors in Dutch with a linked summary, then read-only and ready 
     await page.getByRole('checkbox', { name: 'Ik bevestig dat deze melding klopt' }).check();
     await waitSaved(page);
     await page.getByRole('button', { name: 'Afronden' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Meldingen' }).waitFor();
-    const ready = page.locator('.report-row', { hasText: 'Klaar om te verzenden' });
+    await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
+    // Leave at once, even mid-send: the reloaded app picks the sending up again.
+    await page.goto(new URL('/meldingen', server.url).href);
+    const ready = page.locator('.report-row', { hasText: 'Ontvangen door de organisatie' });
     await ready.waitFor();
     await ready.getByRole('link').click();
     await page.getByText('Deze melding is afgerond en kan niet meer worden gewijzigd.').waitFor();

@@ -26,10 +26,13 @@ export function tempDir(prefix) {
 }
 
 /** Starts the release server on a free port; resolves once it printed its URL. */
+export const ADMIN_TOKEN = 'e2e-admin-token';
+
 export async function startServer({ dataDir, dist = DIST, port = 0 } = {}) {
   const data = dataDir ?? tempDir('data').dir;
   const proc = spawn(SERVER_BIN, ['--port', String(port), '--data-dir', data, '--dist-dir', dist], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, VEILIG_ADMIN_TOKEN: ADMIN_TOKEN },
   });
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));
@@ -53,11 +56,12 @@ export async function startServer({ dataDir, dist = DIST, port = 0 } = {}) {
     url,
     dataDir: data,
     proc,
-    stop: () =>
+    port: Number(new URL(url).port),
+    stop: (signal = 'SIGTERM') =>
       new Promise((done) => {
-        if (proc.exitCode !== null) return done();
+        if (proc.exitCode !== null || proc.signalCode !== null) return done();
         proc.once('exit', () => done());
-        proc.kill('SIGTERM');
+        proc.kill(signal);
       }),
   };
 }
@@ -134,4 +138,38 @@ export async function newDraft(page, baseUrl) {
 /** Waits until the form says everything typed is stored on the device. */
 export async function waitSaved(page) {
   await page.locator('.save-status .ok').waitFor();
+}
+
+/** What the server holds: receipts in order of arrival (needs the admin token). */
+export async function receivedReports(baseUrl) {
+  const res = await fetch(new URL('/api/v1/reports', baseUrl), { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  if (!res.ok) throw new Error(`list failed: ${res.status}`);
+  return res.json();
+}
+
+/** Fills every field a finalized report needs, on an open form. */
+export async function fillComplete(page, description = 'Huurder begon te schreeuwen.') {
+  const fill = async (key, value) => page.locator(`#f-${key}`).fill(value);
+  await fill('melder_naam', 'Ans de Vries');
+  await fill('melder_functie', 'Woonconsulent');
+  await page.getByRole('radio', { name: 'Slachtoffer' }).check();
+  await fill('datum_tijd', '2026-01-05T10:15');
+  await page.getByRole('radio', { name: 'Huisbezoek' }).check();
+  await fill('plaats', 'Dorpsstraat 1');
+  await page.getByRole('checkbox', { name: 'Verbaal / schelden' }).check();
+  await fill('omschrijving', description);
+  await page.getByRole('button', { name: 'Persoon toevoegen' }).first().click();
+  await page.locator('#f-slachtoffers input').first().fill('Ans de Vries');
+  await page.locator('#f-dader_bekend').getByRole('radio', { name: 'Nee' }).check();
+  await fill('dader_beschrijving', 'Man, ongeveer 40');
+  await page.getByRole('radio', { name: 'Geen', exact: true }).first().check();
+  await page.locator('#f-verzuim').getByRole('radio', { name: 'Nee' }).check();
+  await page.getByRole('radio', { name: 'Niet ingeschakeld' }).check();
+  await fill('leidinggevende_naam', 'Piet');
+  await fill('leidinggevende_tijd', '2026-01-05T10:40');
+  await fill('opvang_door', 'Piet');
+  await fill('opvang_tijd', '2026-01-05T11:00');
+  await page.locator('#f-nazorg_gewenst').getByRole('radio', { name: 'Ja' }).check();
+  await page.getByRole('checkbox', { name: 'Ik bevestig dat deze melding klopt' }).check();
+  await waitSaved(page);
 }

@@ -5,4 +5,5 @@ pub mod general_points;
 pub mod guidance;
 pub mod header;
 pub mod nav;
+pub mod sync_badge;
 pub mod text_list;

@@ -5,6 +5,7 @@ pub mod extreme;
 pub mod flow;
 pub mod home;
 pub mod not_found;
+pub mod outbox;
 pub mod reference;
 pub mod report_form;
 pub mod reports;

@@ -53,6 +53,9 @@ fn Form(open: OpenReport) -> impl IntoView {
     let t = use_texts();
     let lang = lang_index();
     let navigate = use_navigate();
+    // Contexts are read when the component is made, not in event handlers (no owner there).
+    let sync = crate::sync::use_sync();
+    let app = use_app();
     let show_errors = RwSignal::new(false);
     let errors = Memo::new(move |_| open.report.with(|r| validate(r, now_local())));
     let extreme = Memo::new(move |_| open.report.with(is_extreme));
@@ -84,18 +87,24 @@ fn Form(open: OpenReport) -> impl IntoView {
         }
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            // Written like any edit, then marked final in its own write.
+            // Everything typed is stored first; then the final version and its outbox entry
+            // are written together, in one transaction.
             if open.flush().await.is_err() {
                 return;
             }
-            open.report.update(|r| {
-                r.status = Status::Final {
-                    finalized_at: now(),
+            let mut fin = open.report.get_untracked();
+            fin.status = Status::Final {
+                finalized_at: now(),
+            };
+            fin.revision += 1;
+            fin.saved_at = now();
+            match crate::storage::outbox::finalize(&fin, now()).await {
+                Ok(()) => {
+                    open.report.set(fin);
+                    sync.trigger(false);
+                    navigate("/verzenden", Default::default());
                 }
-            });
-            open.mark_dirty();
-            if open.flush().await.is_ok() {
-                navigate("/meldingen", Default::default());
+                Err(err) => app.notice.set(Some(err.to_string())),
             }
         });
     };

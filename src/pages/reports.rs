@@ -111,6 +111,18 @@ pub fn ReportsPage() -> impl IntoView {
             0
         }
     };
+    let sync = crate::sync::use_sync();
+    let delivery_state = move |id: &str| {
+        use veilig_core::outbox::State;
+        sync.entries.with(
+            |entries| match entries.iter().find(|e| e.id == id).map(|e| &e.state) {
+                Some(State::Delivered { receipt }) => (t().state_delivered)(receipt.seq),
+                Some(State::Refused { .. }) => t().state_refused.to_owned(),
+                Some(State::Sending { .. }) => t().state_sending.to_owned(),
+                _ => t().ready_to_send.to_owned(),
+            },
+        )
+    };
     let row = move |r: Report| {
         let when = if r.text("datum_tijd").is_empty() {
             local_input(r.created_at)
@@ -134,7 +146,7 @@ pub fn ReportsPage() -> impl IntoView {
                     <strong>{when}</strong>
                     {(!setting.is_empty()).then(|| view! { <span>" · " {setting}</span> })}
                     <p class="muted">{summary}</p>
-                    {is_final.then(|| view! { <span class="badge">{t().ready_to_send}</span> })}
+                    {is_final.then(|| view! { <span class="badge">{delivery_state(&r.id)}</span> })}
                 </div>
                 <div class="btn-row">
                     <a class="btn" href=href>{if is_final { t().nav_reports } else { t().resume }}</a>

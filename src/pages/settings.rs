@@ -75,6 +75,20 @@ pub fn SettingsPage() -> impl IntoView {
                 {phone("office-phone", |t| t.office_phone, |s| s.office_phone.clone(), |s, v| s.office_phone = v)}
             </fieldset>
             <fieldset>
+                <legend>{move || t().delivery_title}</legend>
+                <label class="check-inline">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || app.settings.with(|s| s.remove_after_delivery)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            app.update_settings(|s| s.remove_after_delivery = on);
+                        }
+                    />
+                    {move || t().remove_after_delivery}
+                </label>
+            </fieldset>
+            <fieldset>
                 <legend>{move || t().storage_title}</legend>
                 <p class="storage-status">
                     {move || match app.persisted.get() {

@@ -14,10 +14,14 @@ use wasm_bindgen::JsValue;
 use super::local::StorageError;
 
 const DB_NAME: &str = "veilig";
-/// Raise it, and add the new stores in `upgrade`, when the set of stores changes.
-const DB_VERSION: u32 = 1;
+/// Raise it, and list the new store in `STORES`, when the set of stores changes; the upgrade
+/// creates whatever store is missing, so every older version upgrades.
+const DB_VERSION: u32 = 2;
 pub const REPORTS: &str = "reports";
 pub const QUARANTINE: &str = "quarantine";
+/// Added in version 2.
+pub const OUTBOX: &str = "outbox";
+const STORES: [&str; 3] = [REPORTS, QUARANTINE, OUTBOX];
 
 thread_local! {
     static DB: RefCell<Option<Rc<Database>>> = const { RefCell::new(None) };
@@ -53,7 +57,7 @@ async fn open() -> Result<Database, StorageError> {
     request.on_upgrade_needed(|event| {
         let Ok(db) = event.database() else { return };
         let existing = db.store_names();
-        for store in [REPORTS, QUARANTINE] {
+        for store in STORES {
             if !existing.iter().any(|s| s == store) {
                 let _ = db.create_object_store(store, ObjectStoreParams::new());
             }
@@ -181,6 +185,31 @@ pub async fn delete(store: &str, key: &str) -> Result<(), StorageError> {
         .map_err(classify)?
         .await
         .map_err(classify)?;
+    match tx.commit().map_err(classify)?.await.map_err(classify)? {
+        TransactionResult::Committed => Ok(()),
+        TransactionResult::Aborted => Err(StorageError::Other("aborted".into())),
+    }
+}
+
+/// Writes several records, possibly in several stores, in one transaction: all or nothing.
+pub async fn put_all(records: &[(&str, &str, &str)]) -> Result<(), StorageError> {
+    if let Some(err) = failing() {
+        return Err(err);
+    }
+    let db = db().await?;
+    let mut stores: Vec<&str> = records.iter().map(|(s, _, _)| *s).collect();
+    stores.sort_unstable();
+    stores.dedup();
+    let tx = db
+        .transaction(&stores, TransactionMode::ReadWrite)
+        .map_err(classify)?;
+    for (store, key, value) in records {
+        let os = tx.object_store(store).map_err(classify)?;
+        os.put(&JsValue::from_str(value), Some(&JsValue::from_str(key)))
+            .map_err(classify)?
+            .await
+            .map_err(classify)?;
+    }
     match tx.commit().map_err(classify)?.await.map_err(classify)? {
         TransactionResult::Committed => Ok(()),
         TransactionResult::Aborted => Err(StorageError::Other("aborted".into())),

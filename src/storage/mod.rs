@@ -6,6 +6,7 @@
 
 pub mod idb_store;
 mod local;
+pub mod outbox;
 mod quarantine;
 pub mod reports;
 

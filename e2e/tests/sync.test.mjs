@@ -1,0 +1,143 @@
+// Reports reach the server exactly once, whatever the network and the server do in between.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, test } from 'node:test';
+import { fillComplete, launch, newDraft, receivedReports, startServer, tempDir, waitForServiceWorker } from './helpers.mjs';
+
+const cleanups = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+/** The outbox as the app stored it: [{id, body, state}]. */
+async function outboxOf(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('veilig');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('outbox').objectStore('outbox').getAll();
+          req.onsuccess = () => resolve(req.result.map((raw) => JSON.parse(raw).data));
+          req.onerror = () => reject(req.error);
+        };
+      }),
+  );
+}
+
+test('offline: three reports finalized, a reload, back online: each arrives exactly once and the badge clears', async () => {
+  const server = await startServer();
+  cleanups.push(() => server.stop());
+  const profile = tempDir('sync-profile');
+  cleanups.push(async () => profile.remove());
+  const { context } = await launch({ profileDir: profile.dir });
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  page.on('dialog', (d) => d.accept());
+  await page.goto(server.url);
+  await waitForServiceWorker(page);
+  await context.setOffline(true);
+
+  for (const n of [1, 2, 3]) {
+    await newDraft(page, server.url);
+    await fillComplete(page, `Melding nummer ${n}`);
+    await page.getByRole('button', { name: 'Afronden' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
+  }
+  await page.locator('.sync-badge', { hasText: '3 meldingen wachten op verbinding' }).waitFor();
+  await page.getByText('Geen verbinding. Dat is goed').waitFor();
+  await page.reload();
+  await page.locator('.sync-badge', { hasText: '3 meldingen wachten op verbinding' }).waitFor();
+  assert.equal((await receivedReports(server.url)).length, 0);
+
+  await context.setOffline(false);
+  // Nothing else is done: the app notices the connection by itself.
+  await page.waitForFunction(() => !document.querySelector('.sync-badge'), null, { timeout: 30000 });
+  const received = await receivedReports(server.url);
+  const outbox = await outboxOf(page);
+  assert.equal(received.length, 3);
+  assert.equal(new Set(received.map((r) => r.id)).size, 3);
+  for (const entry of outbox) {
+    assert.equal(entry.state, 'delivered');
+    const receipt = received.find((r) => r.id === entry.id);
+    assert.ok(receipt, 'each local report is on the server');
+    assert.equal(receipt.content_hash, createHash('sha256').update(entry.body).digest('hex'), 'byte-identical');
+  }
+  await page.locator('.outbox-row.state-delivered').nth(2).waitFor();
+});
+
+test('the server is killed halfway through sending and started again: still exactly once', async () => {
+  const data = tempDir('kill-data');
+  cleanups.push(async () => data.remove());
+  let server = await startServer({ dataDir: data.dir });
+  const { port, url } = server;
+  const { context } = await launch();
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  await page.goto(new URL('/verzenden', url).href);
+  await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
+
+  // Thirty finalized reports put straight into the app's outbox, as finalize writes them.
+  const template = JSON.parse(
+    await page.evaluate(async () => {
+      return null;
+    }) ?? 'null',
+  );
+  assert.equal(template, null);
+  const count = 30;
+  await page.evaluate(async (count) => {
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open('veilig');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const tx = db.transaction(['reports', 'outbox'], 'readwrite');
+    for (let i = 0; i < count; i++) {
+      const id = `0193a0b0-0000-7000-8000-${String(i).padStart(12, '0')}`;
+      const report = {
+        id, schema_version: 1, created_at: '2026-01-05T11:00:00Z', saved_at: '2026-01-05T11:30:00Z', revision: 2,
+        status: 'final', finalized_at: '2026-01-05T11:30:00Z', flow_run: null,
+        values: {
+          melder_naam: 'Ans', melder_functie: 'Woonconsulent', melder_rol: 'slachtoffer', datum_tijd: '2026-01-05T10:15',
+          situatie: 'kantoor', plaats: 'Balie', soort: ['verbaal'], omschrijving: `Melding ${i} <b>html</b> “quotes”`,
+          slachtoffers: [{ name: 'Ans', detail: '' }], dader_bekend: 'nee', dader_beschrijving: 'Man', letsel: 'geen',
+          verzuim: 'nee', politie: 'niet', leidinggevende_naam: 'Piet', leidinggevende_tijd: '2026-01-05T10:40',
+          opvang_door: 'Piet', opvang_tijd: '2026-01-05T11:00', nazorg_gewenst: 'ja', akkoord: 'ja',
+        },
+      };
+      const body = JSON.stringify(report);
+      tx.objectStore('reports').put(JSON.stringify({ v: 1, data: report }), id);
+      const entry = { id, body, state: 'waiting', next_attempt_at: '2026-01-05T11:30:00Z', failures: 0, last_error: null };
+      tx.objectStore('outbox').put(JSON.stringify({ v: 1, data: entry }), id);
+    }
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+  }, count);
+
+  await page.getByRole('button', { name: 'Nu verzenden' }).click();
+  // Kill the server as soon as the first reports have arrived.
+  const deadline = Date.now() + 20000;
+  while ((await receivedReports(url)).length < 1) {
+    if (Date.now() > deadline) throw new Error('nothing arrived');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await server.stop('SIGKILL');
+  const beforeKill = await outboxOf(page);
+  assert.ok(beforeKill.some((e) => e.state !== 'delivered'), 'the kill came halfway');
+
+  server = await startServer({ dataDir: data.dir, port });
+  cleanups.push(() => server.stop());
+  // The app retries on its own (backoff, timer).
+  await page.waitForFunction(() => !document.querySelector('.sync-badge'), null, { timeout: 60000 });
+  const received = await receivedReports(url);
+  const outbox = await outboxOf(page);
+  assert.equal(received.length, count, 'exactly once each');
+  assert.equal(new Set(received.map((r) => r.id)).size, count);
+  for (const entry of outbox) {
+    assert.equal(entry.state, 'delivered', entry.id);
+    const receipt = received.find((r) => r.id === entry.id);
+    assert.equal(receipt.content_hash, createHash('sha256').update(entry.body).digest('hex'));
+  }
+});

@@ -1,0 +1,24 @@
+//! On every screen: how many reports wait for a connection, and progress while sending.
+
+use leptos::prelude::*;
+
+use crate::state::use_texts;
+use crate::sync::use_sync;
+
+#[component]
+pub fn SyncBadge() -> impl IntoView {
+    let t = use_texts();
+    let sync = use_sync();
+    let text = move || match sync.progress.get() {
+        Some((done, of)) => Some((t().sending_progress)(done, of)),
+        None => {
+            let n = sync.pending();
+            (n > 0).then(|| (t().pending_badge)(n))
+        }
+    };
+    view! {
+        <div class="syncbar" role="status" aria-live="polite">
+            {move || text().map(|text| view! { <a class="sync-badge" href="/verzenden">{text}</a> })}
+        </div>
+    }
+}

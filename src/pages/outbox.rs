@@ -1,0 +1,76 @@
+//! The outbox: each finalized report with its state of sending and last error.
+
+use leptos::prelude::*;
+use veilig_core::outbox::{Entry, State};
+use veilig_core::report::Report;
+
+use crate::pages::reports::choice_label;
+use crate::state::{use_app, use_texts};
+use crate::sync::use_sync;
+
+#[component]
+pub fn OutboxPage() -> impl IntoView {
+    let app = use_app();
+    let t = use_texts();
+    let sync = use_sync();
+    sync.trigger(false);
+    let lang = move || {
+        if app.locale() == veilig_core::Locale::En {
+            1
+        } else {
+            0
+        }
+    };
+    let row = move |e: Entry| {
+        let report: Option<Report> = serde_json::from_str(&e.body).ok();
+        let title = report
+            .as_ref()
+            .map(|r| {
+                format!(
+                    "{} · {}",
+                    r.text("datum_tijd").replace('T', " "),
+                    choice_label("situatie", r.text("situatie"), lang())
+                )
+            })
+            .unwrap_or_else(|| e.id.clone());
+        let summary = report.as_ref().map(|r| r.summary(8)).unwrap_or_default();
+        let (class, state) = match &e.state {
+            State::Waiting { .. } => ("state-waiting", t().state_waiting.to_owned()),
+            State::Sending { .. } => ("state-sending", t().state_sending.to_owned()),
+            State::Delivered { receipt } => ("state-delivered", (t().state_delivered)(receipt.seq)),
+            State::Refused { message, .. } => {
+                ("state-refused", format!("{}: {message}", t().state_refused))
+            }
+        };
+        let error = match &e.state {
+            State::Waiting { .. } => e.last_error.clone(),
+            _ => None,
+        };
+        view! {
+            <li class=format!("outbox-row {class}") data-id=e.id.clone()>
+                <strong>{title}</strong>
+                <p class="muted">{summary}</p>
+                <p class="outbox-state">{state}</p>
+                {error.map(|err| view! { <p class="muted">{t().last_error} ": " {err}</p> })}
+            </li>
+        }
+    };
+    view! {
+        <article class="outbox">
+            <h1>{move || t().outbox_title}</h1>
+            <p class="muted">{move || t().outbox_lead}</p>
+            <Show when=move || sync.reachable.get() == Some(false)>
+                <p class="notice">{move || t().offline_fine}</p>
+            </Show>
+            <button type="button" class="btn" on:click=move |_| sync.trigger(true)>{move || t().send_now}</button>
+            {move || {
+                let entries = sync.entries.get();
+                if entries.is_empty() {
+                    view! { <p>{t().outbox_empty}</p> }.into_any()
+                } else {
+                    view! { <ul class="outbox-list">{entries.into_iter().map(row).collect_view()}</ul> }.into_any()
+                }
+            }}
+        </article>
+    }
+}

@@ -1,0 +1,175 @@
+//! Sends the outbox when the server can be reached. Triggers: app start, the `online` event,
+//! the page becoming visible, a timer, and the "Nu verzenden" button. One run at a time per
+//! tab; a trigger during a run makes it go round once more. Sending twice (two tabs, the
+//! service worker) never doubles a report: the server answers identical bytes with the same
+//! receipt.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use veilig_core::backoff::Backoff;
+use veilig_core::outbox::{Entry, Outcome, State};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use crate::clock::now;
+use crate::state::AppState;
+use crate::storage::{outbox, reports};
+
+/// How often the timer looks for entries whose retry time has come.
+const TICK_MS: i32 = 5_000;
+
+#[derive(Clone, Copy)]
+pub struct SyncState {
+    pub entries: RwSignal<Vec<Entry>>,
+    /// (sent, of) while a run is sending.
+    pub progress: RwSignal<Option<(usize, usize)>>,
+    /// Whether the server answered at the last try.
+    pub reachable: RwSignal<Option<bool>>,
+    running: StoredValue<Rc<Cell<bool>>, LocalStorage>,
+    again: StoredValue<Rc<Cell<bool>>, LocalStorage>,
+    app: AppState,
+}
+
+pub fn use_sync() -> SyncState {
+    expect_context::<SyncState>()
+}
+
+impl SyncState {
+    pub fn install(app: AppState) -> Self {
+        let this = Self {
+            entries: RwSignal::new(Vec::new()),
+            progress: RwSignal::new(None),
+            reachable: RwSignal::new(None),
+            running: StoredValue::new_local(Rc::new(Cell::new(false))),
+            again: StoredValue::new_local(Rc::new(Cell::new(false))),
+            app,
+        };
+        provide_context(this);
+        this.listen();
+        leptos::task::spawn_local(async move {
+            let _ = outbox::reconcile(now()).await;
+            this.trigger(false);
+        });
+        this
+    }
+
+    /// Reports still to arrive.
+    pub fn pending(&self) -> usize {
+        self.entries
+            .with(|e| e.iter().filter(|e| e.is_pending()).count())
+    }
+
+    /// Starts a run (or asks the running one to go round again). `force` ignores the backoff.
+    pub fn trigger(&self, force: bool) {
+        if self.running.with_value(|r| r.get()) {
+            self.again.with_value(|a| a.set(true));
+            return;
+        }
+        let this = *self;
+        leptos::task::spawn_local(async move { this.run(force).await });
+    }
+
+    async fn refresh(&self) -> Vec<Entry> {
+        let entries = outbox::all().await.unwrap_or_default();
+        self.entries.set(entries.clone());
+        entries
+    }
+
+    async fn run(&self, mut force: bool) {
+        if self.running.with_value(|r| r.replace(true)) {
+            return;
+        }
+        loop {
+            self.again.with_value(|a| a.set(false));
+            let due: Vec<Entry> = self
+                .refresh()
+                .await
+                .into_iter()
+                .filter(|e| e.is_due(now()) || (force && matches!(e.state, State::Waiting { .. })))
+                .collect();
+            if !due.is_empty() {
+                let reachable = crate::net::server_reachable().await;
+                self.reachable.set(Some(reachable));
+                if reachable {
+                    self.send_all(due).await;
+                }
+            }
+            self.progress.set(None);
+            force = false;
+            if !self.again.with_value(|a| a.get()) {
+                break;
+            }
+        }
+        self.running.with_value(|r| r.set(false));
+    }
+
+    async fn send_all(&self, due: Vec<Entry>) {
+        let total = due.len();
+        self.progress.set(Some((0, total)));
+        let remove_after = self
+            .app
+            .settings
+            .with_untracked(|s| s.remove_after_delivery);
+        for (done, mut entry) in due.into_iter().enumerate() {
+            entry.start(now());
+            if outbox::put(&entry).await.is_err() {
+                break;
+            }
+            let outcome = crate::net::put_report(&entry.id, &entry.body).await;
+            let lost_connection = matches!(outcome, Outcome::NoAnswer(_));
+            entry.finish(outcome, now(), Backoff::default(), js_sys::Math::random());
+            if remove_after && matches!(entry.state, State::Delivered { .. }) {
+                // Only after a receipt, and only because the user chose it.
+                if reports::delete(&entry.id).await.is_ok() {
+                    entry.body.clear();
+                }
+            }
+            let _ = outbox::put(&entry).await;
+            self.progress.set(Some((done + 1, total)));
+            self.refresh().await;
+            if lost_connection {
+                self.reachable.set(Some(false));
+                break;
+            }
+        }
+    }
+
+    fn listen(&self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let this = *self;
+        let on_online = Closure::<dyn FnMut()>::new(move || this.trigger(true));
+        let _ =
+            window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+        on_online.forget();
+        if let Some(document) = window.document() {
+            let doc = document.clone();
+            let on_visible = Closure::<dyn FnMut()>::new(move || {
+                if doc.visibility_state() == web_sys::VisibilityState::Visible {
+                    this.trigger(false);
+                }
+            });
+            let _ = document.add_event_listener_with_callback(
+                "visibilitychange",
+                on_visible.as_ref().unchecked_ref(),
+            );
+            on_visible.forget();
+        }
+        let on_tick = Closure::<dyn FnMut()>::new(move || {
+            let due = this
+                .entries
+                .with_untracked(|e| e.iter().any(|e| e.is_due(now())));
+            if due {
+                this.trigger(false);
+            }
+        });
+        let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+            on_tick.as_ref().unchecked_ref(),
+            TICK_MS,
+        );
+        on_tick.forget();
+    }
+}
