@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The server's proof that it holds a report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     pub id: String,
     /// RFC 3339, UTC.
@@ -17,6 +18,7 @@ pub struct Receipt {
 
 /// Every error of the API has this body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     /// Stable, machine-readable: `malformed_json`, `conflict`, `invalid_report`, ...
     pub code: String,

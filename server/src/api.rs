@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use serde::Serialize;
 use veilig_core::report::validate::{server_latest, unknown_fields, validate};
 use veilig_core::report::{Report, REPORT_SCHEMA_VERSION};
-use veilig_core::sync::MAX_BODY_BYTES;
+use veilig_core::sync::{ApiError, Receipt, MAX_BODY_BYTES};
 
 use crate::error::Problem;
 use crate::state::AppState;
@@ -28,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/v1/reports", get(list_reports))
         .route("/v1/reports/{id}", get(get_report).put(put_report))
+        .route("/openapi.json", get(openapi_json))
         .fallback(not_found)
         .with_state(state)
 }
@@ -230,3 +231,47 @@ async fn get_report(
         )),
     }
 }
+
+async fn openapi_json() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        crate::openapi::document(),
+    )
+        .into_response()
+}
+
+// OpenAPI descriptions of the handlers above (utoipa reads these; they are never called).
+
+/// Whether the server and its database answer.
+#[utoipa::path(get, path = "/api/health", responses((status = 200, description = "The server and its database answer")))]
+pub fn health_doc() {}
+
+/// Stores a finalized report under the id the device made.
+#[utoipa::path(
+    put,
+    path = "/api/v1/reports/{id}",
+    params(("id" = String, Path, description = "The report's UUID, made on the device")),
+    request_body(content = Object, content_type = "application/json", description = "The finalized report (core::report::Report), at most 1 MiB"),
+    responses(
+        (status = 201, description = "Stored for the first time", body = Receipt),
+        (status = 200, description = "The same bytes again: the original receipt", body = Receipt),
+        (status = 400, description = "Malformed JSON (with line and column), invalid id, id mismatch", body = ApiError),
+        (status = 409, description = "Other content under this id; send a correction as a new report", body = ApiError),
+        (status = 413, description = "Body over 1 MiB", body = ApiError),
+        (status = 415, description = "Not application/json", body = ApiError),
+        (status = 422, description = "Unknown schema version, not final, unknown field, or a validation error naming the field", body = ApiError),
+        (status = 503, description = "Database unavailable; try again", body = ApiError),
+    )
+)]
+pub fn put_report_doc() {}
+
+/// Receipts of every received report, in order of arrival.
+#[utoipa::path(get, path = "/api/v1/reports", security(("admin_token" = [])),
+    responses((status = 200, body = [Receipt]), (status = 401, body = ApiError), (status = 403, description = "No admin token configured", body = ApiError)))]
+pub fn list_reports_doc() {}
+
+/// The exact bytes of one received report.
+#[utoipa::path(get, path = "/api/v1/reports/{id}", security(("admin_token" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, description = "The report as received", content_type = "application/json"), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+pub fn get_report_doc() {}

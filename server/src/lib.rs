@@ -4,6 +4,7 @@ pub mod api;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod openapi;
 pub mod state;
 pub mod static_files;
 pub mod store;

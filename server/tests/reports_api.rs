@@ -347,3 +347,23 @@ async fn a_report_put_does_not_leave_the_data_folder() {
         "{files:?}"
     );
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_report_endpoints() {
+    let s = setup().await;
+    let doc: Json = client()
+        .get(format!("{}/api/openapi.json", s.server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let put = &doc["paths"]["/api/v1/reports/{id}"]["put"]["responses"];
+    for status in ["200", "201", "400", "409", "413", "415", "422"] {
+        assert!(put.get(status).is_some(), "PUT documents {status}");
+    }
+    assert!(doc["components"]["schemas"]["Receipt"]["properties"]["content_hash"].is_object());
+    assert!(doc["paths"]["/api/v1/reports"]["get"].is_object());
+}
