@@ -128,7 +128,12 @@ impl SyncState {
             }
             let _ = outbox::put(&entry).await;
             self.progress.set(Some((done + 1, total)));
-            self.refresh().await;
+            // Only this entry changed: no re-reading of the whole outbox per report.
+            self.entries
+                .update(|all| match all.iter_mut().find(|e| e.id == entry.id) {
+                    Some(slot) => *slot = entry.clone(),
+                    None => all.push(entry.clone()),
+                });
             if lost_connection {
                 self.reachable.set(Some(false));
                 break;

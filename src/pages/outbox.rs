@@ -8,6 +8,15 @@ use crate::pages::reports::choice_label;
 use crate::state::{use_app, use_texts};
 use crate::sync::use_sync;
 
+fn state_key(state: &State) -> u8 {
+    match state {
+        State::Waiting { .. } => 0,
+        State::Sending { .. } => 1,
+        State::Delivered { .. } => 2,
+        State::Refused { .. } => 3,
+    }
+}
+
 #[component]
 pub fn OutboxPage() -> impl IntoView {
     let app = use_app();
@@ -63,14 +72,13 @@ pub fn OutboxPage() -> impl IntoView {
                 <p class="notice">{move || t().offline_fine}</p>
             </Show>
             <button type="button" class="btn" on:click=move |_| sync.trigger(true)>{move || t().send_now}</button>
-            {move || {
-                let entries = sync.entries.get();
-                if entries.is_empty() {
-                    view! { <p>{t().outbox_empty}</p> }.into_any()
-                } else {
-                    view! { <ul class="outbox-list">{entries.into_iter().map(row).collect_view()}</ul> }.into_any()
-                }
-            }}
+            <Show when=move || sync.entries.with(Vec::is_empty)>
+                <p>{move || t().outbox_empty}</p>
+            </Show>
+            // Keyed by id and state: a row is rebuilt only when its own state changes.
+            <ul class="outbox-list">
+                <For each=move || sync.entries.get() key=|e| (e.id.clone(), state_key(&e.state)) children=row/>
+            </ul>
         </article>
     }
 }

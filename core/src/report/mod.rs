@@ -2,6 +2,7 @@
 //! the two-tab merge, and prefill from a protocol flow.
 
 pub mod derive;
+pub mod fixtures;
 pub mod merge;
 pub mod model;
 pub mod prefill;

@@ -1,0 +1,284 @@
+// Veilig's benchmarks, in real Chromium against the served release build. Writes BENCHMARKS.md.
+// Timings are medians of repeated runs, with a baseline measured in the same run; they are
+// reported, never asserted (2-core machines are noisy).
+import { execFileSync } from 'node:child_process';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { DIST, ROOT, launch, startServer, tempDir, waitForServiceWorker } from '../tests/helpers.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.round((xs.length - 1) * p))];
+const ms = (x) => `${x.toFixed(1)} ms`;
+const kb = (x) => `${(x / 1024).toFixed(1)} KB`;
+
+// A static page with the home screen's content and the same stylesheet: the floor.
+function staticDist() {
+  const dir = tempDir('bench-dist');
+  cpSync(DIST, dir.dir, { recursive: true });
+  const css = readdirSync(DIST).find((f) => f.endsWith('.css') && f.startsWith('main-'));
+  writeFileSync(
+    join(dir.dir, 'static-home.html'),
+    `<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Veilig</title><link rel="stylesheet" href="/${css}"></head><body><header class="topbar"><a class="brand" href="/"><span class="brand-name">Veilig</span></a><a class="call-112" href="tel:112">112</a></header><main id="main"><section class="home"><h1>Wat gebeurt er?</h1><p class="lead">Kies waar je bent. Je krijgt steeds één stap.</p><div class="bigbuttons"><a class="big" href="/protocol/kantoor">Op kantoor</a><a class="big" href="/protocol/woning">Huisbezoek</a><a class="big" href="/protocol/telefoon">Telefoon</a><a class="big big-extreme" href="/extreem">Extreem incident</a></div></section></main></body></html>`,
+  );
+  return dir;
+}
+
+// Records when the first protocol button exists (and the app's wasm, for memory).
+const MARK_SCRIPT = () => {
+  window.__marks = {};
+  addEventListener('TrunkApplicationStarted', (e) => (window.__wasm = e.detail.wasm));
+  new MutationObserver(() => {
+    if (!window.__marks.button && document.querySelector('.bigbuttons a')) window.__marks.button = performance.now();
+    if (!window.__marks.step && document.querySelector('h2.step-text')) window.__marks.step = performance.now();
+    if (window.__marks.tapped && !window.__marks.stepAfterTap && document.querySelector('h2.step-text')) window.__marks.stepAfterTap = performance.now();
+  }).observe(document, { childList: true, subtree: true });
+};
+
+async function timeToButton(context, url) {
+  const page = await context.newPage();
+  await page.addInitScript(MARK_SCRIPT);
+  await page.goto(url);
+  await page.waitForFunction(() => window.__marks.button);
+  const t = await page.evaluate(() => window.__marks.button);
+  await page.close();
+  return t;
+}
+
+async function firstLoadSizes(url) {
+  const { context } = await launch();
+  const page = await context.newPage();
+  const sizes = [];
+  page.on('requestfinished', async (req) => {
+    const s = await req.sizes().catch(() => null);
+    const res = await req.response();
+    if (s && res) sizes.push({ url: new URL(req.url()).pathname, encoded: s.responseBodySize, encoding: (await res.allHeaders())['content-encoding'] ?? '' });
+  });
+  await page.goto(url);
+  await page.locator('.bigbuttons a').first().waitFor();
+  await page.waitForLoadState('networkidle');
+  await context.close();
+  const seen = new Set();
+  return sizes.filter((s) => s.encoded > 0 && !s.url.startsWith('/api/') && s.url !== '/sw.js' && !seen.has(s.url) && seen.add(s.url));
+}
+
+async function putInIdb(page, store, records) {
+  await page.evaluate(
+    async ({ store, records }) => {
+      const db = await new Promise((resolve, reject) => {
+        const open = indexedDB.open('veilig');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const tx = db.transaction(store, 'readwrite');
+      for (const [key, value] of records) tx.objectStore(store).put(value, key);
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    { store, records },
+  );
+}
+
+const sampleReport = (i, final) => ({
+  id: `0193a0b0-0000-7000-9000-${String(i).padStart(12, '0')}`,
+  schema_version: 1, created_at: '2026-01-05T11:00:00Z', saved_at: '2026-01-05T11:30:00Z', revision: 2,
+  ...(final ? { status: 'final', finalized_at: '2026-01-05T11:30:00Z' } : { status: 'draft' }),
+  flow_run: null,
+  values: {
+    melder_naam: 'Ans', melder_functie: 'Woonconsulent', melder_rol: 'slachtoffer', datum_tijd: '2026-01-05T10:15',
+    situatie: 'kantoor', plaats: 'Balie', soort: ['verbaal'], omschrijving: `Melding ${i} ${'tekst '.repeat(80)}`,
+    slachtoffers: [{ name: 'Ans', detail: '' }], dader_bekend: 'nee', dader_beschrijving: 'Man', letsel: 'geen',
+    verzuim: 'nee', politie: 'niet', leidinggevende_naam: 'Piet', leidinggevende_tijd: '2026-01-05T10:40',
+    opvang_door: 'Piet', opvang_tijd: '2026-01-05T11:00', nazorg_gewenst: 'ja', akkoord: 'ja',
+  },
+});
+
+async function main() {
+  const dist = staticDist();
+  const data = tempDir('bench-data');
+  const server = await startServer({ dist: dist.dir, dataDir: data.dir });
+  const appUrl = server.url;
+  const staticUrl = new URL('/static-home.html', server.url).href;
+  const out = {};
+
+  out.sizes = await firstLoadSizes(appUrl);
+
+  // Cold start: a fresh profile each run.
+  const cold = { app: [], floor: [] };
+  for (let i = 0; i < RUNS; i++) {
+    for (const [key, url] of [['app', appUrl], ['floor', staticUrl]]) {
+      const { context } = await launch();
+      cold[key].push(await timeToButton(context, url));
+      await context.close();
+    }
+  }
+  out.cold = cold;
+
+  // Warm offline start: one profile, first visit online, then the network off.
+  const warm = { app: [], floor: [], tap: [] };
+  {
+    const profile = tempDir('bench-warm');
+    const { context } = await launch({ profileDir: profile.dir });
+    const first = await context.newPage();
+    await first.goto(appUrl);
+    await waitForServiceWorker(first);
+    await first.close();
+    // The floor warms up in a profile of its own: in the app's, the service worker answers
+    // every navigation with the app shell.
+    {
+      const floor = await launch();
+      await timeToButton(floor.context, staticUrl);
+      for (let i = 0; i < RUNS; i++) warm.floor.push(await timeToButton(floor.context, staticUrl));
+      await floor.context.close();
+    }
+    await context.setOffline(true);
+    for (let i = 0; i < RUNS; i++) warm.app.push(await timeToButton(context, appUrl));
+    // Tap "Op kantoor" to the first step shown.
+    for (let i = 0; i < RUNS; i++) {
+      const page = await context.newPage();
+      await page.addInitScript(MARK_SCRIPT);
+      await page.goto(appUrl);
+      await page.waitForFunction(() => window.__marks.button);
+      await page.evaluate(() => {
+        const a = [...document.querySelectorAll('.bigbuttons a')].find((x) => x.textContent === 'Op kantoor');
+        window.__marks.tapped = performance.now();
+        a.click();
+      });
+      await page.waitForFunction(() => window.__marks.stepAfterTap);
+      warm.tap.push(await page.evaluate(() => window.__marks.stepAfterTap - window.__marks.tapped));
+      await page.evaluate(() => localStorage.removeItem('veilig.runs'));
+      await page.close();
+    }
+    await context.close();
+    profile.remove();
+  }
+  out.warm = warm;
+
+  // Autosave with 100 drafts stored; then memory after walking every screen.
+  {
+    const { context } = await launch();
+    const page = await context.newPage();
+    await page.addInitScript(MARK_SCRIPT);
+    await page.goto(new URL('/meldingen', appUrl).href);
+    await page.getByRole('heading', { level: 1, name: 'Meldingen' }).waitFor();
+    const drafts = Array.from({ length: 100 }, (_, i) => sampleReport(i, false));
+    await putInIdb(page, 'reports', drafts.map((r) => [r.id, JSON.stringify({ v: 1, data: r })]));
+    await page.goto(new URL(`/meldingen/${drafts[0].id}`, appUrl).href);
+    await page.locator('#f-plaats').waitFor();
+    await page.evaluate(() => {
+      window.__saves = [];
+      const status = document.querySelector('.save-status');
+      document.querySelector('#f-plaats').addEventListener('input', () => (window.__typed = performance.now()), true);
+      new MutationObserver(() => {
+        if (status.querySelector('.ok') && window.__typed) {
+          window.__saves.push(performance.now() - window.__typed);
+          window.__typed = 0;
+        }
+      }).observe(status, { childList: true, subtree: true, characterData: true });
+    });
+    for (let i = 0; i < 60; i++) {
+      const before = await page.evaluate(() => window.__saves.length);
+      await page.locator('#f-plaats').press('a');
+      await page.waitForFunction((n) => window.__saves.length > n, before);
+    }
+    out.autosave = await page.evaluate(() => window.__saves);
+    for (const path of ['/', '/protocol/kantoor', '/protocol/woning', '/protocol/telefoon', '/extreem', '/naslag', '/kaart', '/instellingen', '/meldingen', `/meldingen/${drafts[1].id}`, '/verzenden']) {
+      await page.evaluate((p) => {
+        history.pushState(null, '', p);
+        dispatchEvent(new PopStateEvent('popstate'));
+      }, path);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForTimeout(100);
+    }
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('Performance.enable');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    out.memory = {
+      wasm: await page.evaluate(() => window.__wasm?.memory?.buffer.byteLength ?? null),
+      jsHeap: metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? null,
+    };
+    await context.close();
+  }
+
+  // The PWA sends 500 queued reports.
+  {
+    const { context } = await launch();
+    const page = await context.newPage();
+    await page.goto(new URL('/verzenden', appUrl).href);
+    await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
+    const reports = Array.from({ length: 500 }, (_, i) => sampleReport(10_000 + i, true));
+    await putInIdb(page, 'reports', reports.map((r) => [r.id, JSON.stringify({ v: 1, data: r })]));
+    await putInIdb(page, 'outbox', reports.map((r) => [r.id, JSON.stringify({ v: 1, data: { id: r.id, body: JSON.stringify(r), state: 'waiting', next_attempt_at: '2026-01-05T11:30:00Z', failures: 0, last_error: null } })]));
+    await page.reload();
+    await page.locator('.sync-badge').waitFor({ timeout: 10000 }).catch(() => {});
+    const t0 = Date.now();
+    await page.getByRole('button', { name: 'Nu verzenden' }).click();
+    await page.waitForFunction(() => !document.querySelector('.sync-badge'), null, { timeout: 300000 });
+    out.send500 = Date.now() - t0;
+    await context.close();
+  }
+
+  // Server ingest over loopback, and the server's memory under it.
+  const ingestBin = join(ROOT, 'target/release/examples/ingest');
+  out.ingest = JSON.parse(execFileSync(ingestBin, [server.url.replace(/\/$/, ''), '5000', '16'], { encoding: 'utf8' }));
+  const status = readFileSync(`/proc/${server.proc.pid}/status`, 'utf8');
+  out.serverRss = Number(status.match(/VmHWM:\s+(\d+)/)[1]) * 1024;
+
+  await server.stop();
+  dist.remove();
+  data.remove();
+  return out;
+}
+
+const r = await main();
+const chromium = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim();
+const total = r.sizes.reduce((a, s) => a + s.encoded, 0);
+const firstLoad = r.sizes.filter((s) => /\.(wasm|js|css)$/.test(s.url) || s.url === '/').reduce((a, s) => a + s.encoded, 0);
+const lines = [
+  '# Benchmarks',
+  '',
+  `Written by \`./x bench\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: ${cpus().length} × ${cpus()[0].model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ${chromium}. Timings are medians of ${RUNS} runs on a noisy shared machine; compare the ratios, which are measured against a baseline in the same run.`,
+  '',
+  '## First load (transfer, compressed)',
+  '',
+  '| asset | encoding | bytes |',
+  '|---|---|---|',
+  ...r.sizes.map((s) => `| \`${s.url.replace(/-[0-9a-f]{8,16}/, '-<hash>')}\` | ${s.encoding || 'none'} | ${s.encoded} |`),
+  `| **HTML + JS + CSS + wasm** | | **${firstLoad} (${kb(firstLoad)})** |`,
+  `| everything on first load (incl. manifest, icons) | | ${total} (${kb(total)}) |`,
+  '',
+  'Budget (issue 7): at most 250 KB for HTML + JS + CSS + wasm.',
+  '',
+  '## Start-up: until the first protocol button can be tapped',
+  '',
+  '| | app | static page (floor) | ratio |',
+  '|---|---|---|---|',
+  `| cold (first visit, empty profile) | ${ms(median(r.cold.app))} | ${ms(median(r.cold.floor))} | ${(median(r.cold.app) / median(r.cold.floor)).toFixed(1)}× |`,
+  `| warm offline (service worker, network off) vs warm static page | ${ms(median(r.warm.app))} | ${ms(median(r.warm.floor))} | ${(median(r.warm.app) / median(r.warm.floor)).toFixed(1)}× |`,
+  '',
+  `Tap "Op kantoor" → first step shown: ${ms(median(r.warm.tap))} (median).`,
+  '',
+  '## Device storage',
+  '',
+  `One autosave (input event → "Opgeslagen" shown, i.e. the IndexedDB transaction completed) with 100 drafts stored: p50 ${ms(pct(r.autosave, 0.5))}, p95 ${ms(pct(r.autosave, 0.95))} (${r.autosave.length} saves).`,
+  '',
+  `Memory after walking every screen with 100 drafts stored: wasm linear memory ${r.memory.wasm === null ? 'n/a' : kb(r.memory.wasm)}, JS heap ${r.memory.jsHeap === null ? 'n/a' : kb(r.memory.jsHeap)}.`,
+  '',
+  '## Sync',
+  '',
+  `The PWA sends 500 queued reports: ${(r.send500 / 1000).toFixed(1)} s (${(500 / (r.send500 / 1000)).toFixed(0)} reports/s, one request at a time, each stored in its own SQLite transaction).`,
+  '',
+  `Server ingest over loopback (${r.ingest.concurrency} concurrent clients, ${r.ingest.ingest.requests} reports): ${r.ingest.ingest.per_second.toFixed(0)} reports/s, p50 ${ms(r.ingest.ingest.p50_ms)}, p99 ${ms(r.ingest.ingest.p99_ms)}; baseline \`GET /api/health\` on the same server and client: ${r.ingest.health.per_second.toFixed(0)} requests/s (ingest is ${(r.ingest.ingest.per_second / r.ingest.health.per_second).toFixed(2)}× the baseline). Failures: ${r.ingest.ingest.failures}. Server resident memory, peak: ${kb(r.serverRss)}.`,
+  '',
+  '## Not measured yet',
+  '',
+  '- Lighthouse scores: `lighthouse@12.2.3` is not installed by the project yet.',
+  '',
+];
+writeFileSync(join(ROOT, 'BENCHMARKS.md'), lines.join('\n'));
+console.log(lines.join('\n'));
