@@ -22,6 +22,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::load();
     provide_context(state);
     crate::sync::SyncState::install(state);
+    crate::sw::UpdateState::install();
 
     leptos::task::spawn_local(async move {
         let answer = crate::storage::request_persistence().await;
@@ -43,6 +44,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Header/>
             <Nav/>
+            <crate::components::status_bar::StatusBar/>
             <crate::components::sync_badge::SyncBadge/>
             {move || state.notice.get().map(|n| view! {
                 <p class="notice" role="alert">

@@ -1,4 +1,3 @@
 fn main() {
     leptos::mount::mount_to_body(veilig::App);
-    veilig::sw::register();
 }

@@ -5,5 +5,6 @@ pub mod general_points;
 pub mod guidance;
 pub mod header;
 pub mod nav;
+pub mod status_bar;
 pub mod sync_badge;
 pub mod text_list;

@@ -1,0 +1,103 @@
+// Installable, offline from the first visit, and an update that keeps drafts.
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { DIST, launch, newDraft, startServer, tempDir, waitForServiceWorker, waitSaved } from './helpers.mjs';
+
+const cleanups = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+test("Chromium's installability check finds no errors", async () => {
+  const server = await startServer();
+  cleanups.push(() => server.stop());
+  const { context } = await launch();
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await waitForServiceWorker(page);
+  const cdp = await context.newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  assert.deepEqual(installabilityErrors, []);
+  const manifest = await (await fetch(new URL('/manifest.webmanifest', server.url))).json();
+  assert.deepEqual(manifest.shortcuts.map((s) => s.url), ['/protocol/kantoor', '/protocol/woning', '/protocol/telefoon']);
+  assert.ok(manifest.icons.some((i) => i.purpose === 'maskable' && i.sizes === '512x512'));
+});
+
+test('after one visit online, a fresh page with the network off opens every route', async () => {
+  const server = await startServer();
+  cleanups.push(() => server.stop());
+  const profile = tempDir('install-profile');
+  cleanups.push(async () => profile.remove());
+  const { context } = await launch({ profileDir: profile.dir });
+  cleanups.push(() => context.close());
+  const first = await context.newPage();
+  await first.goto(server.url);
+  await waitForServiceWorker(first);
+  const draftUrl = await newDraft(first, server.url);
+  await first.close();
+
+  await context.setOffline(true);
+  const routes = [
+    ['/', 'Wat gebeurt er?'],
+    ['/protocol/kantoor', 'Op kantoor'],
+    ['/protocol/woning', 'In bijvoorbeeld een woning'],
+    ['/protocol/telefoon', 'Telefonische agressie'],
+    ['/extreem', 'Extreme incidenten'],
+    ['/naslag', 'Naslag'],
+    ['/kaart', 'Kaart receptie: agressie op kantoor'],
+    ['/instellingen', 'Instellingen'],
+    ['/meldingen', 'Meldingen'],
+    [new URL(draftUrl).pathname, 'Agressieregistratie'],
+    ['/verzenden', 'Verzenden'],
+  ];
+  for (const [path, heading] of routes) {
+    const page = await context.newPage();
+    await page.goto(new URL(path, server.url).href);
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    await page.close();
+  }
+  // And the app says it is offline, and that this is fine.
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByText('Dat is goed: alles werkt en wordt op dit apparaat bewaard.').waitFor();
+});
+
+test('a new deployment is offered, switched to on request, and the draft is intact', async () => {
+  // Build "A" is a copy of dist; deploying "B" changes what the service worker precaches.
+  const dist = tempDir('deploy');
+  cleanups.push(async () => dist.remove());
+  cpSync(DIST, dist.dir, { recursive: true });
+  const server = await startServer({ dist: dist.dir });
+  cleanups.push(() => server.stop());
+  const { context } = await launch();
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  page.on('dialog', (d) => d.accept());
+  await page.goto(server.url);
+  await waitForServiceWorker(page);
+  const url = await newDraft(page, server.url);
+  await page.locator('#f-omschrijving').pressSequentially('Getypt vóór de update');
+  await waitSaved(page);
+  const versionOf = () => page.evaluate(() => caches.keys().then((k) => k.find((n) => n.startsWith('veilig-shell-'))));
+  const before = await versionOf();
+
+  const sw = join(dist.dir, 'sw.js');
+  writeFileSync(sw, readFileSync(sw, 'utf8').replace(/const VERSION = '([0-9a-f]+)'/, "const VERSION = '$1b'"));
+  // The precompressed copies are of build A: remove them so B's bytes are served.
+  rmSync(`${sw}.br`);
+  rmSync(`${sw}.gz`);
+
+  await page.reload();
+  await page.getByText('Nieuwe versie beschikbaar.').waitFor({ timeout: 30000 });
+  assert.equal(await page.locator('#f-omschrijving').inputValue(), 'Getypt vóór de update', 'still the old version, untouched');
+  await page.getByRole('button', { name: 'Bijwerken' }).click();
+  await page.waitForFunction((old) => caches.keys().then((k) => !k.includes(old) && k.some((n) => n.startsWith('veilig-shell-'))), before);
+  await page.getByRole('heading', { level: 1, name: 'Agressieregistratie' }).waitFor();
+  assert.equal(page.url(), url);
+  assert.equal(await page.locator('#f-omschrijving').inputValue(), 'Getypt vóór de update');
+  assert.notEqual(await versionOf(), before);
+  assert.equal(await page.getByText('Nieuwe versie beschikbaar.').count(), 0);
+});
