@@ -49,3 +49,64 @@ self.addEventListener('fetch', (event) => {
   }
   event.respondWith(caches.match(request, { cacheName: CACHE }).then((hit) => hit || fetch(request)));
 });
+
+// Background Sync (Chromium browsers only; elsewhere the app sends when it is open).
+// The worker only delivers: it PUTs entries that wait, the exact bytes the app stored, and marks
+// them delivered with the receipt. Errors, backoff and refusals stay with the app. The server
+// answers identical bytes with the same receipt, so sending from here and from the app never
+// doubles a report.
+const OUTBOX_TAG = 'veilig-outbox';
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === OUTBOX_TAG) event.waitUntil(sendOutbox());
+});
+
+function request(req) {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function sendOutbox() {
+  const db = await request(indexedDB.open('veilig'));
+  try {
+    if (!db.objectStoreNames.contains('outbox')) return;
+    const read = db.transaction('outbox').objectStore('outbox');
+    const [keys, values] = await Promise.all([request(read.getAllKeys()), request(read.getAll())]);
+    for (let i = 0; i < keys.length; i++) {
+      let envelope;
+      try {
+        envelope = JSON.parse(values[i]);
+      } catch {
+        continue;
+      }
+      const entry = envelope && envelope.data;
+      if (!entry || entry.state !== 'waiting' || !entry.body) continue;
+      // A network error rejects: the browser schedules the sync again later.
+      const res = await fetch(`/api/v1/reports/${encodeURIComponent(entry.id)}`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: entry.body,
+      });
+      if (!res.ok) continue;
+      const receipt = await res.json().catch(() => null);
+      if (!receipt || receipt.id !== entry.id) continue;
+      const delivered = { ...entry, state: 'delivered', receipt, last_error: null };
+      delete delivered.next_attempt_at;
+      delete delivered.since;
+      // Only if the app did not change the entry meanwhile (read and write in one transaction).
+      const tx = db.transaction('outbox', 'readwrite');
+      const store = tx.objectStore('outbox');
+      const now = await request(store.get(keys[i]));
+      if (now === values[i]) store.put(JSON.stringify({ v: envelope.v, data: delivered }), keys[i]);
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+        tx.onabort = () => reject(tx.error);
+      });
+    }
+  } finally {
+    db.close();
+  }
+}

@@ -128,3 +128,40 @@ impl UpdateState {
         }
     }
 }
+
+/// Asks the browser to wake the service worker when a connection returns, so that waiting
+/// reports leave even if the app is closed. Where Background Sync does not exist (Safari,
+/// Firefox) this does nothing: the app sends when it is opened.
+pub fn request_background_sync() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+        return;
+    }
+    let Ok(ready) = navigator.service_worker().ready() else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        let Ok(registration) = wasm_bindgen_futures::JsFuture::from(ready).await else {
+            return;
+        };
+        let Ok(sync) = js_sys::Reflect::get(&registration, &"sync".into()) else {
+            return;
+        };
+        if sync.is_undefined() {
+            return;
+        }
+        let Ok(register) = js_sys::Reflect::get(&sync, &"register".into()) else {
+            return;
+        };
+        if let Ok(register) = register.dyn_into::<js_sys::Function>() {
+            if let Ok(promise) = register.call1(&sync, &"veilig-outbox".into()) {
+                if let Ok(promise) = promise.dyn_into::<js_sys::Promise>() {
+                    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+                }
+            }
+        }
+    });
+}

@@ -95,6 +95,11 @@ impl SyncState {
                 if reachable {
                     self.send_all(due).await;
                 }
+                if self.pending() > 0 {
+                    // Let the service worker send them when the connection returns, even if
+                    // the app is closed by then.
+                    crate::sw::request_background_sync();
+                }
             }
             self.progress.set(None);
             force = false;

@@ -141,3 +141,51 @@ test('the server is killed halfway through sending and started again: still exac
     assert.equal(receipt.content_hash, createHash('sha256').update(entry.body).digest('hex'));
   }
 });
+
+test('with the app closed, the service worker delivers the outbox on a background sync', async () => {
+  const server = await startServer();
+  cleanups.push(() => server.stop());
+  const { context } = await launch();
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  page.on('dialog', (d) => d.accept());
+  await page.goto(server.url);
+  await waitForServiceWorker(page);
+  await context.setOffline(true);
+  await newDraft(page, server.url);
+  await fillComplete(page, 'Verzonden door de service worker');
+  await page.getByRole('button', { name: 'Afronden' }).click();
+  await page.locator('.sync-badge', { hasText: '1 melding wacht op verbinding' }).waitFor();
+  const [queued] = await outboxOf(page);
+  assert.equal(queued.state, 'waiting');
+  await page.close(); // the app is gone: only the worker can send now
+
+  await context.setOffline(false);
+  const blank = await context.newPage();
+  const cdp = await context.newCDPSession(blank);
+  const registrations = [];
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations));
+  await cdp.send('ServiceWorker.enable');
+  const deadline = Date.now() + 10000;
+  while (!registrations.some((r) => r.scopeURL === server.url) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const registration = registrations.find((r) => r.scopeURL === server.url);
+  assert.ok(registration, 'the app registered its worker');
+  await cdp.send('ServiceWorker.dispatchSyncEvent', {
+    origin: new URL(server.url).origin,
+    registrationId: registration.registrationId,
+    tag: 'veilig-outbox',
+    lastChance: false,
+  });
+  const until = Date.now() + 20000;
+  while ((await receivedReports(server.url)).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  const received = await receivedReports(server.url);
+  assert.equal(received.length, 1);
+  assert.equal(received[0].content_hash, createHash('sha256').update(queued.body).digest('hex'));
+
+  // The app, opened again, sees it delivered and sends nothing twice.
+  const again = await context.newPage();
+  await again.goto(new URL('/verzenden', server.url).href);
+  await again.locator('.outbox-row.state-delivered').waitFor();
+  assert.equal((await receivedReports(server.url)).length, 1);
+  assert.equal(await again.locator('.sync-badge').count(), 0);
+});
