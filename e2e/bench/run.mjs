@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { DIST, ROOT, launch, startServer, tempDir, waitForServiceWorker } from '../tests/helpers.mjs';
+import { CHROMIUM_ARGS, DIST, ROOT, launch, startServer, tempDir, waitForServiceWorker } from '../tests/helpers.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -229,6 +229,26 @@ async function main() {
   const status = readFileSync(`/proc/${server.proc.pid}/status`, 'utf8');
   out.serverRss = Number(status.match(/VmHWM:\s+(\d+)/)[1]) * 1024;
 
+  // Lighthouse (mobile, its defaults) on the served release build.
+  {
+    const reportPath = join(data.dir, 'lighthouse.json');
+    execFileSync(
+      join(ROOT, 'e2e/node_modules/.bin/lighthouse'),
+      [
+        appUrl,
+        '--quiet',
+        '--output=json',
+        `--output-path=${reportPath}`,
+        '--only-categories=performance,accessibility,best-practices',
+        `--chrome-flags=--headless=new ${CHROMIUM_ARGS.join(' ')}`,
+      ],
+      { env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, stdio: 'ignore' },
+    );
+    const lh = JSON.parse(readFileSync(reportPath, 'utf8'));
+    out.lighthouse = Object.fromEntries(Object.entries(lh.categories).map(([k, v]) => [k, Math.round(v.score * 100)]));
+    out.lighthouseLcp = lh.audits['largest-contentful-paint']?.displayValue;
+  }
+
   await server.stop();
   dist.remove();
   data.remove();
@@ -275,9 +295,9 @@ const lines = [
   '',
   `Server ingest over loopback (${r.ingest.concurrency} concurrent clients, ${r.ingest.ingest.requests} reports): ${r.ingest.ingest.per_second.toFixed(0)} reports/s, p50 ${ms(r.ingest.ingest.p50_ms)}, p99 ${ms(r.ingest.ingest.p99_ms)}; baseline \`GET /api/health\` on the same server and client: ${r.ingest.health.per_second.toFixed(0)} requests/s (ingest is ${(r.ingest.ingest.per_second / r.ingest.health.per_second).toFixed(2)}× the baseline). Failures: ${r.ingest.ingest.failures}. Server resident memory, peak: ${kb(r.serverRss)}.`,
   '',
-  '## Not measured yet',
+  '## Lighthouse (mobile, simulated throttling)',
   '',
-  '- Lighthouse scores: `lighthouse@12.2.3` is not installed by the project yet.',
+  `Performance ${r.lighthouse.performance}, accessibility ${r.lighthouse.accessibility}, best practices ${r.lighthouse['best-practices']} (largest contentful paint ${r.lighthouseLcp}).`,
   '',
 ];
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), lines.join('\n'));

@@ -101,3 +101,19 @@ test('a new deployment is offered, switched to on request, and the draft is inta
   assert.notEqual(await versionOf(), before);
   assert.equal(await page.getByText('Nieuwe versie beschikbaar.').count(), 0);
 });
+
+test('Safari on an iPhone, in a tab, is told to add the app to the home screen; Chromium is not', async () => {
+  const server = await startServer();
+  cleanups.push(() => server.stop());
+  const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+  const { context } = await launch();
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByRole('heading', { level: 1, name: 'Wat gebeurt er?' }).waitFor();
+  assert.equal(await page.getByText('Zet op beginscherm').count(), 0);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setUserAgentOverride', { userAgent: iphone });
+  await page.goto(new URL('/instellingen', server.url).href);
+  await page.getByText(/Op iPhone of iPad: tik op Deel en kies ‘Zet op beginscherm’/).waitFor();
+});

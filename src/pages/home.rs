@@ -11,6 +11,7 @@ pub fn Home() -> impl IntoView {
         <section class="home">
             <h1>{move || t().home_title}</h1>
             <p class="lead">{move || t().home_lead}</p>
+            {crate::storage::safari_needs_home_screen().then(|| view! { <p class="notice">{move || t().ios_hint}</p> })}
             <div class="bigbuttons">
                 <a class="big" href="/protocol/kantoor">{move || t().flow_office}</a>
                 <a class="big" href="/protocol/woning">{move || t().flow_home_visit}</a>

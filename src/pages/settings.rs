@@ -90,6 +90,7 @@ pub fn SettingsPage() -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>{move || t().storage_title}</legend>
+                {crate::storage::safari_needs_home_screen().then(|| view! { <p class="notice notice-strong">{move || t().ios_hint}</p> })}
                 <p class="storage-status">
                     {move || match app.persisted.get() {
                         Some(true) => t().storage_persisted,

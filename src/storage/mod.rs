@@ -112,3 +112,24 @@ pub async fn request_persistence() -> Option<bool> {
         .ok()?;
     answer.as_bool()
 }
+
+/// Safari on iPhone or iPad, in a browser tab rather than from the home screen: the one case
+/// where the browser may erase this origin's storage after a week without use.
+pub fn safari_needs_home_screen() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let agent = window.navigator().user_agent().unwrap_or_default();
+    let apple_touch = agent.contains("iPhone") || agent.contains("iPad") || agent.contains("iPod");
+    let safari = agent.contains("Safari") && !agent.contains("CriOS") && !agent.contains("FxiOS");
+    let standalone = js_sys::Reflect::get(&window.navigator(), &"standalone".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+        || window
+            .match_media("(display-mode: standalone)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches());
+    apple_touch && safari && !standalone
+}
