@@ -27,42 +27,13 @@ fn text(v: &str) -> Value {
     Value::Text(v.into())
 }
 
-/// A report that passes: the smallest complete one.
+/// A report that passes (core's sample), still a draft: validation does not look at status.
 fn complete() -> Report {
-    let mut r = Report::new(
+    let mut r = veilig_core::report::fixtures::complete_final(
         "0193a0b0-0000-7000-8000-000000000001",
-        Utc.with_ymd_and_hms(2026, 11, 30, 14, 0, 0).unwrap(),
+        "Huurder begon te schreeuwen.",
     );
-    for (k, v) in [
-        ("melder_naam", "Ans de Vries"),
-        ("melder_functie", "Woonconsulent"),
-        ("melder_rol", "slachtoffer"),
-        ("datum_tijd", "2026-11-30T10:15"),
-        ("situatie", "huisbezoek"),
-        ("plaats", "Dorpsstraat 1"),
-        ("omschrijving", "Huurder begon te schreeuwen."),
-        ("dader_bekend", "nee"),
-        ("dader_beschrijving", "Man, ongeveer 40"),
-        ("letsel", "geen"),
-        ("verzuim", "nee"),
-        ("politie", "niet"),
-        ("leidinggevende_naam", "Piet"),
-        ("leidinggevende_tijd", "2026-11-30T10:40"),
-        ("opvang_door", "Piet"),
-        ("opvang_tijd", "2026-11-30T11:00"),
-        ("nazorg_gewenst", "ja"),
-        ("akkoord", "ja"),
-    ] {
-        r.set(k, text(v));
-    }
-    r.set("soort", Value::Many(vec!["verbaal".into()]));
-    r.set(
-        "slachtoffers",
-        Value::Persons(vec![Person {
-            name: "Ans de Vries".into(),
-            detail: "Woonconsulent".into(),
-        }]),
-    );
+    r.status = veilig_core::report::Status::Draft;
     r
 }
 
@@ -335,7 +306,7 @@ fn the_inspectorate_must_be_told_of_death_admission_permanent_injury_or_an_extre
 fn the_aftercare_plan_follows_the_protocols_three_steps() {
     let r = complete();
     let plan = aftercare_plan(&r, AftercareWindows::default()).unwrap();
-    let at = NaiveDate::from_ymd_opt(2026, 11, 30)
+    let at = NaiveDate::from_ymd_opt(2026, 1, 5)
         .unwrap()
         .and_hms_opt(10, 15, 0)
         .unwrap();

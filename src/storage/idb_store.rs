@@ -165,10 +165,7 @@ pub async fn update(
             .await
             .map_err(classify)?;
     }
-    match tx.commit().map_err(classify)?.await.map_err(classify)? {
-        TransactionResult::Committed => Ok(next),
-        TransactionResult::Aborted => Err(StorageError::Other("aborted".into())),
-    }
+    commit(tx).await.map(|()| next)
 }
 
 pub async fn delete(store: &str, key: &str) -> Result<(), StorageError> {
@@ -185,10 +182,7 @@ pub async fn delete(store: &str, key: &str) -> Result<(), StorageError> {
         .map_err(classify)?
         .await
         .map_err(classify)?;
-    match tx.commit().map_err(classify)?.await.map_err(classify)? {
-        TransactionResult::Committed => Ok(()),
-        TransactionResult::Aborted => Err(StorageError::Other("aborted".into())),
-    }
+    commit(tx).await
 }
 
 /// Writes several records, possibly in several stores, in one transaction: all or nothing.
@@ -210,6 +204,11 @@ pub async fn put_all(records: &[(&str, &str, &str)]) -> Result<(), StorageError>
             .await
             .map_err(classify)?;
     }
+    commit(tx).await
+}
+
+/// Commits and waits for the browser's `complete`: only then is the write durable.
+async fn commit(tx: idb::Transaction) -> Result<(), StorageError> {
     match tx.commit().map_err(classify)?.await.map_err(classify)? {
         TransactionResult::Committed => Ok(()),
         TransactionResult::Aborted => Err(StorageError::Other("aborted".into())),
