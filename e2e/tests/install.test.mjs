@@ -1,9 +1,9 @@
 // Installable, offline from the first visit, and an update that keeps drafts.
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { DIST, launch, newDraft, startServer, tempDir, waitForServiceWorker, waitSaved } from './helpers.mjs';
+import { DIST, ROOT, launch, newDraft, startServer, tempDir, waitForServiceWorker, waitSaved } from './helpers.mjs';
 
 const cleanups = [];
 after(async () => {
@@ -65,12 +65,15 @@ test('after one visit online, a fresh page with the network off opens every rout
   await page.getByText('Dat is goed: alles werkt en wordt op dit apparaat bewaard.').waitFor();
 });
 
-test('a new deployment is offered, switched to on request, and the draft is intact', async () => {
-  // Build "A" is a copy of dist; deploying "B" changes what the service worker precaches.
-  const dist = tempDir('deploy');
-  cleanups.push(async () => dist.remove());
-  cpSync(DIST, dist.dir, { recursive: true });
-  const server = await startServer({ dist: dist.dir });
+test('an update that migrates the storage schema is offered, switched to on request, and the draft is intact', async () => {
+  // Build A is dist/; build B (./x builds it into target/dist-schema-v2) stores reports in
+  // schema version 2 and migrates version 1 when it reads them.
+  const distB = process.env.VEILIG_DIST_B ?? join(ROOT, 'target/dist-schema-v2');
+  assert.ok(existsSync(join(distB, 'index.html')), `build B is missing at ${distB}: run ./x e2e`);
+  const deploy = tempDir('deploy');
+  cleanups.push(async () => deploy.remove());
+  cpSync(DIST, deploy.dir, { recursive: true });
+  const server = await startServer({ dist: deploy.dir });
   cleanups.push(() => server.stop());
   const { context } = await launch();
   cleanups.push(() => context.close());
@@ -79,16 +82,31 @@ test('a new deployment is offered, switched to on request, and the draft is inta
   await page.goto(server.url);
   await waitForServiceWorker(page);
   const url = await newDraft(page, server.url);
+  const id = new URL(url).pathname.split('/').pop();
   await page.locator('#f-omschrijving').pressSequentially('Getypt vóór de update');
   await waitSaved(page);
-  const versionOf = () => page.evaluate(() => caches.keys().then((k) => k.find((n) => n.startsWith('veilig-shell-'))));
-  const before = await versionOf();
+  const stored = () =>
+    page.evaluate(
+      (id) =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open('veilig');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const req = open.result.transaction('reports').objectStore('reports').get(id);
+            req.onsuccess = () => {
+              open.result.close();
+              resolve(JSON.parse(req.result));
+            };
+          };
+        }),
+      id,
+    );
+  assert.equal((await stored()).v, 1);
+  const before = await page.evaluate(() => caches.keys().then((k) => k.find((n) => n.startsWith('veilig-shell-'))));
 
-  const sw = join(dist.dir, 'sw.js');
-  writeFileSync(sw, readFileSync(sw, 'utf8').replace(/const VERSION = '([0-9a-f]+)'/, "const VERSION = '$1b'"));
-  // The precompressed copies are of build A: remove them so B's bytes are served.
-  rmSync(`${sw}.br`);
-  rmSync(`${sw}.gz`);
+  // Deploy B: replace every file.
+  for (const f of readdirSync(deploy.dir)) rmSync(join(deploy.dir, f), { recursive: true });
+  cpSync(distB, deploy.dir, { recursive: true });
 
   await page.reload();
   await page.getByText('Nieuwe versie beschikbaar.').waitFor({ timeout: 30000 });
@@ -98,8 +116,15 @@ test('a new deployment is offered, switched to on request, and the draft is inta
   await page.getByRole('heading', { level: 1, name: 'Agressieregistratie' }).waitFor();
   assert.equal(page.url(), url);
   assert.equal(await page.locator('#f-omschrijving').inputValue(), 'Getypt vóór de update');
-  assert.notEqual(await versionOf(), before);
   assert.equal(await page.getByText('Nieuwe versie beschikbaar.').count(), 0);
+
+  // The next save writes the migrated schema, with nothing lost.
+  await page.locator('#f-omschrijving').press('!');
+  await waitSaved(page);
+  const after = await stored();
+  assert.equal(after.v, 2);
+  assert.equal(after.data.schema_version, 2);
+  assert.equal(after.data.values.omschrijving, 'Getypt vóór de update!');
 });
 
 test('Safari on an iPhone, in a tab, is told to add the app to the home screen; Chromium is not', async () => {

@@ -9,7 +9,19 @@ use super::local::StorageError;
 
 /// `REPORT_MIGRATIONS[i]` turns a stored report of version `i + 1` into version `i + 2`.
 /// Never edit a released entry; keep a fixture of every old version in `tests/storage.rs`.
+#[cfg(not(feature = "schema-v2-fixture"))]
 pub const REPORT_MIGRATIONS: &[Migration] = &[];
+/// The update test's "build B": a real migration from version 1, so that the test proves a
+/// draft survives an update that changes the stored schema.
+#[cfg(feature = "schema-v2-fixture")]
+pub const REPORT_MIGRATIONS: &[Migration] = &[fixture_v1_to_v2];
+
+#[cfg(feature = "schema-v2-fixture")]
+fn fixture_v1_to_v2(mut data: serde_json::Value) -> Result<serde_json::Value, String> {
+    let report = data.as_object_mut().ok_or("a report is an object")?;
+    report.insert("schema_version".into(), serde_json::Value::from(2));
+    Ok(data)
+}
 
 pub fn encode(report: &Report) -> Result<String, StorageError> {
     envelope::encode(REPORT_SCHEMA_VERSION, report).map_err(|e| StorageError::Encode(e.to_string()))

@@ -7,8 +7,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::protocol::run::FlowRun;
 
-/// Version of the report's shape; bump it and add a migration in `report::migrate`.
+/// Version of the report's shape; bump it and add a migration to the storage module's
+/// `REPORT_MIGRATIONS` (and keep a fixture of the old version in `tests/storage.rs`).
+#[cfg(not(feature = "schema-v2-fixture"))]
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
+/// Only in the update test's "build B": one version ahead.
+#[cfg(feature = "schema-v2-fixture")]
+pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
