@@ -173,3 +173,25 @@ export async function fillComplete(page, description = 'Huurder begon te schreeu
   await page.getByRole('checkbox', { name: 'Ik bevestig dat deze melding klopt' }).check();
   await waitSaved(page);
 }
+
+/** Values of one IndexedDB store of the app ('reports', 'outbox'), envelopes parsed. */
+export async function idbValues(page, store, key) {
+  return page.evaluate(
+    ({ store, key }) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('veilig');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const os = open.result.transaction(store).objectStore(store);
+          const req = key === undefined ? os.getAll() : os.get(key);
+          req.onerror = () => reject(req.error);
+          req.onsuccess = () => {
+            open.result.close();
+            const raw = key === undefined ? req.result : [req.result];
+            resolve(raw.map((r) => JSON.parse(r)));
+          };
+        };
+      }),
+    { store, key },
+  );
+}

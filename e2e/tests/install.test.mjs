@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { DIST, ROOT, launch, newDraft, startServer, tempDir, waitForServiceWorker, waitSaved } from './helpers.mjs';
+import { DIST, ROOT, idbValues, launch, newDraft, startServer, tempDir, waitForServiceWorker, waitSaved } from './helpers.mjs';
 
 const cleanups = [];
 after(async () => {
@@ -85,22 +85,7 @@ test('an update that migrates the storage schema is offered, switched to on requ
   const id = new URL(url).pathname.split('/').pop();
   await page.locator('#f-omschrijving').pressSequentially('Getypt vóór de update');
   await waitSaved(page);
-  const stored = () =>
-    page.evaluate(
-      (id) =>
-        new Promise((resolve, reject) => {
-          const open = indexedDB.open('veilig');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const req = open.result.transaction('reports').objectStore('reports').get(id);
-            req.onsuccess = () => {
-              open.result.close();
-              resolve(JSON.parse(req.result));
-            };
-          };
-        }),
-      id,
-    );
+  const stored = async () => (await idbValues(page, 'reports', id))[0];
   assert.equal((await stored()).v, 1);
   const before = await page.evaluate(() => caches.keys().then((k) => k.find((n) => n.startsWith('veilig-shell-'))));
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, test } from 'node:test';
-import { fillComplete, launch, newDraft, receivedReports, startServer, tempDir, waitForServiceWorker } from './helpers.mjs';
+import { fillComplete, idbValues, launch, newDraft, receivedReports, startServer, tempDir, waitForServiceWorker } from './helpers.mjs';
 
 const cleanups = [];
 after(async () => {
@@ -11,18 +11,7 @@ after(async () => {
 
 /** The outbox as the app stored it: [{id, body, state}]. */
 async function outboxOf(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('veilig');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction('outbox').objectStore('outbox').getAll();
-          req.onsuccess = () => resolve(req.result.map((raw) => JSON.parse(raw).data));
-          req.onerror = () => reject(req.error);
-        };
-      }),
-  );
+  return (await idbValues(page, 'outbox')).map((envelope) => envelope.data);
 }
 
 test('offline: three reports finalized, a reload, back online: each arrives exactly once and the badge clears', async () => {

@@ -1,10 +1,10 @@
 //! The server over real HTTP on loopback, with a real SQLite file in a temporary folder.
 
-use std::net::{IpAddr, Ipv4Addr};
+mod common;
+
 use std::path::Path;
 
-use tokio::sync::oneshot;
-use veilig_server::{prepare, serve, Config, StartupError};
+use veilig_server::{prepare, StartupError};
 
 const WASM: &str = "veilig-56400b55695009b_bg.wasm";
 
@@ -23,41 +23,26 @@ fn fake_dist(dir: &Path) {
 
 struct Running {
     base: String,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    server: common::Server,
     _dist: tempfile::TempDir,
     data: tempfile::TempDir,
-}
-
-fn config(dist: &Path, data: &Path, port: u16) -> Config {
-    Config {
-        bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
-        port,
-        data_dir: data.to_path_buf(),
-        dist_dir: dist.to_path_buf(),
-        admin_token: None,
-    }
 }
 
 async fn start() -> Running {
     let dist = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
     fake_dist(dist.path());
-    let prepared = prepare(&config(dist.path(), data.path(), 0))
-        .await
-        .expect("server starts");
-    let base = format!("http://{}", prepared.addr);
-    let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(serve(prepared, async {
-        let _ = rx.await;
-    }));
+    let server = common::start_with(config(dist.path(), data.path(), 0)).await;
     Running {
-        base,
-        stop: Some(tx),
-        task,
+        base: server.base.clone(),
+        server,
         _dist: dist,
         data,
     }
+}
+
+fn config(dist: &Path, data: &Path, port: u16) -> veilig_server::Config {
+    common::config(dist, data, port, None)
 }
 
 fn client() -> reqwest::Client {
@@ -202,16 +187,15 @@ async fn a_missing_build_is_a_clear_error() {
 
 #[tokio::test]
 async fn shutdown_is_graceful_and_the_port_is_released() {
-    let mut s = start().await;
+    let s = start().await;
     let res = client()
         .get(format!("{}/api/health", s.base))
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    s.stop.take().unwrap().send(()).unwrap();
-    let result = tokio::time::timeout(std::time::Duration::from_secs(10), &mut s.task).await;
-    assert!(matches!(result, Ok(Ok(Ok(())))), "server stopped cleanly");
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(10), s.server.shutdown()).await;
+    assert!(matches!(ended, Ok(Some(Ok(())))), "server stopped cleanly");
     assert!(client()
         .get(format!("{}/api/health", s.base))
         .send()

@@ -305,20 +305,11 @@ async fn a_restart_keeps_everything() {
 
 #[tokio::test]
 async fn reading_is_off_without_a_configured_token() {
-    let _ = &setup; // (the shared setup configures one; this server has none)
     let dist = tempfile::tempdir().unwrap();
     common::dist(dist.path());
     let data = tempfile::tempdir().unwrap();
-    let config = veilig_server::Config {
-        bind: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
-        port: 0,
-        data_dir: data.path().to_path_buf(),
-        dist_dir: dist.path().to_path_buf(),
-        admin_token: None,
-    };
-    let prepared = veilig_server::prepare(&config).await.unwrap();
-    let base = format!("http://{}", prepared.addr);
-    tokio::spawn(veilig_server::serve(prepared, std::future::pending()));
+    let server = common::start_with(common::config(dist.path(), data.path(), 0, None)).await;
+    let base = server.base.clone();
     let (status, err) = error_of(
         client()
             .get(format!("{base}/api/v1/reports"))

@@ -18,13 +18,16 @@ pub struct Server {
 }
 
 impl Server {
-    pub async fn stop(mut self) {
+    pub async fn stop(self) {
+        let _ = self.shutdown().await;
+    }
+
+    /// Signals shutdown and returns how `serve` ended.
+    pub async fn shutdown(mut self) -> Option<std::io::Result<()>> {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
+        self.task.take()?.await.ok()
     }
 }
 
@@ -37,14 +40,23 @@ pub fn dist(dir: &Path) -> PathBuf {
     dir.to_path_buf()
 }
 
-pub async fn start(dist: &Path, data: &Path, port: u16) -> Server {
-    let config = Config {
+/// Settings for a test server on loopback; `port` 0 picks a free one.
+pub fn config(dist: &Path, data: &Path, port: u16, admin_token: Option<&str>) -> Config {
+    Config {
         bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
         port,
         data_dir: data.to_path_buf(),
         dist_dir: dist.to_path_buf(),
-        admin_token: Some(TOKEN.into()),
-    };
+        admin_token: admin_token.map(str::to_owned),
+    }
+}
+
+/// Starts a server (with the admin token) and returns once it listens.
+pub async fn start(dist: &Path, data: &Path, port: u16) -> Server {
+    start_with(config(dist, data, port, Some(TOKEN))).await
+}
+
+pub async fn start_with(config: Config) -> Server {
     let prepared = prepare(&config).await.expect("server starts");
     let port = prepared.addr.port();
     let base = format!("http://{}", prepared.addr);
