@@ -1,0 +1,38 @@
+// Deterministic budgets of the release build (timings stay in BENCHMARKS.md, not in tests).
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { test } from 'node:test';
+import { DIST } from './helpers.mjs';
+
+const files = (dir) =>
+  readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    return statSync(full).isDirectory() ? files(full) : [full];
+  });
+
+test('the build carries no asset that nothing uses', () => {
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+  const manifest = JSON.parse(readFileSync(join(DIST, 'manifest.webmanifest'), 'utf8'));
+  const used = new Set(['/index.html', '/sw.js']);
+  for (const m of html.matchAll(/(?:href|src)=["']?([^"' >]+)/g)) used.add(m[1]);
+  for (const m of html.matchAll(/from\s+'([^']+)'|module_or_path:\s*'([^']+)'/g)) used.add(m[1] ?? m[2]);
+  for (const icon of [...manifest.icons, ...(manifest.shortcuts ?? []).flatMap((s) => s.icons ?? [])]) used.add(icon.src);
+  const unused = files(DIST)
+    .map((f) => '/' + relative(DIST, f).split(sep).join('/'))
+    .filter((url) => !url.endsWith('.br') && !url.endsWith('.gz'))
+    .filter((url) => !used.has(url));
+  assert.deepEqual(unused, []);
+});
+
+test('every built file has its precompressed copies, and the service worker precaches every file', () => {
+  const sw = readFileSync(join(DIST, 'sw.js'), 'utf8');
+  const precache = JSON.parse(sw.match(/const PRECACHE = (\[.*?\]);/s)[1]);
+  const built = files(DIST)
+    .map((f) => '/' + relative(DIST, f).split(sep).join('/'))
+    .filter((url) => !url.endsWith('.br') && !url.endsWith('.gz') && url !== '/sw.js');
+  assert.deepEqual([...precache].sort(), built.sort());
+  for (const url of built.filter((u) => /\.(html|js|css|wasm|webmanifest)$/.test(u))) {
+    for (const ext of ['br', 'gz']) assert.ok(statSync(join(DIST, `${url}.${ext}`)).size > 0, `${url}.${ext}`);
+  }
+});
