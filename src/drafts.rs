@@ -63,6 +63,22 @@ impl OpenReport {
         }
     }
 
+    /// Writes what is typed, then the final version and its outbox entry together. After this
+    /// the report is read-only.
+    pub async fn finalize(&self) -> Result<(), StorageError> {
+        self.flush().await?;
+        let written = crate::storage::outbox::finalize(
+            &self.base.get_value(),
+            &self.report.get_untracked(),
+            now(),
+        )
+        .await?;
+        self.base.set_value(written.clone());
+        self.report.set(written.clone());
+        announce(&written);
+        Ok(())
+    }
+
     /// Writes until nothing is left unsaved; returns the last outcome.
     pub async fn flush(&self) -> Result<(), StorageError> {
         self.write_loop().await;

@@ -4,7 +4,7 @@
 
 use chrono::{TimeZone, Utc};
 use veilig::storage::idb_store::{self, simulate_write_failure, QUARANTINE, REPORTS};
-use veilig::storage::{reports, StorageError};
+use veilig::storage::{outbox, reports, StorageError};
 use veilig_core::report::{Report, Value};
 use wasm_bindgen_test::*;
 
@@ -20,22 +20,22 @@ fn draft(id: &str, description: &str) -> Report {
     r
 }
 
+/// Stores a new draft (nothing stored under its id yet) and returns what was written.
+async fn store_new(report: &Report) -> Report {
+    let base = Report {
+        revision: 0,
+        ..report.clone()
+    };
+    reports::save(&base, report, at(1)).await.unwrap()
+}
+
 /// A stored report as version 1 of the app wrote it. Keep one fixture per released version.
 const FIXTURE_V1: &str = r#"{"v":1,"data":{"id":"fixture-v1","schema_version":1,"created_at":"2026-11-30T09:00:00Z","saved_at":"2026-11-30T09:05:00Z","revision":3,"status":"draft","values":{"omschrijving":"Huurder schreeuwde","soort":["verbaal","bedreiging"],"slachtoffers":[{"name":"Ans","detail":"Woonconsulent"}]},"flow_run":null}}"#;
 
 #[wasm_bindgen_test]
 async fn a_report_round_trips_through_indexeddb_in_its_envelope() {
     let mine = draft("rt-1", "  <b>exact</b>\n tekst ");
-    let written = reports::save(
-        &Report {
-            revision: 0,
-            ..mine.clone()
-        },
-        &mine,
-        at(1),
-    )
-    .await
-    .unwrap();
+    let written = store_new(&mine).await;
     assert_eq!(written.revision, 1);
     let raw = idb_store::get(REPORTS, "rt-1").await.unwrap().unwrap();
     assert!(raw.starts_with(r#"{"v":1,"data":"#), "{raw}");
@@ -83,16 +83,7 @@ async fn garbage_is_quarantined_kept_and_reported_never_fatal() {
 #[wasm_bindgen_test]
 async fn a_full_quota_is_reported_and_the_last_good_version_stays() {
     let first = draft("quota-1", "eerste versie");
-    let saved = reports::save(
-        &Report {
-            revision: 0,
-            ..first.clone()
-        },
-        &first,
-        at(1),
-    )
-    .await
-    .unwrap();
+    let saved = store_new(&first).await;
     let mut second = saved.clone();
     second.set("omschrijving", Value::Text("tweede versie".into()));
     simulate_write_failure(Some("QuotaExceededError"));
@@ -108,16 +99,7 @@ async fn a_full_quota_is_reported_and_the_last_good_version_stays() {
 #[wasm_bindgen_test]
 async fn a_stale_tab_never_writes_older_text_over_newer() {
     let start = draft("tabs-1", "begin");
-    let base = reports::save(
-        &Report {
-            revision: 0,
-            ..start.clone()
-        },
-        &start,
-        at(1),
-    )
-    .await
-    .unwrap();
+    let base = store_new(&start).await;
     // Tab A changes the description and saves.
     let mut a = base.clone();
     a.set(
@@ -137,16 +119,7 @@ async fn a_stale_tab_never_writes_older_text_over_newer() {
 #[wasm_bindgen_test]
 async fn a_finalized_report_cannot_be_overwritten_by_a_draft() {
     let start = draft("final-1", "tekst");
-    let base = reports::save(
-        &Report {
-            revision: 0,
-            ..start.clone()
-        },
-        &start,
-        at(1),
-    )
-    .await
-    .unwrap();
+    let base = store_new(&start).await;
     let mut fin = base.clone();
     fin.status = veilig_core::report::Status::Final {
         finalized_at: at(2),
@@ -159,4 +132,60 @@ async fn a_finalized_report_cannot_be_overwritten_by_a_draft() {
         Err(StorageError::ReadOnly)
     );
     assert!(reports::load("final-1").await.unwrap().unwrap().is_final());
+}
+
+#[wasm_bindgen_test]
+async fn finalizing_from_a_stale_tab_keeps_the_other_tabs_newer_text_and_queues_those_bytes() {
+    let base = store_new(&draft("fin-stale-1", "begin")).await;
+    // Tab A saves a newer description.
+    let mut a = base.clone();
+    a.set(
+        "omschrijving",
+        Value::Text("nieuwere tekst van tab A".into()),
+    );
+    reports::save(&base, &a, at(2)).await.unwrap();
+    // Tab B, still on the old base, fills in another field and finalizes.
+    let mut b = base.clone();
+    b.set("plaats", Value::Text("Kerkstraat 2".into()));
+    let fin = outbox::finalize(&base, &b, at(3)).await.unwrap();
+    assert!(fin.is_final());
+    assert_eq!(fin.text("omschrijving"), "nieuwere tekst van tab A");
+    assert_eq!(fin.text("plaats"), "Kerkstraat 2");
+    assert_eq!(reports::load("fin-stale-1").await.unwrap().unwrap(), fin);
+    let entry = outbox::all()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.id == "fin-stale-1")
+        .unwrap();
+    assert_eq!(
+        entry.body,
+        serde_json::to_string(&fin).unwrap(),
+        "the queued bytes are the stored final report"
+    );
+    // Finalizing again, or saving over it, is refused and changes nothing.
+    assert_eq!(
+        outbox::finalize(&fin, &fin, at(4)).await,
+        Err(StorageError::ReadOnly)
+    );
+    assert_eq!(reports::load("fin-stale-1").await.unwrap().unwrap(), fin);
+}
+
+#[wasm_bindgen_test]
+async fn a_full_quota_at_finalize_leaves_neither_a_final_report_nor_an_outbox_entry() {
+    let base = store_new(&draft("fin-quota-1", "tekst")).await;
+    simulate_write_failure(Some("QuotaExceededError"));
+    let result = outbox::finalize(&base, &base, at(2)).await;
+    simulate_write_failure(None);
+    assert_eq!(result, Err(StorageError::QuotaExceeded));
+    assert!(!reports::load("fin-quota-1")
+        .await
+        .unwrap()
+        .unwrap()
+        .is_final());
+    assert!(outbox::all()
+        .await
+        .unwrap()
+        .iter()
+        .all(|e| e.id != "fin-quota-1"));
 }

@@ -7,7 +7,7 @@ use veilig_core::protocol::run::EventKind;
 use veilig_core::report::derive::{is_extreme, must_report_to_inspectorate};
 use veilig_core::report::schema::{FieldKind, FieldSpec, Req, Section, FIELDS};
 use veilig_core::report::validate::{applies, validate, FieldError};
-use veilig_core::report::{Person, Report, Status, Value};
+use veilig_core::report::{Person, Report, Value};
 
 use crate::clock::{local_input, local_time, now, now_local};
 use crate::drafts::{OpenReport, SaveState};
@@ -87,20 +87,8 @@ fn Form(open: OpenReport) -> impl IntoView {
         }
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            // Everything typed is stored first; then the final version and its outbox entry
-            // are written together, in one transaction.
-            if open.flush().await.is_err() {
-                return;
-            }
-            let mut fin = open.report.get_untracked();
-            fin.status = Status::Final {
-                finalized_at: now(),
-            };
-            fin.revision += 1;
-            fin.saved_at = now();
-            match crate::storage::outbox::finalize(&fin, now()).await {
+            match open.finalize().await {
                 Ok(()) => {
-                    open.report.set(fin);
                     sync.trigger(false);
                     navigate("/verzenden", Default::default());
                 }

@@ -124,48 +124,65 @@ pub async fn all(store: &str) -> Result<Vec<(String, String)>, StorageError> {
         .collect())
 }
 
-pub async fn put(store: &str, key: &str, value: &str) -> Result<(), StorageError> {
-    update(store, key, |_| Ok(Some(value.to_owned())))
-        .await
-        .map(|_| ())
+/// One record to write.
+pub struct Write {
+    pub store: &'static str,
+    pub key: String,
+    pub value: String,
 }
 
-/// Reads the stored value and writes what `decide` makes of it, in one transaction: no other
-/// tab can write in between. `decide` returning `None` writes nothing.
+pub async fn put(store: &'static str, key: &str, value: &str) -> Result<(), StorageError> {
+    let write = Write {
+        store,
+        key: key.to_owned(),
+        value: value.to_owned(),
+    };
+    update(&[store], store, key, |_| Ok(vec![write])).await
+}
+
+/// Reads `key` from `store` and writes what `decide` makes of it, in one transaction over
+/// `stores`: no other tab can write in between, and the writes land all together or not at
+/// all. `decide` returning no writes writes nothing; returning an error aborts.
 pub async fn update(
+    stores: &[&str],
     store: &str,
     key: &str,
-    decide: impl FnOnce(Option<String>) -> Result<Option<String>, StorageError>,
-) -> Result<Option<String>, StorageError> {
+    decide: impl FnOnce(Option<String>) -> Result<Vec<Write>, StorageError>,
+) -> Result<(), StorageError> {
     if let Some(err) = failing() {
         return Err(err);
     }
     let db = db().await?;
     let tx = db
-        .transaction(&[store], TransactionMode::ReadWrite)
+        .transaction(stores, TransactionMode::ReadWrite)
         .map_err(classify)?;
-    let os = tx.object_store(store).map_err(classify)?;
-    let key_js = JsValue::from_str(key);
-    let current = os
-        .get(key_js.clone())
+    let current = tx
+        .object_store(store)
+        .map_err(classify)?
+        .get(JsValue::from_str(key))
         .map_err(classify)?
         .await
         .map_err(classify)?
         .and_then(|v| v.as_string());
-    let next = match decide(current) {
-        Ok(next) => next,
+    let writes = match decide(current) {
+        Ok(writes) => writes,
         Err(err) => {
             let _ = tx.abort();
             return Err(err);
         }
     };
-    if let Some(value) = &next {
-        os.put(&JsValue::from_str(value), Some(&key_js))
+    for write in writes {
+        tx.object_store(write.store)
+            .map_err(classify)?
+            .put(
+                &JsValue::from_str(&write.value),
+                Some(&JsValue::from_str(&write.key)),
+            )
             .map_err(classify)?
             .await
             .map_err(classify)?;
     }
-    commit(tx).await.map(|()| next)
+    commit(tx).await
 }
 
 pub async fn delete(store: &str, key: &str) -> Result<(), StorageError> {
@@ -182,28 +199,6 @@ pub async fn delete(store: &str, key: &str) -> Result<(), StorageError> {
         .map_err(classify)?
         .await
         .map_err(classify)?;
-    commit(tx).await
-}
-
-/// Writes several records, possibly in several stores, in one transaction: all or nothing.
-pub async fn put_all(records: &[(&str, &str, &str)]) -> Result<(), StorageError> {
-    if let Some(err) = failing() {
-        return Err(err);
-    }
-    let db = db().await?;
-    let mut stores: Vec<&str> = records.iter().map(|(s, _, _)| *s).collect();
-    stores.sort_unstable();
-    stores.dedup();
-    let tx = db
-        .transaction(&stores, TransactionMode::ReadWrite)
-        .map_err(classify)?;
-    for (store, key, value) in records {
-        let os = tx.object_store(store).map_err(classify)?;
-        os.put(&JsValue::from_str(value), Some(&JsValue::from_str(key)))
-            .map_err(classify)?
-            .await
-            .map_err(classify)?;
-    }
     commit(tx).await
 }
 

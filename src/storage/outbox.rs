@@ -2,9 +2,9 @@
 
 use veilig_core::envelope::{self, Migration};
 use veilig_core::outbox::{Entry, State};
-use veilig_core::report::Report;
+use veilig_core::report::{Report, Status};
 
-use super::idb_store::{self, OUTBOX, REPORTS};
+use super::idb_store::{self, Write, OUTBOX, REPORTS};
 use super::local::StorageError;
 use super::reports;
 
@@ -27,20 +27,26 @@ pub async fn put(entry: &Entry) -> Result<(), StorageError> {
     idb_store::put(OUTBOX, &entry.id, &encode(entry)?).await
 }
 
-/// The finalized report and its outbox entry, written together: a report is never final
-/// without being queued, nor queued without being final.
+/// Finalizes `mine` (edited from `base`): the final report and its outbox entry are written in
+/// one transaction, through the same merge as every save, so a newer text saved by another tab
+/// is kept; the entry holds exactly the bytes of the final report as stored.
 pub async fn finalize(
-    report: &Report,
+    base: &Report,
+    mine: &Report,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), StorageError> {
-    let body = serde_json::to_string(report).map_err(|e| StorageError::Encode(e.to_string()))?;
-    let entry = Entry::new(report.id.clone(), body, now);
-    let report_raw = reports::encode(report)?;
-    let entry_raw = encode(&entry)?;
-    idb_store::put_all(&[
-        (REPORTS, &report.id, &report_raw),
-        (OUTBOX, &report.id, &entry_raw),
-    ])
+) -> Result<Report, StorageError> {
+    let mut fin = mine.clone();
+    fin.status = Status::Final { finalized_at: now };
+    reports::save_with(&[REPORTS, OUTBOX], base, &fin, now, |written| {
+        let body =
+            serde_json::to_string(written).map_err(|e| StorageError::Encode(e.to_string()))?;
+        let entry = Entry::new(written.id.clone(), body, now);
+        Ok(vec![Write {
+            store: OUTBOX,
+            key: entry.id.clone(),
+            value: encode(&entry)?,
+        }])
+    })
     .await
 }
 
@@ -66,7 +72,9 @@ pub async fn reconcile(now: chrono::DateTime<chrono::Utc>) -> Result<usize, Stor
         .iter()
         .filter(|r| r.is_final() && !queued.contains(&r.id))
     {
-        finalize(report, now).await?;
+        let body =
+            serde_json::to_string(report).map_err(|e| StorageError::Encode(e.to_string()))?;
+        put(&Entry::new(report.id.clone(), body, now)).await?;
         added += 1;
     }
     Ok(added)

@@ -4,7 +4,7 @@ use veilig_core::envelope::{self, Migration};
 use veilig_core::report::merge::merge;
 use veilig_core::report::{Report, REPORT_SCHEMA_VERSION};
 
-use super::idb_store::{self, QUARANTINE, REPORTS};
+use super::idb_store::{self, Write, QUARANTINE, REPORTS};
 use super::local::StorageError;
 
 /// `REPORT_MIGRATIONS[i]` turns a stored report of version `i + 1` into version `i + 2`.
@@ -81,33 +81,49 @@ pub async fn save(
     mine: &Report,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Report, StorageError> {
+    save_with(&[REPORTS], base, mine, now, |_| Ok(Vec::new())).await
+}
+
+/// The one way a report is written: read what is stored, refuse if it is final, merge with
+/// another tab's newer revision, write; `extra` adds records (in `stores`) made from exactly
+/// what is written, in the same transaction.
+pub(super) async fn save_with(
+    stores: &[&str],
+    base: &Report,
+    mine: &Report,
+    now: chrono::DateTime<chrono::Utc>,
+    extra: impl FnOnce(&Report) -> Result<Vec<Write>, StorageError>,
+) -> Result<Report, StorageError> {
     let mut written: Option<Report> = None;
-    idb_store::update(REPORTS, &mine.id, |stored| {
+    idb_store::update(stores, REPORTS, &mine.id, |stored| {
         let stored = stored
             .as_deref()
             .map(decode)
             .transpose()
             .map_err(|_| StorageError::Unreadable)?;
+        if stored.as_ref().is_some_and(Report::is_final) {
+            // Read-only once final: another tab finalized it meanwhile.
+            return Err(StorageError::ReadOnly);
+        }
         let mut next = match stored {
             Some(theirs) if theirs.revision > base.revision => merge(base, mine, &theirs),
             _ => mine.clone(),
         };
-        if stored_is_final(&next) && !mine.is_final() {
-            // A finalized report is read-only: another tab finalized it meanwhile.
-            return Err(StorageError::ReadOnly);
-        }
+        // Whether it is final is this tab's decision (the stored one is a draft, see above).
+        next.status = mine.status.clone();
         next.revision = next.revision.max(base.revision) + 1;
         next.saved_at = now;
-        let raw = encode(&next)?;
+        let mut writes = vec![Write {
+            store: REPORTS,
+            key: next.id.clone(),
+            value: encode(&next)?,
+        }];
+        writes.extend(extra(&next)?);
         written = Some(next);
-        Ok(Some(raw))
+        Ok(writes)
     })
     .await?;
     written.ok_or(StorageError::Other("nothing written".into()))
-}
-
-fn stored_is_final(report: &Report) -> bool {
-    report.is_final()
 }
 
 pub async fn delete(id: &str) -> Result<(), StorageError> {
