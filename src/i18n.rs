@@ -23,7 +23,6 @@ pub struct Texts {
     pub flow_home_visit: &'static str,
     pub flow_phone: &'static str,
     pub flow_extreme: &'static str,
-    pub home_more: &'static str,
 
     pub general_points: &'static str,
     pub close: &'static str,
@@ -45,7 +44,6 @@ pub struct Texts {
     pub run_started: &'static str,
     pub undone: &'static str,
     pub request_logged: &'static str,
-    pub new_run: &'static str,
     pub read_sanctions: &'static str,
     pub register_every_incident: &'static str,
     pub flow_not_found: &'static str,
@@ -65,7 +63,6 @@ pub struct Texts {
     pub search_none: &'static str,
     pub search_results: fn(usize) -> String,
     pub contents: &'static str,
-    pub procedures: &'static str,
 
     pub card_title: &'static str,
     pub card_numbers: &'static str,
@@ -79,7 +76,6 @@ pub struct Texts {
     pub language: &'static str,
     pub saved: &'static str,
     pub invalid_number: &'static str,
-    pub storage_error: &'static str,
 
     pub nav_reports: &'static str,
     pub reports_title: &'static str,
@@ -139,7 +135,6 @@ pub struct Texts {
     pub ios_hint: &'static str,
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
-    pub translation_badge: &'static str,
 }
 
 pub static NL: Texts = Texts {
@@ -162,7 +157,6 @@ pub static NL: Texts = Texts {
     flow_home_visit: "Huisbezoek",
     flow_phone: "Telefoon",
     flow_extreme: "Extreem incident",
-    home_more: "Meer",
 
     general_points: "Algemene aandachtspunten",
     close: "Sluiten",
@@ -188,7 +182,6 @@ pub static NL: Texts = Texts {
     run_started: "Gestart",
     undone: "Teruggezet",
     request_logged: "Verzoek om het pand te verlaten",
-    new_run: "Nieuwe doorloop",
     read_sanctions: "Lees over sancties",
     register_every_incident: "Ieder voorval registreren",
     flow_not_found: "Deze procedure bestaat niet.",
@@ -214,7 +207,6 @@ pub static NL: Texts = Texts {
         }
     },
     contents: "Inhoud",
-    procedures: "Procedures",
 
     card_title: "Kaart receptie: agressie op kantoor",
     card_numbers: "Noodnummers",
@@ -229,7 +221,6 @@ pub static NL: Texts = Texts {
     language: "Taal",
     saved: "Opgeslagen",
     invalid_number: "Dit is geen telefoonnummer. Gebruik cijfers, eventueel met + ervoor.",
-    storage_error: "Opslaan op dit apparaat lukt niet. Wat je eerder opsloeg, is nog intact.",
 
     nav_reports: "Meldingen",
     reports_title: "Meldingen",
@@ -289,7 +280,6 @@ pub static NL: Texts = Texts {
     ios_hint: "Op iPhone of iPad: tik op Deel en kies \u{2018}Zet op beginscherm\u{2019}. Anders kan Safari de gegevens van Veilig wissen als je de app een week niet opent.",
     not_found_title: "Pagina niet gevonden",
     not_found_body: "Deze pagina bestaat niet. Ga terug naar het begin.",
-    translation_badge: "",
 };
 
 pub static EN: Texts = Texts {
@@ -312,7 +302,6 @@ pub static EN: Texts = Texts {
     flow_home_visit: "Home visit",
     flow_phone: "Phone",
     flow_extreme: "Extreme incident",
-    home_more: "More",
 
     general_points: "General points of attention",
     close: "Close",
@@ -343,7 +332,6 @@ pub static EN: Texts = Texts {
     run_started: "Started",
     undone: "Undone",
     request_logged: "Request to leave the building",
-    new_run: "New run",
     read_sanctions: "Read about sanctions",
     register_every_incident: "Register every incident",
     flow_not_found: "This procedure does not exist.",
@@ -369,7 +357,6 @@ pub static EN: Texts = Texts {
         }
     },
     contents: "Contents",
-    procedures: "Procedures",
 
     card_title: "Reception card: aggression at the office",
     card_numbers: "Emergency numbers",
@@ -384,7 +371,6 @@ pub static EN: Texts = Texts {
     language: "Language",
     saved: "Saved",
     invalid_number: "This is not a phone number. Use digits, optionally starting with +.",
-    storage_error: "Saving on this device failed. What you saved before is still intact.",
 
     nav_reports: "Reports",
     reports_title: "Reports",
@@ -444,7 +430,6 @@ pub static EN: Texts = Texts {
     ios_hint: "On iPhone or iPad: tap Share and choose \u{2018}Add to Home Screen\u{2019}. Otherwise Safari may erase Veilig\u{2019}s data when the app is not opened for a week.",
     not_found_title: "Page not found",
     not_found_body: "This page does not exist. Go back to the start.",
-    translation_badge: "Translation",
 };
 
 pub fn texts(locale: Locale) -> &'static Texts {

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS, DIST, ROOT, launch, startServer, tempDir, waitForServiceWorker } from '../tests/helpers.mjs';
+import { CHROMIUM_ARGS, DIST, ROOT, idbPut, launch, queueReports, sampleReport, startServer, tempDir, waitForServiceWorker } from '../tests/helpers.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -62,40 +62,6 @@ async function firstLoadSizes(url) {
   const seen = new Set();
   return sizes.filter((s) => s.encoded > 0 && !s.url.startsWith('/api/') && s.url !== '/sw.js' && !seen.has(s.url) && seen.add(s.url));
 }
-
-async function putInIdb(page, store, records) {
-  await page.evaluate(
-    async ({ store, records }) => {
-      const db = await new Promise((resolve, reject) => {
-        const open = indexedDB.open('veilig');
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      const tx = db.transaction(store, 'readwrite');
-      for (const [key, value] of records) tx.objectStore(store).put(value, key);
-      await new Promise((resolve, reject) => {
-        tx.oncomplete = resolve;
-        tx.onerror = () => reject(tx.error);
-      });
-      db.close();
-    },
-    { store, records },
-  );
-}
-
-const sampleReport = (i, final) => ({
-  id: `0193a0b0-0000-7000-9000-${String(i).padStart(12, '0')}`,
-  schema_version: 1, created_at: '2026-01-05T11:00:00Z', saved_at: '2026-01-05T11:30:00Z', revision: 2,
-  ...(final ? { status: 'final', finalized_at: '2026-01-05T11:30:00Z' } : { status: 'draft' }),
-  flow_run: null,
-  values: {
-    melder_naam: 'Ans', melder_functie: 'Woonconsulent', melder_rol: 'slachtoffer', datum_tijd: '2026-01-05T10:15',
-    situatie: 'kantoor', plaats: 'Balie', soort: ['verbaal'], omschrijving: `Melding ${i} ${'tekst '.repeat(80)}`,
-    slachtoffers: [{ name: 'Ans', detail: '' }], dader_bekend: 'nee', dader_beschrijving: 'Man', letsel: 'geen',
-    verzuim: 'nee', politie: 'niet', leidinggevende_naam: 'Piet', leidinggevende_tijd: '2026-01-05T10:40',
-    opvang_door: 'Piet', opvang_tijd: '2026-01-05T11:00', nazorg_gewenst: 'ja', akkoord: 'ja',
-  },
-});
 
 async function main() {
   const dist = staticDist();
@@ -165,8 +131,8 @@ async function main() {
     await page.addInitScript(MARK_SCRIPT);
     await page.goto(new URL('/meldingen', appUrl).href);
     await page.getByRole('heading', { level: 1, name: 'Meldingen' }).waitFor();
-    const drafts = Array.from({ length: 100 }, (_, i) => sampleReport(i, false));
-    await putInIdb(page, 'reports', drafts.map((r) => [r.id, JSON.stringify({ v: 1, data: r })]));
+    const drafts = Array.from({ length: 100 }, (_, i) => sampleReport(i, { final: false, description: `Melding ${i} ${'tekst '.repeat(80)}` }));
+    await idbPut(page, 'reports', drafts.map((r) => [r.id, JSON.stringify({ v: 1, data: r })]));
     await page.goto(new URL(`/meldingen/${drafts[0].id}`, appUrl).href);
     await page.locator('#f-plaats').waitFor();
     await page.evaluate(() => {
@@ -211,9 +177,7 @@ async function main() {
     const page = await context.newPage();
     await page.goto(new URL('/verzenden', appUrl).href);
     await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
-    const reports = Array.from({ length: 500 }, (_, i) => sampleReport(10_000 + i, true));
-    await putInIdb(page, 'reports', reports.map((r) => [r.id, JSON.stringify({ v: 1, data: r })]));
-    await putInIdb(page, 'outbox', reports.map((r) => [r.id, JSON.stringify({ v: 1, data: { id: r.id, body: JSON.stringify(r), state: 'waiting', next_attempt_at: '2026-01-05T11:30:00Z', failures: 0, last_error: null } })]));
+    await queueReports(page, Array.from({ length: 500 }, (_, i) => sampleReport(10_000 + i)));
     await page.reload();
     await page.locator('.sync-badge').waitFor({ timeout: 10000 }).catch(() => {});
     const t0 = Date.now();

@@ -195,3 +195,48 @@ export async function idbValues(page, store, key) {
     { store, key },
   );
 }
+
+/** Writes raw values into one of the app's IndexedDB stores, in one transaction. */
+export async function idbPut(page, store, records) {
+  await page.evaluate(
+    async ({ store, records }) => {
+      const db = await new Promise((resolve, reject) => {
+        const open = indexedDB.open('veilig');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const tx = db.transaction(store, 'readwrite');
+      for (const [key, value] of records) tx.objectStore(store).put(value, key);
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    { store, records },
+  );
+}
+
+/** A report as the app stores it (core's shape); finalized unless `final` is false. */
+export function sampleReport(n, { final = true, description = `Melding ${n} <b>html</b> “quotes”` } = {}) {
+  return {
+    id: `0193a0b0-0000-7000-8000-${String(n).padStart(12, '0')}`,
+    schema_version: 1, created_at: '2026-01-05T11:00:00Z', saved_at: '2026-01-05T11:30:00Z', revision: 2,
+    ...(final ? { status: 'final', finalized_at: '2026-01-05T11:30:00Z' } : { status: 'draft' }),
+    flow_run: null,
+    values: {
+      melder_naam: 'Ans', melder_functie: 'Woonconsulent', melder_rol: 'slachtoffer', datum_tijd: '2026-01-05T10:15',
+      situatie: 'kantoor', plaats: 'Balie', soort: ['verbaal'], omschrijving: description,
+      slachtoffers: [{ name: 'Ans', detail: '' }], dader_bekend: 'nee', dader_beschrijving: 'Man', letsel: 'geen',
+      verzuim: 'nee', politie: 'niet', leidinggevende_naam: 'Piet', leidinggevende_tijd: '2026-01-05T10:40',
+      opvang_door: 'Piet', opvang_tijd: '2026-01-05T11:00', nazorg_gewenst: 'ja', akkoord: 'ja',
+    },
+  };
+}
+
+/** Stores reports and queues them in the outbox, as finalizing does (the body is the exact JSON). */
+export async function queueReports(page, reports) {
+  await idbPut(page, 'reports', reports.map((r) => [r.id, JSON.stringify({ v: 1, data: r })]));
+  const entry = (r) => ({ id: r.id, body: JSON.stringify(r), state: 'waiting', next_attempt_at: '2026-01-05T11:30:00Z', failures: 0, last_error: null });
+  await idbPut(page, 'outbox', reports.map((r) => [r.id, JSON.stringify({ v: 1, data: entry(r) })]));
+}

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, test } from 'node:test';
-import { fillComplete, idbValues, launch, newDraft, receivedReports, startServer, tempDir, waitForServiceWorker } from './helpers.mjs';
+import { fillComplete, idbValues, launch, newDraft, queueReports, receivedReports, sampleReport, startServer, tempDir, waitForServiceWorker } from './helpers.mjs';
 
 const cleanups = [];
 after(async () => {
@@ -74,36 +74,7 @@ test('the server is killed halfway through sending and started again: still exac
   );
   assert.equal(template, null);
   const count = 30;
-  await page.evaluate(async (count) => {
-    const db = await new Promise((resolve, reject) => {
-      const open = indexedDB.open('veilig');
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    const tx = db.transaction(['reports', 'outbox'], 'readwrite');
-    for (let i = 0; i < count; i++) {
-      const id = `0193a0b0-0000-7000-8000-${String(i).padStart(12, '0')}`;
-      const report = {
-        id, schema_version: 1, created_at: '2026-01-05T11:00:00Z', saved_at: '2026-01-05T11:30:00Z', revision: 2,
-        status: 'final', finalized_at: '2026-01-05T11:30:00Z', flow_run: null,
-        values: {
-          melder_naam: 'Ans', melder_functie: 'Woonconsulent', melder_rol: 'slachtoffer', datum_tijd: '2026-01-05T10:15',
-          situatie: 'kantoor', plaats: 'Balie', soort: ['verbaal'], omschrijving: `Melding ${i} <b>html</b> “quotes”`,
-          slachtoffers: [{ name: 'Ans', detail: '' }], dader_bekend: 'nee', dader_beschrijving: 'Man', letsel: 'geen',
-          verzuim: 'nee', politie: 'niet', leidinggevende_naam: 'Piet', leidinggevende_tijd: '2026-01-05T10:40',
-          opvang_door: 'Piet', opvang_tijd: '2026-01-05T11:00', nazorg_gewenst: 'ja', akkoord: 'ja',
-        },
-      };
-      const body = JSON.stringify(report);
-      tx.objectStore('reports').put(JSON.stringify({ v: 1, data: report }), id);
-      const entry = { id, body, state: 'waiting', next_attempt_at: '2026-01-05T11:30:00Z', failures: 0, last_error: null };
-      tx.objectStore('outbox').put(JSON.stringify({ v: 1, data: entry }), id);
-    }
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-  }, count);
+  await queueReports(page, Array.from({ length: count }, (_, i) => sampleReport(i)));
 
   await page.getByRole('button', { name: 'Nu verzenden' }).click();
   // Kill the server as soon as the first reports have arrived.
@@ -177,4 +148,40 @@ test('with the app closed, the service worker delivers the outbox on a backgroun
   await again.locator('.outbox-row.state-delivered').waitFor();
   assert.equal((await receivedReports(server.url)).length, 1);
   assert.equal(await again.locator('.sync-badge').count(), 0);
+});
+
+test('a report the server refuses is shown as refused with its reason, stops waiting and is not sent again', async () => {
+  const server = await startServer();
+  cleanups.push(() => server.stop());
+  const { context } = await launch();
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  await page.goto(new URL('/verzenden', server.url).href);
+  await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
+  const bad = sampleReport(900);
+  delete bad.values.plaats; // what an older or broken client might send
+  const good = sampleReport(901);
+  const puts = [];
+  page.on('request', (r) => r.method() === 'PUT' && puts.push(new URL(r.url()).pathname));
+  await queueReports(page, [bad, good]);
+  await page.getByRole('button', { name: 'Nu verzenden' }).click();
+
+  const refused = page.locator('.outbox-row.state-refused');
+  await refused.waitFor();
+  assert.match(await refused.textContent(), /Geweigerd door de server: Vul dit in\./);
+  await page.locator('.outbox-row.state-delivered').waitFor();
+  await page.waitForFunction(() => !document.querySelector('.sync-badge'));
+  const entries = await outboxOf(page);
+  assert.deepEqual(
+    entries.map((e) => [e.id, e.state, e.code ?? null, e.status ?? null]).sort(),
+    [[bad.id, 'refused', 'invalid_report', 422], [good.id, 'delivered', null, null]].sort(),
+  );
+  const received = await receivedReports(server.url);
+  assert.deepEqual(received.map((r) => r.id), [good.id]);
+
+  // Further triggers do not send it again.
+  const before = puts.length;
+  await page.getByRole('button', { name: 'Nu verzenden' }).click();
+  await page.waitForTimeout(1500);
+  assert.equal(puts.length, before);
 });

@@ -145,7 +145,7 @@ async fn missing_files_and_api_paths_are_404_not_the_shell() {
 #[tokio::test]
 async fn a_taken_port_is_a_clear_error() {
     let s = start().await;
-    let port: u16 = s.base.rsplit(':').next().unwrap().parse().unwrap();
+    let port = s.server.port;
     let dist = tempfile::tempdir().unwrap();
     fake_dist(dist.path());
     let data = tempfile::tempdir().unwrap();
