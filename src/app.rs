@@ -1,8 +1,7 @@
 //! The app shell: state, header, navigation and routes.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use veilig_core::route::Route;
 
 use crate::components::header::Header;
 use crate::components::nav::Nav;
@@ -11,16 +10,19 @@ use crate::pages::extreme::ExtremePage;
 use crate::pages::flow::FlowPage;
 use crate::pages::home::Home;
 use crate::pages::not_found::NotFound;
+use crate::pages::outbox::OutboxPage;
 use crate::pages::reference::ReferencePage;
 use crate::pages::report_form::ReportPage;
 use crate::pages::reports::ReportsPage;
 use crate::pages::settings::SettingsPage;
+use crate::router::Router;
 use crate::state::AppState;
 
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::load();
     provide_context(state);
+    let route = Router::install().route();
     crate::sync::SyncState::install(state);
     crate::sw::UpdateState::install();
 
@@ -41,8 +43,7 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Router>
-            <Header/>
+        <Header/>
             <Nav/>
             <crate::components::status_bar::StatusBar/>
             <crate::components::sync_badge::SyncBadge/>
@@ -53,18 +54,18 @@ pub fn App() -> impl IntoView {
                 </p>
             })}
             <main id="main">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=Home/>
-                    <Route path=path!("/protocol/:flow") view=FlowPage/>
-                    <Route path=path!("/extreem") view=ExtremePage/>
-                    <Route path=path!("/naslag") view=ReferencePage/>
-                    <Route path=path!("/kaart") view=CardPage/>
-                    <Route path=path!("/instellingen") view=SettingsPage/>
-                    <Route path=path!("/meldingen") view=ReportsPage/>
-                    <Route path=path!("/meldingen/:id") view=ReportPage/>
-                    <Route path=path!("/verzenden") view=crate::pages::outbox::OutboxPage/>
-                </Routes>
+                {move || match route.get() {
+                    Route::Home => view! { <Home/> }.into_any(),
+                    Route::Flow(flow) => view! { <FlowPage flow=flow/> }.into_any(),
+                    Route::Extreme => view! { <ExtremePage/> }.into_any(),
+                    Route::Reference => view! { <ReferencePage/> }.into_any(),
+                    Route::Card => view! { <CardPage/> }.into_any(),
+                    Route::Settings => view! { <SettingsPage/> }.into_any(),
+                    Route::Reports => view! { <ReportsPage/> }.into_any(),
+                    Route::Report(id) => view! { <ReportPage id=id/> }.into_any(),
+                    Route::Outbox => view! { <OutboxPage/> }.into_any(),
+                    Route::NotFound => view! { <NotFound/> }.into_any(),
+                }}
             </main>
-        </Router>
     }
 }

@@ -7,6 +7,7 @@ pub mod drafts;
 pub mod i18n;
 pub mod net;
 pub mod pages;
+pub mod router;
 pub mod state;
 pub mod storage;
 pub mod sw;

@@ -7,6 +7,7 @@ pub mod locale;
 pub mod outbox;
 pub mod protocol;
 pub mod report;
+pub mod route;
 pub mod settings;
 pub mod sync;
 

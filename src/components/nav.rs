@@ -1,7 +1,9 @@
-//! The main navigation. `<A>` marks the current page with `aria-current` for screen readers.
+//! The main navigation. `NavLink` marks the current section with `aria-current` for screen readers.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use veilig_core::route::Route;
+
+use crate::router::NavLink;
 
 use crate::state::use_texts;
 
@@ -10,11 +12,11 @@ pub fn Nav() -> impl IntoView {
     let t = use_texts();
     view! {
         <nav class="mainnav" aria-label=move || t().nav_label>
-            <A href="/" exact=true>{move || t().nav_home}</A>
-            <A href="/meldingen">{move || t().nav_reports}</A>
-            <A href="/naslag">{move || t().nav_reference}</A>
-            <A href="/kaart">{move || t().nav_card}</A>
-            <A href="/instellingen">{move || t().nav_settings}</A>
+            <NavLink to=Route::Home>{move || t().nav_home}</NavLink>
+            <NavLink to=Route::Reports>{move || t().nav_reports}</NavLink>
+            <NavLink to=Route::Reference>{move || t().nav_reference}</NavLink>
+            <NavLink to=Route::Card>{move || t().nav_card}</NavLink>
+            <NavLink to=Route::Settings>{move || t().nav_settings}</NavLink>
         </nav>
     }
 }

@@ -2,9 +2,9 @@
 //! All decisions are `veilig_core::protocol::run`; this page renders them and saves the log.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use veilig_core::protocol::run::{EventKind, FlowRun};
 use veilig_core::protocol::{Action, Flow, FlowId, Node, Outcome};
+use veilig_core::route::Route;
 
 use crate::clock::{local_time, now};
 use crate::components::call::CallButton;
@@ -32,11 +32,9 @@ fn new_id() -> String {
 }
 
 #[component]
-pub fn FlowPage() -> impl IntoView {
-    let params = use_params_map();
+pub fn FlowPage(flow: Option<FlowId>) -> impl IntoView {
     let t = use_texts();
-    let flow_id = move || params.with(|p| p.get("flow").and_then(|slug| FlowId::from_slug(&slug)));
-    move || match flow_id() {
+    match flow {
         Some(id) => view! { <FlowRunner id=id/> }.into_any(),
         None => view! { <p class="error">{t().flow_not_found}</p> }.into_any(),
     }
@@ -216,12 +214,11 @@ fn EndView(node: Node, run: RwSignal<FlowRun>) -> impl IntoView {
     let t = use_texts();
     let app = use_app();
     let p = use_protocol();
-    let navigate = leptos_router::hooks::use_navigate();
+    let router = crate::router::use_router();
     let end = node.end.clone().expect("EndView gets end nodes");
     // Hands the run's log to a new draft: setting, time, police and the steps are prefilled.
     let register = move |_| {
         let run = run.get_untracked();
-        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             let Some(flow) = p().flows.iter().find(|f| f.id == run.flow) else {
                 return;
@@ -232,7 +229,7 @@ fn EndView(node: Node, run: RwSignal<FlowRun>) -> impl IntoView {
             })
             .await;
             match created {
-                Ok(id) => navigate(&format!("/meldingen/{id}"), Default::default()),
+                Ok(id) => router.go(&Route::Report(id).path()),
                 Err(err) => app.notice.set(Some(err.to_string())),
             }
         });

@@ -2,12 +2,12 @@
 //! written to IndexedDB at once (`drafts::OpenReport`).
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
 use veilig_core::protocol::run::EventKind;
 use veilig_core::report::derive::{is_extreme, must_report_to_inspectorate};
 use veilig_core::report::schema::{FieldKind, FieldSpec, Req, Section, FIELDS};
 use veilig_core::report::validate::{applies, validate, FieldError};
 use veilig_core::report::{Person, Report, Value};
+use veilig_core::route::Route;
 
 use crate::clock::{local_input, local_time, now, now_local};
 use crate::drafts::{OpenReport, SaveState};
@@ -16,15 +16,11 @@ use crate::state::{use_app, use_protocol, use_texts};
 use crate::storage::reports;
 
 #[component]
-pub fn ReportPage() -> impl IntoView {
-    let params = use_params_map();
+pub fn ReportPage(id: String) -> impl IntoView {
     let t = use_texts();
     let loaded = RwSignal::new(None::<Result<Option<Report>, String>>);
-    Effect::new(move |_| {
-        let id = params.with(|p| p.get("id").unwrap_or_default());
-        leptos::task::spawn_local(async move {
-            loaded.set(Some(reports::load(&id).await.map_err(|e| e.to_string())));
-        });
+    leptos::task::spawn_local(async move {
+        loaded.set(Some(reports::load(&id).await.map_err(|e| e.to_string())));
     });
     move || match loaded.get() {
         None => view! { <p>{t().loading}</p> }.into_any(),
@@ -52,7 +48,7 @@ fn lang_index() -> impl Fn() -> usize + Copy + Send + Sync + 'static {
 fn Form(open: OpenReport) -> impl IntoView {
     let t = use_texts();
     let lang = lang_index();
-    let navigate = use_navigate();
+    let router = crate::router::use_router();
     // Contexts are read when the component is made, not in event handlers (no owner there).
     let sync = crate::sync::use_sync();
     let app = use_app();
@@ -85,12 +81,11 @@ fn Form(open: OpenReport) -> impl IntoView {
         if !confirmed {
             return;
         }
-        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match open.finalize().await {
                 Ok(()) => {
                     sync.trigger(false);
-                    navigate("/verzenden", Default::default());
+                    router.go(&Route::Outbox.path());
                 }
                 Err(err) => app.notice.set(Some(err.to_string())),
             }

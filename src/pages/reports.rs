@@ -2,9 +2,9 @@
 //! reports waiting to be sent.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use veilig_core::report::schema::{field, FieldKind};
 use veilig_core::report::{Report, Value};
+use veilig_core::route::Route;
 
 use crate::clock::{local_input, now};
 use crate::state::{use_app, use_texts};
@@ -40,7 +40,7 @@ pub fn choice_label(key: &str, value: &str, lang: usize) -> String {
 pub fn ReportsPage() -> impl IntoView {
     let app = use_app();
     let t = use_texts();
-    let navigate = use_navigate();
+    let router = crate::router::use_router();
     let list = RwSignal::new(None::<Vec<Report>>);
     let undo = RwSignal::new(None::<Report>);
     let reload = move || {
@@ -64,10 +64,9 @@ pub fn ReportsPage() -> impl IntoView {
     reload();
 
     let new_report = move |_| {
-        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match create(|_| {}).await {
-                Ok(id) => navigate(&format!("/meldingen/{id}"), Default::default()),
+                Ok(id) => router.go(&Route::Report(id).path()),
                 Err(err) => app.notice.set(Some(err.to_string())),
             }
         });

@@ -1,0 +1,120 @@
+//! The app's screens and their addresses. The PWA's router parses `location.pathname` with
+//! [`Route::parse`] and builds links with [`Route::path`]; both directions live here so that they
+//! cannot disagree and are tested natively.
+
+use crate::protocol::FlowId;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Home,
+    /// A flow runner; `None` when the slug names no flow (the page says so).
+    Flow(Option<FlowId>),
+    Extreme,
+    Reference,
+    Card,
+    Settings,
+    Reports,
+    /// One report, by id.
+    Report(String),
+    Outbox,
+    NotFound,
+}
+
+impl Route {
+    /// The screen for a path. A trailing slash is ignored; anything unknown is `NotFound`.
+    pub fn parse(path: &str) -> Route {
+        let trimmed = path.trim_end_matches('/');
+        let mut parts = trimmed.split('/').skip(1);
+        match (parts.next(), parts.next(), parts.next()) {
+            (None, ..) => Route::Home,
+            (Some("protocol"), Some(slug), None) if !slug.is_empty() => {
+                Route::Flow(FlowId::from_slug(slug))
+            }
+            (Some("extreem"), None, _) => Route::Extreme,
+            (Some("naslag"), None, _) => Route::Reference,
+            (Some("kaart"), None, _) => Route::Card,
+            (Some("instellingen"), None, _) => Route::Settings,
+            (Some("meldingen"), None, _) => Route::Reports,
+            (Some("meldingen"), Some(id), None) if !id.is_empty() => Route::Report(id.to_owned()),
+            (Some("verzenden"), None, _) => Route::Outbox,
+            _ => Route::NotFound,
+        }
+    }
+
+    /// The address of a screen (`NotFound` and an unknown flow have none and give home).
+    pub fn path(&self) -> String {
+        match self {
+            Route::Home | Route::NotFound | Route::Flow(None) => "/".into(),
+            Route::Flow(Some(id)) => format!("/protocol/{}", id.slug()),
+            Route::Extreme => "/extreem".into(),
+            Route::Reference => "/naslag".into(),
+            Route::Card => "/kaart".into(),
+            Route::Settings => "/instellingen".into(),
+            Route::Reports => "/meldingen".into(),
+            Route::Report(id) => format!("/meldingen/{id}"),
+            Route::Outbox => "/verzenden".into(),
+        }
+    }
+
+    /// Whether a navigation link to `self` marks the page at `current` as its own
+    /// (`aria-current`): one report belongs under "Meldingen".
+    pub fn is_section_of(&self, current: &Route) -> bool {
+        match (self, current) {
+            (Route::Reports, Route::Report(_)) => true,
+            _ => self == current,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_screen_round_trips_through_its_path() {
+        let mut screens = vec![
+            Route::Home,
+            Route::Extreme,
+            Route::Reference,
+            Route::Card,
+            Route::Settings,
+            Route::Reports,
+            Route::Report("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into()),
+            Route::Outbox,
+        ];
+        screens.extend(FlowId::ALL.into_iter().map(|f| Route::Flow(Some(f))));
+        for screen in screens {
+            assert_eq!(Route::parse(&screen.path()), screen, "{}", screen.path());
+        }
+    }
+
+    #[test]
+    fn trailing_slash_is_the_same_screen() {
+        assert_eq!(Route::parse("/naslag/"), Route::Reference);
+        assert_eq!(Route::parse(""), Route::Home);
+        assert_eq!(Route::parse("/"), Route::Home);
+    }
+
+    #[test]
+    fn unknown_addresses_are_not_found() {
+        for path in [
+            "/onbekend",
+            "/naslag/extra",
+            "/meldingen/a/b",
+            "/protocol",
+            "/protocol/",
+        ] {
+            assert_eq!(Route::parse(path), Route::NotFound, "{path}");
+        }
+        assert_eq!(Route::parse("/protocol/bestaat-niet"), Route::Flow(None));
+    }
+
+    #[test]
+    fn reports_link_is_current_on_one_report() {
+        let reports = Route::Reports;
+        assert!(reports.is_section_of(&Route::Reports));
+        assert!(reports.is_section_of(&Route::Report("x".into())));
+        assert!(!reports.is_section_of(&Route::Home));
+        assert!(!Route::Home.is_section_of(&Route::Reports));
+    }
+}
