@@ -25,6 +25,7 @@ pub fn App() -> impl IntoView {
     let route = Router::install().route();
     crate::sync::SyncState::install(state);
     crate::sw::UpdateState::install();
+    crate::translation::install(state);
 
     leptos::task::spawn_local(async move {
         let answer = crate::storage::request_persistence().await;

@@ -12,5 +12,6 @@ pub mod state;
 pub mod storage;
 pub mod sw;
 pub mod sync;
+pub mod translation;
 
 pub use app::App;

@@ -46,6 +46,19 @@ async fn text(response: &Response) -> Option<String> {
         .as_string()
 }
 
+/// A file of the app (the service worker answers from its cache when offline).
+pub async fn get_text(url: &str) -> Result<String, String> {
+    let init = RequestInit::new();
+    init.set_method("GET");
+    let response = fetch(url, init, 10_000).await?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    text(&response)
+        .await
+        .ok_or_else(|| "answer cut off".to_owned())
+}
+
 /// A real request to the server, not `navigator.onLine`: true only when the API answers.
 pub async fn server_reachable() -> bool {
     let init = RequestInit::new();

@@ -1,7 +1,7 @@
 //! App-wide reactive state, provided once at the root and read through these hooks.
 
 use leptos::prelude::*;
-use veilig_core::protocol::{protocol, Protocol};
+use veilig_core::protocol::{dutch, Protocol};
 use veilig_core::settings::Settings;
 use veilig_core::Locale;
 
@@ -15,6 +15,8 @@ pub struct AppState {
     pub notice: RwSignal<Option<String>>,
     /// The browser's answer to `navigator.storage.persist()`; `None` while unknown.
     pub persisted: RwSignal<Option<bool>>,
+    /// The English protocol text once fetched (`crate::translation`); Dutch is shown until then.
+    pub english: RwSignal<Option<&'static Protocol>>,
 }
 
 impl AppState {
@@ -24,6 +26,7 @@ impl AppState {
             settings: RwSignal::new(loaded.value),
             notice: RwSignal::new(loaded.problem),
             persisted: RwSignal::new(None),
+            english: RwSignal::new(None),
         }
     }
 
@@ -55,5 +58,8 @@ pub fn use_texts() -> impl Fn() -> &'static Texts + Copy + Send + Sync + 'static
 
 pub fn use_protocol() -> impl Fn() -> &'static Protocol + Copy + Send + Sync + 'static {
     let app = use_app();
-    move || protocol(app.locale())
+    move || match app.locale() {
+        Locale::En => app.english.get().unwrap_or_else(dutch),
+        Locale::Nl => dutch(),
+    }
 }

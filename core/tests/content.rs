@@ -1,7 +1,7 @@
 //! The protocol content, checked against its own structure and against the source text.
 
 use veilig_core::protocol::check::{check, check_flow, same_shape, ContentError};
-use veilig_core::protocol::content::parse;
+use veilig_core::protocol::content::{parse, DUTCH_JSON};
 use veilig_core::protocol::search::fold;
 use veilig_core::protocol::texts::all_texts;
 use veilig_core::protocol::{FlowId, Node, Protocol};
@@ -9,8 +9,14 @@ use veilig_core::Locale;
 
 const SOURCE: &str = include_str!("../content/source/agressieprotocol.txt");
 
+const ENGLISH_JSON: &str = include_str!("../content/protocol.en.json");
+
 fn nl() -> Protocol {
-    parse(Locale::Nl).expect("Dutch content parses")
+    parse(DUTCH_JSON).expect("Dutch content parses")
+}
+
+fn en() -> Protocol {
+    parse(ENGLISH_JSON).expect("English content parses")
 }
 
 /// Whitespace collapsed, quotes made plain, case and diacritics kept (fidelity is word for word).
@@ -65,23 +71,21 @@ fn all_dutch_texts(p: &Protocol) -> std::collections::HashSet<String> {
 
 #[test]
 fn every_locale_parses() {
-    for locale in Locale::ALL {
-        let p = parse(locale).unwrap_or_else(|e| panic!("{}: {e}", locale.code()));
-        assert_eq!(p.locale, locale);
-    }
+    assert_eq!(nl().locale, Locale::Nl);
+    assert_eq!(en().locale, Locale::En);
 }
 
 #[test]
 fn every_locale_is_structurally_sound() {
-    for locale in Locale::ALL {
-        let errors = check(&parse(locale).unwrap());
+    for (locale, content) in [(Locale::Nl, nl()), (Locale::En, en())] {
+        let errors = check(&content);
         assert!(errors.is_empty(), "{}: {errors:#?}", locale.code());
     }
 }
 
 #[test]
 fn the_translation_has_the_source_shape_and_says_it_is_one() {
-    let en = parse(Locale::En).unwrap();
+    let en = en();
     let diffs = same_shape(&nl(), &en);
     assert!(diffs.is_empty(), "{diffs:#?}");
     assert!(nl().translation_note.is_none());
@@ -300,7 +304,7 @@ fn a_changed_step_in_the_content_fails_the_fidelity_check() {
 
 #[test]
 fn a_translation_that_drops_a_step_is_caught() {
-    let mut en = parse(Locale::En).unwrap();
+    let mut en = en();
     office(&mut en).nodes.pop();
     assert!(!same_shape(&nl(), &en).is_empty());
 }

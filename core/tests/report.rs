@@ -1,7 +1,7 @@
 //! Every validation rule and derived value of the registration form.
 
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
-use veilig_core::protocol::protocol;
+use veilig_core::protocol::dutch;
 use veilig_core::protocol::run::FlowRun;
 use veilig_core::protocol::FlowId;
 use veilig_core::report::derive::{
@@ -14,7 +14,6 @@ use veilig_core::report::validate::{
     applies, server_latest, unknown_fields, validate, FieldError, Problem, MAX_TEXT,
 };
 use veilig_core::report::{Person, Report, Value};
-use veilig_core::Locale;
 
 fn now() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 11, 30)
@@ -386,7 +385,7 @@ fn a_field_cleared_in_this_tab_stays_cleared() {
 
 #[test]
 fn a_draft_from_a_flow_carries_setting_time_police_and_the_log() {
-    let p = protocol(Locale::Nl);
+    let p = dutch();
     let flow = p.flows.iter().find(|f| f.id == FlowId::Kantoor).unwrap();
     let t = |m| Utc.with_ymd_and_hms(2026, 11, 30, 10, m, 0).unwrap();
     let mut run = FlowRun::new("run", FlowId::Kantoor, t(0));

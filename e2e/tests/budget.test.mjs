@@ -17,6 +17,11 @@ test('the build carries no asset that nothing uses', () => {
   const used = new Set(['/index.html', '/sw.js']);
   for (const m of html.matchAll(/(?:href|src)=["']?([^"' >]+)/g)) used.add(m[1]);
   for (const m of html.matchAll(/from\s+'([^']+)'|module_or_path:\s*'([^']+)'/g)) used.add(m[1] ?? m[2]);
+  // Files the app fetches itself name their path in the wasm (the English protocol text).
+  const wasm = readFileSync(join(DIST, html.match(/module_or_path:\s*'\/([^']+)'/)[1])).toString('latin1');
+  for (const url of files(DIST).map((f) => '/' + relative(DIST, f).split(sep).join('/'))) {
+    if (!url.endsWith('.wasm') && wasm.includes(url)) used.add(url);
+  }
   for (const icon of [...manifest.icons, ...(manifest.shortcuts ?? []).flatMap((s) => s.icons ?? [])]) used.add(icon.src);
   const unused = files(DIST)
     .map((f) => '/' + relative(DIST, f).split(sep).join('/'))
@@ -35,4 +40,21 @@ test('every built file has its precompressed copies, and the service worker prec
   for (const url of built.filter((u) => /\.(html|js|css|wasm|webmanifest)$/.test(u))) {
     for (const ext of ['br', 'gz']) assert.ok(statSync(join(DIST, `${url}.${ext}`)).size > 0, `${url}.${ext}`);
   }
+});
+
+// Issue 7: what a first visit downloads before the app runs, as the server sends it (brotli).
+const FIRST_LOAD_BUDGET = 250 * 1024;
+
+test(`the first load (HTML + CSS + JS + wasm, brotli) is at most ${FIRST_LOAD_BUDGET / 1024} KB`, () => {
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+  const assets = [
+    '/index.html',
+    ...[...html.matchAll(/href=["']?([^"' >]+\.css)/g)].map((m) => m[1]),
+    ...[...html.matchAll(/from\s+'([^']+\.js)'/g)].map((m) => m[1]),
+    ...[...html.matchAll(/module_or_path:\s*'([^']+\.wasm)'/g)].map((m) => m[1]),
+  ];
+  assert.deepEqual(assets.map((a) => a.split('.').pop()), ['html', 'css', 'js', 'wasm']);
+  const sizes = Object.fromEntries(assets.map((a) => [a, statSync(join(DIST, `${a}.br`)).size]));
+  const total = Object.values(sizes).reduce((a, b) => a + b, 0);
+  assert.ok(total <= FIRST_LOAD_BUDGET, `${total} B > ${FIRST_LOAD_BUDGET} B: ${JSON.stringify(sizes)}`);
 });

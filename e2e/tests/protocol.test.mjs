@@ -156,6 +156,12 @@ test('English is a switch away and the protocol says it is a translation', async
   await page.getByText(/English translation of the Dutch aggression protocol/).waitFor();
   await page.reload();
   await page.getByRole('heading', { level: 1, name: 'Reference' }).waitFor();
+  // The translation is fetched on demand (not in the first load) and, offline, comes from the
+  // service worker's cache: a flow in English after a reload without network.
+  const english = JSON.parse(readFileSync(join(ROOT, 'core/content/protocol.en.json'), 'utf8'));
+  const office = english.flows.find((f) => f.id === 'kantoor');
+  await page.goto(new URL('/protocol/kantoor', server.url).href);
+  await page.getByText(office.nodes.find((n) => n.id === office.start).text, { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Naar Nederlands' }).click();
   await page.getByRole('heading', { level: 1, name: 'Naslag' }).waitFor();
 });

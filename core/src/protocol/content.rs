@@ -1,36 +1,30 @@
-//! The protocol content, embedded at compile time (one JSON file per locale) and parsed once.
+//! The protocol content: one JSON file per locale, parsed once.
+//!
+//! The Dutch source is compiled in. The English translation is not: the PWA fetches it from
+//! [`ENGLISH_URL`] when English is chosen (the service worker precaches it, so it works
+//! offline), which keeps 5 KB of brotli off every first load.
 
 use std::sync::OnceLock;
 
 use super::model::Protocol;
-use crate::Locale;
 
-const NL: &str = include_str!("../../content/protocol.nl.json");
-const EN: &str = include_str!("../../content/protocol.en.json");
+/// The Dutch content, as written in the source protocol.
+pub const DUTCH_JSON: &str = include_str!("../../content/protocol.nl.json");
 
-/// The raw embedded content of a locale (the native tests check it parses and is complete).
-pub fn source_json(locale: Locale) -> &'static str {
-    match locale {
-        Locale::Nl => NL,
-        Locale::En => EN,
-    }
+/// Where the built app serves `content/protocol.en.json` (copied there by Trunk).
+pub const ENGLISH_URL: &str = "/protocol.en.json";
+
+/// Parses one locale's content. For the compiled-in Dutch, errors are build defects caught by
+/// the native tests; for the fetched English, the caller shows Dutch and says why.
+pub fn parse(json: &str) -> Result<Protocol, serde_json::Error> {
+    serde_json::from_str(json)
 }
 
-/// Parses one locale's content. Errors here are build defects, caught by the native tests.
-pub fn parse(locale: Locale) -> Result<Protocol, serde_json::Error> {
-    serde_json::from_str(source_json(locale))
-}
-
-/// The protocol in a locale, parsed on first use.
-pub fn protocol(locale: Locale) -> &'static Protocol {
-    static CELLS: [OnceLock<Protocol>; 2] = [OnceLock::new(), OnceLock::new()];
-    let index = match locale {
-        Locale::Nl => 0,
-        Locale::En => 1,
-    };
-    CELLS[index].get_or_init(|| {
-        // The content is compiled in and `tests::every_locale_parses` guards it, so this
-        // cannot fail in a build that passed its tests.
-        parse(locale).unwrap_or_else(|err| panic!("protocol.{}.json: {err}", locale.code()))
+/// The Dutch protocol, parsed on first use.
+pub fn dutch() -> &'static Protocol {
+    static DUTCH: OnceLock<Protocol> = OnceLock::new();
+    DUTCH.get_or_init(|| {
+        // Compiled in and guarded by the content tests: cannot fail in a build that passed them.
+        parse(DUTCH_JSON).unwrap_or_else(|err| panic!("protocol.nl.json: {err}"))
     })
 }

@@ -9,5 +9,5 @@ pub mod run;
 pub mod search;
 pub mod texts;
 
-pub use content::protocol;
+pub use content::dutch;
 pub use model::*;

@@ -196,8 +196,7 @@ impl FlowRun {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::protocol;
-    use crate::Locale;
+    use crate::protocol::dutch;
     use chrono::TimeZone;
 
     fn at(minute: u32) -> DateTime<Utc> {
@@ -207,7 +206,7 @@ mod tests {
     }
 
     fn office() -> &'static Flow {
-        protocol(Locale::Nl)
+        dutch()
             .flows
             .iter()
             .find(|f| f.id == FlowId::Kantoor)

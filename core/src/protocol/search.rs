@@ -50,8 +50,7 @@ pub fn search<'p>(protocol: &'p Protocol, query: &str) -> Vec<Hit<'p>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{protocol, FlowId};
-    use crate::Locale;
+    use crate::protocol::{dutch, FlowId};
 
     #[test]
     fn folding_removes_case_and_diacritics() {
@@ -62,7 +61,7 @@ mod tests {
 
     #[test]
     fn beeindig_finds_the_steps_that_say_beeindig() {
-        let hits = search(protocol(Locale::Nl), "beeindig");
+        let hits = search(dutch(), "beeindig");
         assert!(hits.iter().any(|h| h.text == "Beëindig het gesprek"));
         assert!(hits
             .iter()
@@ -71,7 +70,7 @@ mod tests {
 
     #[test]
     fn all_words_must_match() {
-        let p = protocol(Locale::Nl);
+        let p = dutch();
         assert!(!search(p, "politie").is_empty());
         let both = search(p, "politie STIL alarm");
         assert!(!both.is_empty());
@@ -81,12 +80,12 @@ mod tests {
 
     #[test]
     fn an_empty_query_finds_nothing() {
-        assert!(search(protocol(Locale::Nl), "   ").is_empty());
+        assert!(search(dutch(), "   ").is_empty());
     }
 
     #[test]
     fn search_reaches_every_part() {
-        let p = protocol(Locale::Nl);
+        let p = dutch();
         for (query, part) in [
             ("onverwachte bewegingen", Place::GeneralPoints),
             ("gijzeling", Place::Extreme),

@@ -24,9 +24,16 @@ pub fn parse_local(text: &str) -> Option<NaiveDateTime> {
             c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
         })
     };
-    let seconds = if bytes.len() == 19 { number(17, 19)? } else { 0 };
-    NaiveDate::from_ymd_opt(number(0, 4)? as i32, number(5, 7)?, number(8, 10)?)?
-        .and_hms_opt(number(11, 13)?, number(14, 16)?, seconds)
+    let seconds = if bytes.len() == 19 {
+        number(17, 19)?
+    } else {
+        0
+    };
+    NaiveDate::from_ymd_opt(number(0, 4)? as i32, number(5, 7)?, number(8, 10)?)?.and_hms_opt(
+        number(11, 13)?,
+        number(14, 16)?,
+        seconds,
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
