@@ -10,5 +10,6 @@ pub mod report;
 pub mod route;
 pub mod settings;
 pub mod sync;
+pub mod time;
 
 pub use locale::Locale;

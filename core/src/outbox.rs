@@ -11,9 +11,11 @@ use crate::sync::{ApiError, Receipt};
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum State {
     Waiting {
+        #[serde(with = "crate::time::rfc3339")]
         next_attempt_at: DateTime<Utc>,
     },
     Sending {
+        #[serde(with = "crate::time::rfc3339")]
         since: DateTime<Utc>,
     },
     Delivered {

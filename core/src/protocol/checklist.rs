@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Checklist {
+    #[serde(default, with = "crate::time::rfc3339::option")]
     pub started_at: Option<DateTime<Utc>>,
     pub events: Vec<Tick>,
 }
@@ -14,6 +15,7 @@ pub struct Checklist {
 pub struct Tick {
     /// `during.0`, `after.2`: section and index of the item.
     pub item: String,
+    #[serde(with = "crate::time::rfc3339")]
     pub at: DateTime<Utc>,
     pub done: bool,
 }

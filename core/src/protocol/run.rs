@@ -12,12 +12,14 @@ pub struct FlowRun {
     /// Made by the device (a UUID) when the run starts.
     pub id: String,
     pub flow: FlowId,
+    #[serde(with = "crate::time::rfc3339")]
     pub started_at: DateTime<Utc>,
     pub events: Vec<RunEvent>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunEvent {
+    #[serde(with = "crate::time::rfc3339")]
     pub at: DateTime<Utc>,
     #[serde(flatten)]
     pub kind: EventKind,

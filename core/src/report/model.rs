@@ -37,6 +37,7 @@ pub enum Status {
     Draft,
     /// Validated and read-only: waiting in the outbox.
     Final {
+        #[serde(with = "crate::time::rfc3339")]
         finalized_at: DateTime<Utc>,
     },
 }
@@ -46,7 +47,9 @@ pub struct Report {
     /// UUIDv7 made on the device when the draft starts; never changes.
     pub id: String,
     pub schema_version: u32,
+    #[serde(with = "crate::time::rfc3339")]
     pub created_at: DateTime<Utc>,
+    #[serde(with = "crate::time::rfc3339")]
     pub saved_at: DateTime<Utc>,
     /// Raised by every save; two tabs use it to notice each other's writes.
     pub revision: u64,

@@ -1,40 +1,11 @@
 //! Validation of a report for finalizing. The same function runs in the browser (inline
 //! errors) and on the server (which refuses what it would not accept from the form).
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 
 use super::model::{Report, Value};
 use super::schema::{Choice, FieldKind, FieldSpec, Req, FIELDS};
-
-/// The value of `<input type="datetime-local">`: `YYYY-MM-DDTHH:MM`, seconds optional.
-/// Read by hand: chrono's format-string parser was 17 KB of the wasm for this one format.
-pub fn parse_local(text: &str) -> Option<NaiveDateTime> {
-    let bytes = text.as_bytes();
-    let separators_ok = matches!(bytes.len(), 16 | 19)
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes[10] == b'T'
-        && bytes[13] == b':'
-        && (bytes.len() == 16 || bytes[16] == b':');
-    if !separators_ok {
-        return None;
-    }
-    let number = |from: usize, to: usize| {
-        bytes[from..to].iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    let seconds = if bytes.len() == 19 {
-        number(17, 19)?
-    } else {
-        0
-    };
-    NaiveDate::from_ymd_opt(number(0, 4)? as i32, number(5, 7)?, number(8, 10)?)?.and_hms_opt(
-        number(11, 13)?,
-        number(14, 16)?,
-        seconds,
-    )
-}
+pub use crate::time::parse_local;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
@@ -199,38 +170,4 @@ pub fn unknown_fields(report: &Report) -> Vec<String> {
 /// ahead of UTC (the largest offset in use).
 pub fn server_latest(now_utc: chrono::DateTime<chrono::Utc>) -> NaiveDateTime {
     now_utc.naive_utc() + chrono::Duration::hours(14)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_local;
-
-    #[test]
-    fn reads_what_datetime_local_gives() {
-        let at = parse_local("2026-11-30T09:05").unwrap();
-        assert_eq!(at.to_string(), "2026-11-30 09:05:00");
-        let at = parse_local("2026-02-28T23:59:58").unwrap();
-        assert_eq!(at.to_string(), "2026-02-28 23:59:58");
-    }
-
-    #[test]
-    fn refuses_anything_else() {
-        for text in [
-            "",
-            "gisteren",
-            "2026-11-30",
-            "2026-11-30 09:05",
-            "2026-11-30T9:05",
-            "2026-13-01T09:05",
-            "2026-02-30T09:05",
-            "2026-11-30T24:00",
-            "2026-11-30T09:60",
-            "2026-11-30T09:05:61",
-            "2026-11-30T09:05Z",
-            "+026-11-30T09:05",
-            "２０２６-11-30T09:05",
-        ] {
-            assert_eq!(parse_local(text), None, "{text:?}");
-        }
-    }
 }
