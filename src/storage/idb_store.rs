@@ -6,10 +6,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use idb::{
-    Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode, TransactionResult,
-};
-use wasm_bindgen::JsValue;
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 use super::local::StorageError;
 
@@ -24,7 +25,7 @@ pub const OUTBOX: &str = "outbox";
 const STORES: [&str; 3] = [REPORTS, QUARANTINE, OUTBOX];
 
 thread_local! {
-    static DB: RefCell<Option<Rc<Database>>> = const { RefCell::new(None) };
+    static DB: RefCell<Option<Rc<IdbDatabase>>> = const { RefCell::new(None) };
     /// Test hook: makes the next writes fail as the browser would (e.g. "QuotaExceededError").
     static FAIL_WRITES: RefCell<Option<String>> = const { RefCell::new(None) };
 }
@@ -34,40 +35,112 @@ pub fn simulate_write_failure(name: Option<&str>) {
     FAIL_WRITES.with(|f| *f.borrow_mut() = name.map(str::to_owned));
 }
 
-fn classify(err: idb::Error) -> StorageError {
-    let text = format!("{err:?}");
-    if text.contains("QuotaExceededError") {
-        StorageError::QuotaExceeded
-    } else if text.contains("SecurityError") || text.contains("InvalidStateError") {
-        StorageError::Unavailable
-    } else {
-        // Only the kind of failure: values may hold personal data.
-        StorageError::Other(
-            text.split(['(', ':'])
-                .next()
-                .unwrap_or("indexeddb")
-                .to_owned(),
-        )
+/// A failure by its DOMException name only: values may hold personal data.
+fn classify(err: JsValue) -> StorageError {
+    let name = err
+        .dyn_ref::<web_sys::DomException>()
+        .map(|e| e.name())
+        .unwrap_or_else(|| "indexeddb".to_owned());
+    match name.as_str() {
+        "QuotaExceededError" => StorageError::QuotaExceeded,
+        "SecurityError" | "InvalidStateError" => StorageError::Unavailable,
+        _ => StorageError::Other(name),
     }
 }
 
-async fn open() -> Result<Database, StorageError> {
-    let factory = Factory::new().map_err(|_| StorageError::Unavailable)?;
-    let mut request = factory.open(DB_NAME, Some(DB_VERSION)).map_err(classify)?;
-    request.on_upgrade_needed(|event| {
-        let Ok(db) = event.database() else { return };
-        let existing = db.store_names();
+/// Listens at once for an IndexedDB event source to fire `ok` (the future resolves with
+/// `value()`) or one of `fail` (it rejects with `error()`); the listeners go when it has fired.
+/// Listening starts before the future is first polled, so requests made together cannot fire
+/// unseen while an earlier one is awaited.
+fn settle(
+    target: &web_sys::EventTarget,
+    ok: &'static str,
+    fail: &'static [&'static str],
+    value: impl FnOnce() -> JsValue + 'static,
+    error: impl FnOnce() -> JsValue + 'static,
+) -> impl std::future::Future<Output = Result<JsValue, JsValue>> {
+    let mut resolvers = None;
+    let promise = Promise::new(&mut |resolve, reject| resolvers = Some((resolve, reject)));
+    let (resolve, reject) = resolvers.expect("the Promise executor runs at once");
+    let on_ok = Closure::once(move || resolve.call1(&JsValue::NULL, &value()));
+    let on_fail = Closure::once(move || reject.call1(&JsValue::NULL, &error()));
+    let _ = target.add_event_listener_with_callback(ok, on_ok.as_ref().unchecked_ref());
+    for event in fail {
+        let _ = target.add_event_listener_with_callback(event, on_fail.as_ref().unchecked_ref());
+    }
+    let target = target.clone();
+    async move {
+        let result = JsFuture::from(promise).await;
+        let _ = target.remove_event_listener_with_callback(ok, on_ok.as_ref().unchecked_ref());
+        for event in fail {
+            let on_fail: &Function = on_fail.as_ref().unchecked_ref();
+            let _ = target.remove_event_listener_with_callback(event, on_fail);
+        }
+        result
+    }
+}
+
+/// The result of a request, once it succeeded.
+fn done(request: IdbRequest) -> impl std::future::Future<Output = Result<JsValue, StorageError>> {
+    let (ok, failed) = (request.clone(), request.clone());
+    let settled = settle(
+        &request,
+        "success",
+        &["error"],
+        move || ok.result().unwrap_or(JsValue::UNDEFINED),
+        move || {
+            failed
+                .error()
+                .ok()
+                .flatten()
+                .map(JsValue::from)
+                .unwrap_or(JsValue::NULL)
+        },
+    );
+    async move { settled.await.map_err(classify) }
+}
+
+async fn open() -> Result<IdbDatabase, StorageError> {
+    let factory = web_sys::window()
+        .and_then(|w| w.indexed_db().ok().flatten())
+        .ok_or(StorageError::Unavailable)?;
+    let request = factory
+        .open_with_u32(DB_NAME, DB_VERSION)
+        .map_err(classify)?;
+    // Creates whatever store is missing, so every older version upgrades.
+    let upgrading = request.clone();
+    let on_upgrade = Closure::<dyn Fn()>::new(move || {
+        let Some(db) = upgrading
+            .result()
+            .ok()
+            .and_then(|r| r.dyn_into::<IdbDatabase>().ok())
+        else {
+            return;
+        };
+        let existing = db.object_store_names();
         for store in STORES {
-            if !existing.iter().any(|s| s == store) {
-                let _ = db.create_object_store(store, ObjectStoreParams::new());
+            if !existing.contains(store) {
+                let _ = db.create_object_store(store);
             }
         }
     });
-    request.await.map_err(classify)
+    request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+    let result = done(request.clone().unchecked_into()).await;
+    request.set_onupgradeneeded(None);
+    let db: IdbDatabase = result?.unchecked_into();
+    // Another tab opening a newer version (after an app update) must not wait for this one.
+    let closing = db.clone();
+    let on_version_change = Closure::<dyn Fn()>::new(move || {
+        closing.close();
+        DB.with(|d| *d.borrow_mut() = None);
+    });
+    db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
+    on_version_change.forget();
+    Ok(db)
 }
 
 /// The database, opened once per page and shared.
-async fn db() -> Result<Rc<Database>, StorageError> {
+async fn db() -> Result<Rc<IdbDatabase>, StorageError> {
     if let Some(db) = DB.with(|d| d.borrow().clone()) {
         return Ok(db);
     }
@@ -85,41 +158,42 @@ fn failing() -> Option<StorageError> {
     })
 }
 
+fn transaction(
+    db: &IdbDatabase,
+    stores: &[&str],
+    mode: IdbTransactionMode,
+) -> Result<IdbTransaction, StorageError> {
+    let names: Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
+    db.transaction_with_str_sequence_and_mode(&names, mode)
+        .map_err(classify)
+}
+
+fn object_store(tx: &IdbTransaction, store: &str) -> Result<IdbObjectStore, StorageError> {
+    tx.object_store(store).map_err(classify)
+}
+
 pub async fn get(store: &str, key: &str) -> Result<Option<String>, StorageError> {
     let db = db().await?;
-    let tx = db
-        .transaction(&[store], TransactionMode::ReadOnly)
+    let tx = transaction(&db, &[store], IdbTransactionMode::Readonly)?;
+    let request = object_store(&tx, store)?
+        .get(&JsValue::from_str(key))
         .map_err(classify)?;
-    let value = tx
-        .object_store(store)
-        .map_err(classify)?
-        .get(JsValue::from_str(key))
-        .map_err(classify)?
-        .await
-        .map_err(classify)?;
-    Ok(value.and_then(|v| v.as_string()))
+    Ok(done(request).await?.as_string())
 }
 
 /// Every (key, value) of a store, in key order.
 pub async fn all(store: &str) -> Result<Vec<(String, String)>, StorageError> {
     let db = db().await?;
-    let tx = db
-        .transaction(&[store], TransactionMode::ReadOnly)
-        .map_err(classify)?;
-    let os = tx.object_store(store).map_err(classify)?;
-    let keys = os
-        .get_all_keys(None, None)
-        .map_err(classify)?
-        .await
-        .map_err(classify)?;
-    let values = os
-        .get_all(None, None)
-        .map_err(classify)?
-        .await
-        .map_err(classify)?;
+    let tx = transaction(&db, &[store], IdbTransactionMode::Readonly)?;
+    let os = object_store(&tx, store)?;
+    // Both requests in one transaction: the same snapshot, in the same key order.
+    let keys = done(os.get_all_keys().map_err(classify)?);
+    let values = done(os.get_all().map_err(classify)?);
+    let keys: Array = keys.await?.unchecked_into();
+    let values: Array = values.await?.unchecked_into();
     Ok(keys
-        .into_iter()
-        .zip(values)
+        .iter()
+        .zip(values.iter())
         .filter_map(|(k, v)| Some((k.as_string()?, v.as_string().unwrap_or_default())))
         .collect())
 }
@@ -153,17 +227,11 @@ pub async fn update(
         return Err(err);
     }
     let db = db().await?;
-    let tx = db
-        .transaction(stores, TransactionMode::ReadWrite)
+    let tx = transaction(&db, stores, IdbTransactionMode::Readwrite)?;
+    let read = object_store(&tx, store)?
+        .get(&JsValue::from_str(key))
         .map_err(classify)?;
-    let current = tx
-        .object_store(store)
-        .map_err(classify)?
-        .get(JsValue::from_str(key))
-        .map_err(classify)?
-        .await
-        .map_err(classify)?
-        .and_then(|v| v.as_string());
+    let current = done(read).await?.as_string();
     let writes = match decide(current) {
         Ok(writes) => writes,
         Err(err) => {
@@ -172,15 +240,13 @@ pub async fn update(
         }
     };
     for write in writes {
-        tx.object_store(write.store)
-            .map_err(classify)?
-            .put(
+        let request = object_store(&tx, write.store)?
+            .put_with_key(
                 &JsValue::from_str(&write.value),
-                Some(&JsValue::from_str(&write.key)),
+                &JsValue::from_str(&write.key),
             )
-            .map_err(classify)?
-            .await
             .map_err(classify)?;
+        done(request).await?;
     }
     commit(tx).await
 }
@@ -190,22 +256,31 @@ pub async fn delete(store: &str, key: &str) -> Result<(), StorageError> {
         return Err(err);
     }
     let db = db().await?;
-    let tx = db
-        .transaction(&[store], TransactionMode::ReadWrite)
+    let tx = transaction(&db, &[store], IdbTransactionMode::Readwrite)?;
+    let request = object_store(&tx, store)?
+        .delete(&JsValue::from_str(key))
         .map_err(classify)?;
-    tx.object_store(store)
-        .map_err(classify)?
-        .delete(JsValue::from_str(key))
-        .map_err(classify)?
-        .await
-        .map_err(classify)?;
+    done(request).await?;
     commit(tx).await
 }
 
 /// Commits and waits for the browser's `complete`: only then is the write durable.
-async fn commit(tx: idb::Transaction) -> Result<(), StorageError> {
-    match tx.commit().map_err(classify)?.await.map_err(classify)? {
-        TransactionResult::Committed => Ok(()),
-        TransactionResult::Aborted => Err(StorageError::Other("aborted".into())),
+async fn commit(tx: IdbTransaction) -> Result<(), StorageError> {
+    let failed = tx.clone();
+    let completed = settle(
+        &tx,
+        "complete",
+        &["abort", "error"],
+        || JsValue::UNDEFINED,
+        move || failed.error().map(JsValue::from).unwrap_or(JsValue::NULL),
+    );
+    // Ends the transaction now rather than when it falls idle; `complete` still decides.
+    // (Standard since Chromium 76 / Safari 15; web-sys marks it deprecated for no reason given.)
+    #[allow(deprecated)]
+    let _ = tx.commit();
+    match completed.await {
+        Ok(_) => Ok(()),
+        Err(err) if err.is_null() => Err(StorageError::Other("aborted".into())),
+        Err(err) => Err(classify(err)),
     }
 }
