@@ -1,10 +1,14 @@
 // Trunk post_build hook: runs in the staging folder before it becomes dist/.
+// 0. Minifies the wasm-bindgen JS with terser (Trunk's own minifier fails on it and leaves it
+//    as is) and puts the new Subresource Integrity hash into index.html.
 // 1. Lists every built file in sw.js (the service worker's precache list) and stamps a version
 //    derived from all their bytes, so sw.js changes whenever anything in the build changes.
 // 2. Writes .br and .gz siblings so the server sends precompressed bytes at maximum quality.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -18,6 +22,34 @@ const walk = (dir) =>
     const full = join(dir, name);
     return statSync(full).isDirectory() ? walk(full) : [full];
   });
+
+// terser is pinned in e2e/package.json with the other npm tools (`./x setup` installs it).
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { minify } = createRequire(join(root, 'e2e', 'package.json'))('terser');
+const sri = (bytes) => 'sha384-' + createHash('sha384').update(bytes).digest('base64');
+const indexPath = join(staging, 'index.html');
+let index = readFileSync(indexPath, 'utf8');
+for (const name of readdirSync(staging).filter((n) => n.endsWith('.js') && n !== 'sw.js')) {
+  const path = join(staging, name);
+  const before = readFileSync(path);
+  const { code } = await minify(before.toString('utf8'), {
+    module: true,
+    compress: { passes: 2 },
+    mangle: true,
+  });
+  writeFileSync(path, code);
+  if (index.includes(sri(before))) index = index.replace(sri(before), sri(Buffer.from(code)));
+}
+writeFileSync(indexPath, index);
+// A wrong integrity hash would stop the browser from running the app: check every one.
+for (const [tag] of index.matchAll(/<link[^>]*integrity[^>]*>/g)) {
+  const href = tag.match(/href=["']?\/([^"' >]+)/)[1];
+  const integrity = tag.match(/integrity=["']?([^"' >]+)/)[1];
+  if (sri(readFileSync(join(staging, href))) !== integrity) {
+    console.error(`post-build: integrity of ${href} in index.html does not match the file`);
+    process.exit(1);
+  }
+}
 
 const urlOf = (file) => '/' + relative(staging, file).split(sep).join('/');
 const isCompressedCopy = (file) => file.endsWith('.br') || file.endsWith('.gz');
