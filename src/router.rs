@@ -41,6 +41,11 @@ impl Router {
                     .add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
                 on_click.forget();
             }
+            // A procedure tapped on index.html's plain home screen while the app was starting.
+            let tapped = js_sys::Reflect::get(&window, &JsValue::from_str("veiligBootTap"));
+            if let Some(href) = tapped.ok().and_then(|v| v.as_string()) {
+                router.go(&href);
+            }
         }
         router
     }
