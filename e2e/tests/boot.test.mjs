@@ -1,4 +1,4 @@
-// index.html's plain home screen (#boot): tappable before the app has started, equal to what the
+// index.html's plain home screen (#boot: header, navigation, the four procedures): tappable before the app has started, equal to what the
 // app renders, and only where it is right (the home address, in Dutch).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -41,6 +41,8 @@ const homeScreen = (page, root) =>
       brand: text('.brand-name'),
       call: scope.querySelector('.call-112')?.getAttribute('aria-label'),
       buttons: [...scope.querySelectorAll('.bigbuttons a')].map((a) => [a.textContent.trim(), a.getAttribute('href')]),
+      nav: [...scope.querySelectorAll('.mainnav a')].map((a) => [a.textContent.trim(), a.getAttribute('href'), a.getAttribute('aria-current')]),
+      navLabel: scope.querySelector('.mainnav')?.getAttribute('aria-label'),
     };
   }, root);
 
@@ -55,6 +57,7 @@ test('the plain home screen in index.html is the home screen the app renders', a
   const app = await homeScreen(page, 'body');
   assert.deepEqual(plain, app);
   assert.equal(plain.buttons.length, 4);
+  assert.equal(plain.nav.length, 5);
   await page.close();
 });
 
