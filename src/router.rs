@@ -54,13 +54,22 @@ impl Router {
         self.route
     }
 
-    /// Opens `href` (a path on this origin) as a new history entry, at the top of the page.
+    /// Opens `href` (a path on this origin) at the top of the page: a new history entry, unless
+    /// it is the address already open (tapping "Start" twice adds nothing to go back through).
     pub fn go(&self, href: &str) {
         let Some(window) = web_sys::window() else {
             return;
         };
+        let location = window.location();
+        let open = [location.pathname(), location.search(), location.hash()]
+            .into_iter()
+            .collect::<Result<String, _>>();
         if let Ok(history) = window.history() {
-            let _ = history.push_state_with_url(&JsValue::NULL, "", Some(href));
+            let _ = if open.as_deref() == Ok(href) {
+                history.replace_state_with_url(&JsValue::NULL, "", Some(href))
+            } else {
+                history.push_state_with_url(&JsValue::NULL, "", Some(href))
+            };
         }
         self.path.set(current_path());
         window.scroll_to_with_x_and_y(0.0, 0.0);

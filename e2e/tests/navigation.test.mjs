@@ -47,6 +47,15 @@ test('back and forward go through the screens visited', async () => {
   assert.equal(await page.evaluate(() => window.__samePage), true, 'no page load');
 });
 
+test('tapping the link of the screen already open adds nothing to go back through', async () => {
+  await page.locator('.mainnav').getByRole('link', { name: 'Start' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Wat gebeurt er?' }).waitFor();
+  await page.locator('.mainnav').getByRole('link', { name: 'Start' }).click();
+  await page.locator('.mainnav').getByRole('link', { name: 'Start' }).click();
+  await page.goBack();
+  await page.getByRole('heading', { level: 1, name: 'Naslag' }).waitFor();
+});
+
 test('one report is under "Meldingen" in the navigation', async () => {
   await newDraft(page, server.url);
   assert.match(path(), /^\/meldingen\/[0-9a-f-]{36}$/);
