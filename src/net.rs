@@ -6,8 +6,16 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Request, RequestInit, Response};
 
-/// Runs a request and aborts it after `timeout_ms`.
-async fn fetch(url: &str, init: RequestInit, timeout_ms: i32) -> Result<Response, String> {
+/// An answer read to its end: status and body.
+struct Answer {
+    status: u16,
+    ok: bool,
+    body: String,
+}
+
+/// Runs a request and reads its whole body, aborting after `timeout_ms` in total: a server that
+/// accepts and never answers, or stops halfway through the body, is "no answer", never a hang.
+async fn exchange(url: &str, init: RequestInit, timeout_ms: i32) -> Result<Answer, String> {
     let window = web_sys::window().ok_or("no window")?;
     let controller = AbortController::new().map_err(|_| "no AbortController")?;
     init.set_signal(Some(&controller.signal()));
@@ -19,44 +27,54 @@ async fn fetch(url: &str, init: RequestInit, timeout_ms: i32) -> Result<Response
             timeout_ms,
         )
         .unwrap_or(0);
-    let result = JsFuture::from(window.fetch_with_request(&request)).await;
+    let answer = async {
+        let response: Response = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(|err| failure(&err))?
+            .dyn_into()
+            .map_err(|_| "not a response".to_owned())?;
+        let body = JsFuture::from(response.text().map_err(|_| "answer cut off".to_owned())?)
+            .await
+            .map_err(|err| match failure(&err).as_str() {
+                "timeout" => "timeout".to_owned(),
+                _ => "answer cut off".to_owned(),
+            })?
+            .as_string()
+            .ok_or("answer cut off")?;
+        Ok(Answer {
+            status: response.status(),
+            ok: response.ok(),
+            body,
+        })
+    }
+    .await;
     window.clear_timeout_with_handle(timer);
     drop(abort);
-    match result {
-        Ok(value) => value
-            .dyn_into::<Response>()
-            .map_err(|_| "not a response".to_owned()),
-        Err(err) => Err(err
-            .dyn_ref::<web_sys::DomException>()
-            .map(|e| {
-                if e.name() == "AbortError" {
-                    "timeout".to_owned()
-                } else {
-                    e.name()
-                }
-            })
-            .unwrap_or_else(|| "network".to_owned())),
-    }
+    answer
 }
 
-async fn text(response: &Response) -> Option<String> {
-    JsFuture::from(response.text().ok()?)
-        .await
-        .ok()?
-        .as_string()
+/// What went wrong, by name only (an abort by our timer is "timeout").
+fn failure(err: &JsValue) -> String {
+    err.dyn_ref::<web_sys::DomException>()
+        .map(|e| {
+            if e.name() == "AbortError" {
+                "timeout".to_owned()
+            } else {
+                e.name()
+            }
+        })
+        .unwrap_or_else(|| "network".to_owned())
 }
 
 /// A file of the app (the service worker answers from its cache when offline).
 pub async fn get_text(url: &str) -> Result<String, String> {
     let init = RequestInit::new();
     init.set_method("GET");
-    let response = fetch(url, init, 10_000).await?;
-    if !response.ok() {
-        return Err(format!("HTTP {}", response.status()));
+    let answer = exchange(url, init, 10_000).await?;
+    if !answer.ok {
+        return Err(format!("HTTP {}", answer.status));
     }
-    text(&response)
-        .await
-        .ok_or_else(|| "answer cut off".to_owned())
+    Ok(answer.body)
 }
 
 /// A real request to the server, not `navigator.onLine`: true only when the API answers.
@@ -64,8 +82,12 @@ pub async fn server_reachable() -> bool {
     let init = RequestInit::new();
     init.set_method("GET");
     init.set_cache(web_sys::RequestCache::NoStore);
-    matches!(fetch("/api/health", init, 5_000).await, Ok(r) if r.ok())
+    matches!(exchange("/api/health", init, 5_000).await, Ok(a) if a.ok)
 }
+
+/// How long one report may take, request and answer together. A report is at most 1 MiB; on a
+/// poor mobile connection that still fits, and a hung server costs a retry, not the outbox.
+pub const PUT_TIMEOUT_MS: i32 = 20_000;
 
 pub async fn put_report(id: &str, body: &str) -> Outcome {
     let init = RequestInit::new();
@@ -76,15 +98,12 @@ pub async fn put_report(id: &str, body: &str) -> Outcome {
         let _ = h.set("Content-Type", "application/json");
         init.set_headers(h);
     }
-    let response = match fetch(&format!("/api/v1/reports/{id}"), init, 20_000).await {
-        Ok(r) => r,
-        Err(reason) => return Outcome::NoAnswer(reason),
-    };
-    let status = response.status();
-    let Some(body) = text(&response).await else {
-        return Outcome::NoAnswer("answer cut off".into());
-    };
-    if response.ok() {
+    let Answer { status, ok, body } =
+        match exchange(&format!("/api/v1/reports/{id}"), init, PUT_TIMEOUT_MS).await {
+            Ok(answer) => answer,
+            Err(reason) => return Outcome::NoAnswer(reason),
+        };
+    if ok {
         match serde_json::from_str::<Receipt>(&body) {
             Ok(receipt) if receipt.id == id => Outcome::Stored(receipt),
             // A 2xx without our receipt (a proxy, a captive portal) proves nothing: try later.

@@ -66,14 +66,19 @@ export async function startServer({ dataDir, dist = DIST, port = 0 } = {}) {
   };
 }
 
-/** A Chromium with its own profile folder (kept across restarts when the caller reuses it). */
-export async function launch({ profileDir, viewport = { width: 800, height: 1000 } } = {}) {
+/**
+ * A Chromium with its own profile folder (kept across restarts when the caller reuses it).
+ * `serviceWorkers: 'block'` keeps every request visible to `page.route` (a worker's own
+ * network requests are not).
+ */
+export async function launch({ profileDir, viewport = { width: 800, height: 1000 }, serviceWorkers = 'allow' } = {}) {
   const profile = profileDir ?? tempDir('profile').dir;
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_ARGS,
     viewport,
+    serviceWorkers,
   });
   return { context, profile };
 }

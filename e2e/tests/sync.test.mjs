@@ -185,3 +185,37 @@ test('a report the server refuses is shown as refused with its reason, stops wai
   await page.waitForTimeout(1500);
   assert.equal(puts.length, before);
 });
+
+test('a server that takes the report and never answers costs a retry, not the report', async () => {
+  const server = await startServer();
+  cleanups.push(() => server.stop());
+  const { context } = await launch({ serviceWorkers: 'block' });
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  await page.goto(new URL('/verzenden', server.url).href);
+  await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
+  const report = sampleReport(950);
+  const hung = [];
+  // The request is taken and never answered (a hung proxy or server).
+  await page.route('**/api/v1/reports/**', (route) => hung.push(route));
+  await queueReports(page, [report]);
+  await page.getByRole('button', { name: 'Nu verzenden' }).click();
+
+  const entry = async () => (await outboxOf(page)).find((e) => e.id === report.id);
+  const until = async (check, ms) => {
+    for (const end = Date.now() + ms; Date.now() < end; await page.waitForTimeout(250)) {
+      if (check(await entry())) return;
+    }
+    assert.fail(`outbox entry: ${JSON.stringify(await entry())}`);
+  };
+  await until((e) => e.state === 'sending', 5000);
+  // src/net.rs gives one report 20 s, answer included; then it waits for a retry.
+  await until((e) => e.state === 'waiting' && e.last_error === 'timeout', 30000);
+  assert.equal(hung.length, 1);
+  assert.equal((await receivedReports(server.url)).length, 0);
+
+  await page.unroute('**/api/v1/reports/**');
+  await page.getByRole('button', { name: 'Nu verzenden' }).click();
+  await until((e) => e.state === 'delivered', 10000);
+  assert.deepEqual((await receivedReports(server.url)).map((r) => r.id), [report.id]);
+});
