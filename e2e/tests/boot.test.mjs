@@ -12,7 +12,8 @@ let server;
 let context;
 before(async () => {
   server = await startServer();
-  ({ context } = await launch());
+  // No service worker: it would serve the wasm from its cache, past the route that holds it.
+  ({ context } = await launch({ serviceWorkers: 'block' }));
 });
 after(async () => {
   await context?.close();
