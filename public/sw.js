@@ -31,12 +31,19 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) =>
-        Promise.all(
-          keys.filter((k) => k.startsWith('veilig-shell-') && k !== CACHE).map((k) => caches.delete(k)),
-        ),
-      )
-      .then(() => self.clients.claim()),
+      .then(async (keys) => {
+        const older = keys.filter((k) => k.startsWith('veilig-shell-') && k !== CACHE);
+        await Promise.all(older.map((k) => caches.delete(k)));
+        await self.clients.claim();
+        // An update the user accepted in one window: every other window of the app reloads into
+        // this version too (its work is stored), so that no window keeps running old code that
+        // holds the database open at an older version. Not awaited: a navigation goes through
+        // this worker's fetch handler, which waits until activation has finished.
+        if (older.length > 0) {
+          const windows = await self.clients.matchAll({ type: 'window' });
+          for (const w of windows) w.navigate(w.url).catch(() => {});
+        }
+      }),
   );
 });
 

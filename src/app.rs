@@ -27,6 +27,13 @@ pub fn App() -> impl IntoView {
     crate::sw::UpdateState::install();
     crate::translation::install(state);
 
+    crate::storage::idb_store::on_blocked(move || {
+        state.notice.set(Some(
+            crate::i18n::texts(state.locale())
+                .storage_blocked
+                .to_owned(),
+        ));
+    });
     leptos::task::spawn_local(async move {
         let answer = crate::storage::request_persistence().await;
         state.persisted.set(answer);

@@ -116,6 +116,8 @@ pub struct Texts {
     pub loading: &'static str,
     /// Shown when the English protocol text cannot be fetched (the Dutch is shown instead).
     pub english_protocol_unavailable: &'static str,
+    /// The device storage waits for a window of an older version to close (after an update).
+    pub storage_blocked: &'static str,
     pub pending_badge: fn(usize) -> String,
     pub sending_progress: fn(usize, usize) -> String,
     pub outbox_title: &'static str,
@@ -262,6 +264,7 @@ pub static NL: Texts = Texts {
     storage_title: "Opslag op dit apparaat",
     loading: "Laden…",
     english_protocol_unavailable: "De Engelse vertaling van het protocol kon niet worden geladen. Het protocol staat er in het Nederlands; probeer het opnieuw met verbinding.",
+    storage_blocked: "Veilig is nog open in een ander venster of tabblad met de vorige versie. Sluit dat venster; daarna gaat het hier verder.",
     pending_badge: |n| if n == 1 { "1 melding wacht op verbinding".to_owned() } else { format!("{n} meldingen wachten op verbinding") },
     sending_progress: |done, of| format!("{done} van {of} verzonden"),
     outbox_title: "Verzenden",
@@ -413,6 +416,7 @@ pub static EN: Texts = Texts {
     storage_title: "Storage on this device",
     loading: "Loading…",
     english_protocol_unavailable: "The English translation of the protocol could not be loaded. The protocol is shown in Dutch; try again with a connection.",
+    storage_blocked: "Veilig is still open in another window or tab with the previous version. Close that window; then this one carries on.",
     pending_badge: |n| if n == 1 { "1 report waiting for a connection".to_owned() } else { format!("{n} reports waiting for a connection") },
     sending_progress: |done, of| format!("{done} of {of} sent"),
     outbox_title: "Sending",

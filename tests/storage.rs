@@ -3,8 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use chrono::{TimeZone, Utc};
-use veilig::storage::idb_store::{self, simulate_write_failure, QUARANTINE, REPORTS};
-use veilig::storage::{outbox, reports, StorageError};
+use veilig::storage::idb_store::{self, simulate_write_failure, QUARANTINE, REPORTS, RUNS};
+use veilig::storage::{logs, outbox, reports, StorageError};
 use veilig_core::report::{Report, Value};
 use wasm_bindgen_test::*;
 
@@ -188,4 +188,53 @@ async fn a_full_quota_at_finalize_leaves_neither_a_final_report_nor_an_outbox_en
         .unwrap()
         .iter()
         .all(|e| e.id != "fin-quota-1"));
+}
+
+/// Flow runs and the extreme checklist as versions before 3 kept them: in localStorage.
+const OLD_RUNS: &str = r#"{"v":1,"data":[{"id":"old-1","flow":"kantoor","started_at":"2026-11-30T09:00:00Z","events":[{"at":"2026-11-30T09:01:00Z","event":"answered","node":"kalmeren","answer":"agressief"}]},{"id":"old-2","flow":"telefoon","started_at":"2026-11-30T08:00:00Z","events":[]}]}"#;
+const OLD_EXTREME: &str = r#"{"v":1,"data":{"started_at":"2026-11-30T09:10:00Z","events":[{"item":"during.0","at":"2026-11-30T09:10:00Z","done":true}]}}"#;
+
+#[wasm_bindgen_test]
+async fn flow_logs_and_the_checklist_move_from_local_storage_to_indexeddb() {
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    local.set_item("veilig.runs", OLD_RUNS).unwrap();
+    local.set_item("veilig.extreme", OLD_EXTREME).unwrap();
+    // A run already in IndexedDB under the same id is newer: the move never overwrites it.
+    let mut newer = veilig_core::protocol::run::FlowRun::new(
+        "old-2",
+        veilig_core::protocol::FlowId::Telefoon,
+        at(30),
+    );
+    newer.events.clear();
+    logs::save_run(&newer).await.unwrap();
+
+    let loaded = logs::load_runs().await;
+    assert_eq!(loaded.problem, None);
+    let ids: Vec<_> = loaded.value.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["old-1", "old-2"], "oldest first");
+    assert_eq!(loaded.value[0].events.len(), 1);
+    assert_eq!(
+        loaded.value[1].started_at,
+        at(30),
+        "the newer record stayed"
+    );
+    assert!(idb_store::get(RUNS, "old-1").await.unwrap().is_some());
+    assert_eq!(
+        local.get_item("veilig.runs").unwrap(),
+        None,
+        "moved, then removed"
+    );
+
+    let checklist = logs::load_extreme().await;
+    assert_eq!(
+        checklist.value.done_at("during.0"),
+        Some(Utc.with_ymd_and_hms(2026, 11, 30, 9, 10, 0).unwrap())
+    );
+    assert_eq!(local.get_item("veilig.extreme").unwrap(), None);
+
+    // A new tick is its own record and reads back.
+    let mut ticked = checklist.value.clone();
+    ticked.toggle("after.1", at(40));
+    logs::save_extreme(&ticked).await.unwrap();
+    assert_eq!(logs::load_extreme().await.value, ticked);
 }

@@ -131,7 +131,6 @@ async function main() {
       });
       await page.waitForFunction(() => window.__marks.stepAfterTap);
       warm.tap.push(await page.evaluate(() => window.__marks.stepAfterTap - window.__marks.tapped));
-      await page.evaluate(() => localStorage.removeItem('veilig.runs'));
       await page.close();
     }
     await context.close();

@@ -2,7 +2,9 @@
 // same draft open in two tabs.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { fillComplete, launch, newDraft, spawnChromium, startServer, tempDir, waitSaved } from './helpers.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, fillComplete, launch, newDraft, spawnChromium, startServer, tempDir, waitSaved } from './helpers.mjs';
 
 // Dutch diacritics, typographic quotes, an emoji, HTML that must stay text, a line break.
 const TYPED = 'Hij riep: “ik kom terug” — geïrriteerd, café 😡 <b>niet vet</b> & <script>x</script>\nTweede regel.';
@@ -176,5 +178,35 @@ test('a report started from a flow carries its setting, time and steps', async (
     assert.match(steps[4], /Gemeld$/);
   } finally {
     await context.close();
+  }
+});
+
+test('the answers given in a flow survive a SIGKILL of the browser process half a second later', async () => {
+  const protocol = JSON.parse(readFileSync(join(ROOT, 'core/content/protocol.nl.json'), 'utf8'));
+  const office = protocol.flows.find((f) => f.id === 'kantoor');
+  const start = office.nodes.find((n) => n.id === office.start);
+  const answer = start.answers.find((a) => !office.nodes.find((n) => n.id === a.next).end);
+  const next = office.nodes.find((n) => n.id === answer.next);
+  const profile = tempDir('kill-flow-profile');
+  try {
+    let chrome = await spawnChromium({ profileDir: profile.dir });
+    let page = await chrome.context.newPage();
+    await page.goto(new URL('/protocol/kantoor', server.url).href);
+    await page.getByRole('button', { name: answer.label }).click();
+    await page.getByText(next.text, { exact: true }).waitFor();
+    // Well inside the seconds in which a killed Chromium loses localStorage writes.
+    await page.waitForTimeout(500);
+    await chrome.kill();
+
+    chrome = await spawnChromium({ profileDir: profile.dir });
+    page = await chrome.context.newPage();
+    await page.goto(new URL('/protocol/kantoor', server.url).href);
+    await page.getByText(next.text, { exact: true }).waitFor({ timeout: 10000 });
+    await page.locator('details.runlog summary').click();
+    const log = await page.locator('details.runlog li').allTextContents();
+    assert.ok(log.some((line) => line.includes(answer.label)), log.join(' | '));
+    await chrome.kill();
+  } finally {
+    profile.remove();
   }
 });

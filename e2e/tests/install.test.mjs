@@ -88,6 +88,12 @@ test('an update that migrates the storage schema is offered, switched to on requ
   const stored = async () => (await idbValues(page, 'reports', id))[0];
   assert.equal((await stored()).v, 1);
   const before = await page.evaluate(() => caches.keys().then((k) => k.find((n) => n.startsWith('veilig-shell-'))));
+  // A second window of build A stays open through the update; build B also raises the
+  // database version, which that window's open connection would block.
+  const other = await context.newPage();
+  await other.goto(new URL('/meldingen', server.url).href);
+  await other.getByRole('heading', { level: 1, name: 'Meldingen' }).waitFor();
+  await other.evaluate(() => (window.__buildA = true));
 
   // Deploy B: replace every file.
   for (const f of readdirSync(deploy.dir)) rmSync(join(deploy.dir, f), { recursive: true });
@@ -110,6 +116,13 @@ test('an update that migrates the storage schema is offered, switched to on requ
   assert.equal(after.v, 2);
   assert.equal(after.data.schema_version, 2);
   assert.equal(after.data.values.omschrijving, 'Getypt vóór de update!');
+  const databases = await page.evaluate(() => indexedDB.databases());
+  assert.equal(databases.find((d) => d.name === 'veilig').version, 4, 'the database was upgraded');
+
+  // The other window was reloaded into build B by the new service worker.
+  await other.waitForFunction(() => window.__buildA === undefined);
+  await other.getByRole('heading', { level: 1, name: 'Meldingen' }).waitFor();
+  await other.getByText('Getypt vóór de update').waitFor();
 });
 
 test('Safari on an iPhone, in a tab, is told to add the app to the home screen; Chromium is not', async () => {

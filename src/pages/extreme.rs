@@ -16,12 +16,27 @@ pub fn ExtremePage() -> impl IntoView {
     let app = use_app();
     let t = use_texts();
     let p = use_protocol();
-    let checklist = RwSignal::new(storage::load_extreme().value);
+    let checklist = RwSignal::new(Checklist::default());
+    // Ticks are possible once the stored checklist is read (one IndexedDB read), so that none
+    // is written over it.
+    let loaded = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        let stored = storage::load_extreme().await;
+        if stored.problem.is_some() {
+            app.notice.set(stored.problem);
+        }
+        checklist.set(stored.value);
+        loaded.set(true);
+    });
+    // Each tick is its own IndexedDB transaction, started in order.
     let toggle = move |item: String| {
         checklist.update(|c| c.toggle(&item, now()));
-        if let Err(err) = checklist.with_untracked(storage::save_extreme) {
-            app.notice.set(Some(err.to_string()));
-        }
+        let snapshot = checklist.get_untracked();
+        leptos::task::spawn_local(async move {
+            if let Err(err) = storage::save_extreme(&snapshot).await {
+                app.notice.set(Some(err.to_string()));
+            }
+        });
     };
     let items = move |section: &'static str, texts: Vec<String>| {
         texts
@@ -38,6 +53,7 @@ pub fn ExtremePage() -> impl IntoView {
                             type="checkbox"
                             id=id.clone()
                             prop:checked=move || done_at.get().is_some()
+                            disabled=move || !loaded.get()
                             on:change=move |_| toggle(key.clone())
                         />
                         <label for=id>

@@ -14,17 +14,20 @@ use crate::components::text_list::TextList;
 use crate::state::{use_app, use_protocol, use_texts};
 use crate::storage;
 
-/// The latest unfinished run of this flow, or a new one.
-fn resume_or_start(flow: &Flow) -> FlowRun {
-    let latest = storage::load_runs()
+/// The latest unfinished run of this flow, or a new one; plus a sentence if stored runs had
+/// to be set aside.
+async fn resume_or_start(flow: &Flow) -> (FlowRun, Option<String>) {
+    let loaded = storage::load_runs().await;
+    let latest = loaded
         .value
         .into_iter()
         .filter(|r| r.flow == flow.id)
         .max_by_key(|r| r.started_at);
-    match latest {
+    let run = match latest {
         Some(run) if run.outcome(flow).is_none() && run.state(flow).is_ok() => run,
         _ => FlowRun::new(new_id(), flow.id, now()),
-    }
+    };
+    (run, loaded.problem)
 }
 
 fn new_id() -> String {
@@ -34,14 +37,33 @@ fn new_id() -> String {
 #[component]
 pub fn FlowPage(flow: Option<FlowId>) -> impl IntoView {
     let t = use_texts();
-    match flow {
-        Some(id) => view! { <FlowRunner id=id/> }.into_any(),
-        None => view! { <p class="error">{t().flow_not_found}</p> }.into_any(),
-    }
+    let app = use_app();
+    let p = use_protocol();
+    let Some(id) = flow else {
+        return view! { <p class="error">{t().flow_not_found}</p> }.into_any();
+    };
+    // The stored runs are read first (one IndexedDB read), so an unfinished run resumes.
+    let started = RwSignal::new(None::<FlowRun>);
+    leptos::task::spawn_local(async move {
+        let Some(flow) = p().flows.iter().find(|f| f.id == id) else {
+            return;
+        };
+        let (run, problem) = resume_or_start(flow).await;
+        if problem.is_some() {
+            app.notice.set(problem);
+        }
+        started.set(Some(run));
+    });
+    (move || {
+        started
+            .get()
+            .map(|run| view! { <FlowRunner id=id run=run/> })
+    })
+    .into_any()
 }
 
 #[component]
-fn FlowRunner(id: FlowId) -> impl IntoView {
+fn FlowRunner(id: FlowId, run: FlowRun) -> impl IntoView {
     let app = use_app();
     let t = use_texts();
     let p = use_protocol();
@@ -51,13 +73,18 @@ fn FlowRunner(id: FlowId) -> impl IntoView {
             .find(|f| f.id == id)
             .expect("every FlowId has a flow (core content test)")
     };
-    let run = RwSignal::new(resume_or_start(flow()));
+    let run = RwSignal::new(run);
 
-    // Every change is written at once; a failed write says so and keeps the run in memory.
+    // Every change is written at once, in its own IndexedDB transaction; writes are started in
+    // order and IndexedDB runs them in that order. A failed write says so and keeps the run in
+    // memory.
     let persist = move || {
-        if let Err(err) = run.with_untracked(storage::save_run) {
-            app.notice.set(Some(err.to_string()));
-        }
+        let snapshot = run.get_untracked();
+        leptos::task::spawn_local(async move {
+            if let Err(err) = storage::save_run(&snapshot).await {
+                app.notice.set(Some(err.to_string()));
+            }
+        });
     };
     let act = move |f: &dyn Fn(&mut FlowRun, &Flow)| {
         run.update(|r| f(r, flow()));

@@ -17,17 +17,33 @@ use super::local::StorageError;
 const DB_NAME: &str = "veilig";
 /// Raise it, and list the new store in `STORES`, when the set of stores changes; the upgrade
 /// creates whatever store is missing, so every older version upgrades.
-const DB_VERSION: u32 = 2;
+#[cfg(not(feature = "schema-v2-fixture"))]
+const DB_VERSION: u32 = 3;
+/// The update test's "build B" is one database version ahead too, so that the test upgrades
+/// the database under an open tab of the version before.
+#[cfg(feature = "schema-v2-fixture")]
+const DB_VERSION: u32 = 4;
 pub const REPORTS: &str = "reports";
 pub const QUARANTINE: &str = "quarantine";
 /// Added in version 2.
 pub const OUTBOX: &str = "outbox";
-const STORES: [&str; 3] = [REPORTS, QUARANTINE, OUTBOX];
+/// Added in version 3 (before, in localStorage): flow-run logs by run id, and checklists.
+pub const RUNS: &str = "runs";
+pub const CHECKLISTS: &str = "checklists";
+const STORES: [&str; 5] = [REPORTS, QUARANTINE, OUTBOX, RUNS, CHECKLISTS];
 
 thread_local! {
     static DB: RefCell<Option<Rc<IdbDatabase>>> = const { RefCell::new(None) };
+    /// Told when opening waits for another tab that holds an older version open.
+    static ON_BLOCKED: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
     /// Test hook: makes the next writes fail as the browser would (e.g. "QuotaExceededError").
     static FAIL_WRITES: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// What to do when the database cannot be upgraded yet because another tab of an older
+/// version of the app still has it open (the app tells the user to close that tab).
+pub fn on_blocked(tell: impl Fn() + 'static) {
+    ON_BLOCKED.with(|b| *b.borrow_mut() = Some(Rc::new(tell)));
 }
 
 /// For tests: every write fails with a DOMException of this name until set to `None`.
@@ -125,8 +141,16 @@ async fn open() -> Result<IdbDatabase, StorageError> {
         }
     });
     request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+    // Opening then waits until that tab closes or reloads; meanwhile the user is told why.
+    let on_blocked = Closure::<dyn Fn()>::new(|| {
+        if let Some(tell) = ON_BLOCKED.with(|b| b.borrow().clone()) {
+            tell();
+        }
+    });
+    request.set_onblocked(Some(on_blocked.as_ref().unchecked_ref()));
     let result = done(request.clone().unchecked_into()).await;
     request.set_onupgradeneeded(None);
+    request.set_onblocked(None);
     let db: IdbDatabase = result?.unchecked_into();
     // Another tab opening a newer version (after an app update) must not wait for this one.
     let closing = db.clone();

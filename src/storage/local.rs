@@ -1,4 +1,4 @@
-//! localStorage, for small values that are not typed under pressure (settings, flow logs).
+//! localStorage, for small values that are not typed under pressure (the settings).
 //! It survives reloads and closed tabs, but a killed browser can lose its last seconds of
 //! writes (`shared/design/storage-durability.md`).
 
@@ -44,4 +44,8 @@ pub fn get(key: &str) -> Result<Option<String>, StorageError> {
 
 pub fn set(key: &str, value: &str) -> Result<(), StorageError> {
     raw()?.set_item(key, value).map_err(classify)
+}
+
+pub fn remove(key: &str) -> Result<(), StorageError> {
+    raw()?.remove_item(key).map_err(classify)
 }

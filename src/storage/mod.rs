@@ -6,25 +6,18 @@
 
 pub mod idb_store;
 mod local;
+pub mod logs;
 pub mod outbox;
 mod quarantine;
 pub mod reports;
 
 pub use local::StorageError;
+pub use logs::{load_extreme, load_runs, save_extreme, save_run};
 use veilig_core::envelope::{self, Migration};
-use veilig_core::protocol::checklist::Checklist;
-use veilig_core::protocol::run::FlowRun;
 use veilig_core::settings::{Settings, SETTINGS_VERSION};
 
 const SETTINGS_KEY: &str = "veilig.settings";
-const RUNS_KEY: &str = "veilig.runs";
-const RUNS_VERSION: u32 = 1;
-const EXTREME_KEY: &str = "veilig.extreme";
-const EXTREME_VERSION: u32 = 1;
-
 const SETTINGS_MIGRATIONS: &[Migration] = &[];
-const RUNS_MIGRATIONS: &[Migration] = &[];
-const EXTREME_MIGRATIONS: &[Migration] = &[];
 
 /// A value read back, plus a sentence for the user when something had to be set aside.
 pub struct Loaded<T> {
@@ -72,29 +65,6 @@ pub fn load_settings() -> Loaded<Settings> {
 
 pub fn save_settings(settings: &Settings) -> Result<(), StorageError> {
     save(SETTINGS_KEY, SETTINGS_VERSION, settings)
-}
-
-pub fn load_runs() -> Loaded<Vec<FlowRun>> {
-    load(RUNS_KEY, RUNS_MIGRATIONS)
-}
-
-/// Inserts or replaces one run (matched by id), keeping every other run.
-pub fn save_run(run: &FlowRun) -> Result<(), StorageError> {
-    let mut runs = load_runs().value;
-    match runs.iter_mut().find(|r| r.id == run.id) {
-        Some(existing) => *existing = run.clone(),
-        None => runs.push(run.clone()),
-    }
-    save(RUNS_KEY, RUNS_VERSION, &runs)
-}
-
-/// The extreme-incident checklist currently in use.
-pub fn load_extreme() -> Loaded<Checklist> {
-    load(EXTREME_KEY, EXTREME_MIGRATIONS)
-}
-
-pub fn save_extreme(checklist: &Checklist) -> Result<(), StorageError> {
-    save(EXTREME_KEY, EXTREME_VERSION, checklist)
 }
 
 /// Asks the browser not to evict this origin's storage; resolves to its answer.

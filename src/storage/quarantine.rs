@@ -3,6 +3,7 @@
 
 use veilig_core::envelope::DecodeError;
 
+use super::idb_store::{self, QUARANTINE};
 use super::local;
 
 /// Copies `raw` to `veilig.quarantine.<key>.<time>` and returns the sentence to show.
@@ -18,6 +19,27 @@ pub fn keep(key: &str, raw: &str, err: &DecodeError) -> String {
         )
         .into(),
     );
+    sentence(err)
+}
+
+/// Copies an unreadable IndexedDB record to the quarantine store under
+/// `<store>/<key>/<time>` (kept, never deleted; the original stays until the same key is saved
+/// again) and returns the sentence to show.
+pub async fn keep_record(store: &str, key: &str, raw: &str, err: &DecodeError) -> String {
+    let stamp = js_sys::Date::now() as u64;
+    let aside = format!("{store}/{key}/{stamp}");
+    let kept = idb_store::put(QUARANTINE, &aside, raw).await.is_ok();
+    web_sys::console::warn_1(
+        &format!(
+            "veilig: a {store} record could not be read ({}), kept aside: {kept}",
+            kind(err)
+        )
+        .into(),
+    );
+    sentence(err)
+}
+
+fn sentence(err: &DecodeError) -> String {
     if err.is_from_the_future() {
         "Gegevens van een nieuwere versie van de app zijn apart bewaard. Werk de app bij. / Data from a newer app version was kept aside. Update the app.".into()
     } else {

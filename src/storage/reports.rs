@@ -4,8 +4,9 @@ use veilig_core::envelope::{self, Migration};
 use veilig_core::report::merge::merge;
 use veilig_core::report::{Report, REPORT_SCHEMA_VERSION};
 
-use super::idb_store::{self, Write, QUARANTINE, REPORTS};
+use super::idb_store::{self, Write, REPORTS};
 use super::local::StorageError;
+use super::quarantine;
 
 /// `REPORT_MIGRATIONS[i]` turns a stored report of version `i + 1` into version `i + 2`.
 /// Never edit a released entry; keep a fixture of every old version in `tests/storage.rs`.
@@ -40,25 +41,11 @@ pub async fn list() -> Result<(Vec<Report>, usize), StorageError> {
             Ok(report) => reports.push(report),
             Err(err) => {
                 set_aside += 1;
-                quarantine(&key, &raw, &err).await;
+                quarantine::keep_record(REPORTS, &key, &raw, &err).await;
             }
         }
     }
     Ok((reports, set_aside))
-}
-
-/// Copies an unreadable record to the quarantine store (kept, never deleted). The original stays
-/// where it is too, unless the same id is saved again, so nothing is lost either way.
-async fn quarantine(key: &str, raw: &str, err: &envelope::DecodeError) {
-    let stamp = js_sys::Date::now() as u64;
-    let aside = format!("{REPORTS}/{key}/{stamp}");
-    let kept = idb_store::put(QUARANTINE, &aside, raw).await.is_ok();
-    let kind = if err.is_from_the_future() {
-        "newer version"
-    } else {
-        "unreadable"
-    };
-    web_sys::console::warn_1(&format!("veilig: report record {kind}, kept aside: {kept}").into());
 }
 
 pub async fn load(id: &str) -> Result<Option<Report>, StorageError> {
@@ -67,7 +54,7 @@ pub async fn load(id: &str) -> Result<Option<Report>, StorageError> {
         Some(raw) => match decode(&raw) {
             Ok(report) => Ok(Some(report)),
             Err(err) => {
-                quarantine(id, &raw, &err).await;
+                quarantine::keep_record(REPORTS, id, &raw, &err).await;
                 Err(StorageError::Unreadable)
             }
         },
