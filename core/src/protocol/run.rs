@@ -17,7 +17,11 @@ pub struct FlowRun {
     pub events: Vec<RunEvent>,
 }
 
+/// Written flat (`{"at": …, "event": "answered", "node": …, "answer": …}`); read through
+/// [`RunEventWire`], without serde's buffering of flattened tagged enums (see
+/// `report::model`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RunEventWire")]
 pub struct RunEvent {
     #[serde(with = "crate::time::rfc3339")]
     pub at: DateTime<Utc>,
@@ -34,6 +38,40 @@ pub enum EventKind {
     Counted { node: String },
     /// Takes back the latest answer or tally that is still in force.
     Undone,
+}
+
+#[derive(Deserialize)]
+struct RunEventWire {
+    #[serde(with = "crate::time::rfc3339")]
+    at: DateTime<Utc>,
+    event: EventName,
+    #[serde(default)]
+    node: Option<String>,
+    #[serde(default)]
+    answer: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum EventName {
+    Answered,
+    Counted,
+    Undone,
+}
+
+impl TryFrom<RunEventWire> for RunEvent {
+    type Error = &'static str;
+
+    fn try_from(wire: RunEventWire) -> Result<Self, Self::Error> {
+        let kind = match (wire.event, wire.node, wire.answer) {
+            (EventName::Answered, Some(node), Some(answer)) => EventKind::Answered { node, answer },
+            (EventName::Answered, ..) => return Err("an answer needs `node` and `answer`"),
+            (EventName::Counted, Some(node), _) => EventKind::Counted { node },
+            (EventName::Counted, None, _) => return Err("a tally needs `node`"),
+            (EventName::Undone, ..) => EventKind::Undone,
+        };
+        Ok(RunEvent { at: wire.at, kind })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -323,10 +361,37 @@ mod tests {
         let flow = office();
         let mut run = FlowRun::new("r1", FlowId::Kantoor, at(0));
         run.answer(flow, "agressief", at(1)).unwrap();
+        run.events.push(RunEvent {
+            at: at(2),
+            kind: EventKind::Counted {
+                node: "grens".into(),
+            },
+        });
+        run.undo(flow, at(3)).unwrap();
         let json = serde_json::to_string(&run).unwrap();
         let back: FlowRun = serde_json::from_str(&json).unwrap();
         assert_eq!(back, run);
-        assert!(json.contains("\"event\":\"answered\""), "{json}");
+        assert!(
+            json.contains(r#""event":"answered","node":"kalmeren","answer":"agressief""#),
+            "{json}"
+        );
+        assert!(
+            json.contains(r#""event":"counted","node":"grens""#),
+            "{json}"
+        );
+        assert!(json.contains(r#""event":"undone""#), "{json}");
+    }
+
+    #[test]
+    fn an_event_missing_what_it_names_is_an_error() {
+        for json in [
+            r#"{"at":"2026-11-30T09:00:00Z","event":"answered","node":"kalmeren"}"#,
+            r#"{"at":"2026-11-30T09:00:00Z","event":"counted"}"#,
+            r#"{"at":"2026-11-30T09:00:00Z","event":"vergeten"}"#,
+            r#"{"event":"undone"}"#,
+        ] {
+            assert!(serde_json::from_str::<RunEvent>(json).is_err(), "{json}");
+        }
     }
 
     #[test]
