@@ -14,6 +14,18 @@ async function outboxOf(page) {
   return (await idbValues(page, 'outbox')).map((envelope) => envelope.data);
 }
 
+/** A server of its own and a browser on its outbox page; both stopped after the tests. */
+async function openOutbox(options) {
+  const server = await startServer();
+  cleanups.push(() => server.stop());
+  const { context } = await launch(options);
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  await page.goto(new URL('/verzenden', server.url).href);
+  await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
+  return { server, page };
+}
+
 test('offline: three reports finalized, a reload, back online: each arrives exactly once and the badge clears', async () => {
   const server = await startServer();
   cleanups.push(() => server.stop());
@@ -151,13 +163,7 @@ test('with the app closed, the service worker delivers the outbox on a backgroun
 });
 
 test('a report the server refuses is shown as refused with its reason, stops waiting and is not sent again', async () => {
-  const server = await startServer();
-  cleanups.push(() => server.stop());
-  const { context } = await launch();
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  await page.goto(new URL('/verzenden', server.url).href);
-  await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
+  const { server, page } = await openOutbox();
   const bad = sampleReport(900);
   delete bad.values.plaats; // what an older or broken client might send
   const good = sampleReport(901);
@@ -187,13 +193,8 @@ test('a report the server refuses is shown as refused with its reason, stops wai
 });
 
 test('a server that takes the report and never answers costs a retry, not the report', async () => {
-  const server = await startServer();
-  cleanups.push(() => server.stop());
-  const { context } = await launch({ serviceWorkers: 'block' });
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  await page.goto(new URL('/verzenden', server.url).href);
-  await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
+  // No service worker: every request stays visible to page.route.
+  const { server, page } = await openOutbox({ serviceWorkers: 'block' });
   const report = sampleReport(950);
   const hung = [];
   // The request is taken and never answered (a hung proxy or server).
