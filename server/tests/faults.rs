@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{id, report, start, TOKEN};
+use common::{id, report, start};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -204,16 +204,7 @@ async fn a_thousand_reports_through_a_faulty_network_arrive_exactly_once() {
         "nothing refused"
     );
 
-    let admin = reqwest::Client::new();
-    let stored: Vec<Receipt> = admin
-        .get(format!("{}/api/v1/reports", server.base))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stored = common::stored_receipts(&server.base).await;
     assert_eq!(stored.len(), N as usize, "exactly once");
     for entry in &outbox {
         let receipt = stored.iter().find(|r| r.id == entry.id).expect("stored");
@@ -224,16 +215,10 @@ async fn a_thousand_reports_through_a_faulty_network_arrive_exactly_once() {
     }
     // Byte for byte, read back from SQLite.
     for entry in &outbox {
-        let body = admin
-            .get(format!("{}/api/v1/reports/{}", server.base, entry.id))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        assert_eq!(body, entry.body);
+        assert_eq!(
+            common::stored_body(&server.base, &entry.id).await,
+            entry.body
+        );
     }
     server.stop().await;
 }

@@ -41,6 +41,25 @@ async fn start() -> Running {
     }
 }
 
+impl Running {
+    /// GET `path`, with `accept-encoding` when given (none otherwise: the bytes on the wire).
+    async fn get(&self, path: &str, accept_encoding: Option<&str>) -> reqwest::Response {
+        let mut request = client().get(format!("{}{path}", self.base));
+        if let Some(encodings) = accept_encoding {
+            request = request.header("accept-encoding", encodings);
+        }
+        request.send().await.unwrap()
+    }
+}
+
+/// Why the server refuses to start with these settings (it must refuse).
+async fn startup_error(dist: &Path, data: &Path, port: u16) -> StartupError {
+    prepare(&config(dist, data, port))
+        .await
+        .err()
+        .expect("must fail")
+}
+
 fn config(dist: &Path, data: &Path, port: u16) -> veilig_server::Config {
     common::config(dist, data, port, None)
 }
@@ -53,11 +72,7 @@ fn client() -> reqwest::Client {
 #[tokio::test]
 async fn health_answers_with_the_schema_version() {
     let s = start().await;
-    let res = client()
-        .get(format!("{}/api/health", s.base))
-        .send()
-        .await
-        .unwrap();
+    let res = s.get("/api/health", None).await;
     assert_eq!(res.status(), 200);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["status"], "ok");
@@ -72,11 +87,7 @@ async fn health_answers_with_the_schema_version() {
 async fn app_routes_get_the_shell_and_are_never_cached() {
     let s = start().await;
     for path in ["/", "/protocol/kantoor", "/naslag"] {
-        let res = client()
-            .get(format!("{}{path}", s.base))
-            .send()
-            .await
-            .unwrap();
+        let res = s.get(path, None).await;
         assert_eq!(res.status(), 200, "{path}");
         assert_eq!(res.headers()["cache-control"], "no-cache", "{path}");
         assert!(
@@ -84,24 +95,15 @@ async fn app_routes_get_the_shell_and_are_never_cached() {
             "{path}"
         );
     }
-    let sw = client()
-        .get(format!("{}/sw.js", s.base))
-        .send()
-        .await
-        .unwrap();
+    let sw = s.get("/sw.js", None).await;
     assert_eq!(sw.headers()["cache-control"], "no-cache");
 }
 
 #[tokio::test]
 async fn hashed_assets_are_immutable_and_sent_precompressed() {
     let s = start().await;
-    let url = format!("{}/{WASM}", s.base);
-    let br = client()
-        .get(&url)
-        .header("accept-encoding", "br, gzip")
-        .send()
-        .await
-        .unwrap();
+    let url = format!("/{WASM}");
+    let br = s.get(&url, Some("br, gzip")).await;
     assert_eq!(
         br.headers()["cache-control"],
         "public, max-age=31536000, immutable"
@@ -109,16 +111,11 @@ async fn hashed_assets_are_immutable_and_sent_precompressed() {
     assert_eq!(br.headers()["content-encoding"], "br");
     assert_eq!(br.bytes().await.unwrap().as_ref(), b"brotli-bytes");
 
-    let gz = client()
-        .get(&url)
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
+    let gz = s.get(&url, Some("gzip")).await;
     assert_eq!(gz.headers()["content-encoding"], "gzip");
     assert_eq!(gz.bytes().await.unwrap().as_ref(), b"gzip-bytes");
 
-    let plain = client().get(&url).send().await.unwrap();
+    let plain = s.get(&url, None).await;
     assert!(plain.headers().get("content-encoding").is_none());
     assert_eq!(plain.bytes().await.unwrap().as_ref(), b"\0asm-plain");
 }
@@ -126,17 +123,9 @@ async fn hashed_assets_are_immutable_and_sent_precompressed() {
 #[tokio::test]
 async fn missing_files_and_api_paths_are_404_not_the_shell() {
     let s = start().await;
-    let asset = client()
-        .get(format!("{}/gone-0123456789abcdef.js", s.base))
-        .send()
-        .await
-        .unwrap();
+    let asset = s.get("/gone-0123456789abcdef.js", None).await;
     assert_eq!(asset.status(), 404);
-    let api = client()
-        .get(format!("{}/api/nope", s.base))
-        .send()
-        .await
-        .unwrap();
+    let api = s.get("/api/nope", None).await;
     assert_eq!(api.status(), 404);
     let body: serde_json::Value = api.json().await.unwrap();
     assert_eq!(body["code"], "not_found");
@@ -149,10 +138,7 @@ async fn a_taken_port_is_a_clear_error() {
     let dist = tempfile::tempdir().unwrap();
     fake_dist(dist.path());
     let data = tempfile::tempdir().unwrap();
-    let err = prepare(&config(dist.path(), data.path(), port))
-        .await
-        .err()
-        .expect("must fail");
+    let err = startup_error(dist.path(), data.path(), port).await;
     assert!(matches!(err, StartupError::PortInUse { .. }), "{err}");
     assert!(err.to_string().contains("already in use"), "{err}");
     assert!(err.to_string().contains("--port"), "{err}");
@@ -165,10 +151,7 @@ async fn an_unusable_data_folder_is_a_clear_error() {
     // A folder below a regular file can never be created, even by root.
     let file = tempfile::NamedTempFile::new().unwrap();
     let data = file.path().join("data");
-    let err = prepare(&config(dist.path(), &data, 0))
-        .await
-        .err()
-        .expect("must fail");
+    let err = startup_error(dist.path(), &data, 0).await;
     assert!(matches!(err, StartupError::DataDir { .. }), "{err}");
     assert!(err.to_string().contains("--data-dir"), "{err}");
 }
@@ -177,10 +160,7 @@ async fn an_unusable_data_folder_is_a_clear_error() {
 async fn a_missing_build_is_a_clear_error() {
     let dist = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
-    let err = prepare(&config(dist.path(), data.path(), 0))
-        .await
-        .err()
-        .expect("must fail");
+    let err = startup_error(dist.path(), data.path(), 0).await;
     assert!(matches!(err, StartupError::DistMissing { .. }), "{err}");
     assert!(err.to_string().contains("trunk build"), "{err}");
 }
@@ -188,11 +168,7 @@ async fn a_missing_build_is_a_clear_error() {
 #[tokio::test]
 async fn shutdown_is_graceful_and_the_port_is_released() {
     let s = start().await;
-    let res = client()
-        .get(format!("{}/api/health", s.base))
-        .send()
-        .await
-        .unwrap();
+    let res = s.get("/api/health", None).await;
     assert_eq!(res.status(), 200);
     let ended = tokio::time::timeout(std::time::Duration::from_secs(10), s.server.shutdown()).await;
     assert!(matches!(ended, Ok(Some(Ok(())))), "server stopped cleanly");

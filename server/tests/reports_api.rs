@@ -4,7 +4,7 @@ mod common;
 
 use std::io::{Read, Write};
 
-use common::{id, report, start, TOKEN};
+use common::{id, report, start};
 use serde_json::Value as Json;
 use veilig_core::sync::{ApiError, Receipt, MAX_BODY_BYTES};
 
@@ -31,15 +31,7 @@ async fn error_of(res: reqwest::Response) -> (u16, ApiError) {
 }
 
 async fn stored(base: &str) -> Vec<Receipt> {
-    client()
-        .get(format!("{base}/api/v1/reports"))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    common::stored_receipts(base).await
 }
 
 struct Setup {
@@ -92,15 +84,7 @@ async fn the_same_id_with_other_content_is_a_conflict_and_the_original_stays() {
     let (status, err) = error_of(put(&s.server.base, &id(2), changed).await).await;
     assert_eq!((status, err.code.as_str()), (409, "conflict"));
     assert!(err.message.contains("corrects"));
-    let body = client()
-        .get(format!("{}/api/v1/reports/{}", s.server.base, id(2)))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = common::stored_body(&s.server.base, &id(2)).await;
     assert_eq!(body, original, "byte-identical original");
 }
 
@@ -116,12 +100,7 @@ async fn free_text_and_html_are_stored_byte_for_byte() {
         put(&s.server.base, &id(3), body.clone()).await.status(),
         201
     );
-    let back = client()
-        .get(format!("{}/api/v1/reports/{}", s.server.base, id(3)))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let back = common::admin_get(&s.server.base, &format!("/{}", id(3))).await;
     assert_eq!(back.headers()["content-type"], "application/json");
     assert_eq!(back.text().await.unwrap(), body);
 }
@@ -262,16 +241,7 @@ async fn reading_needs_the_admin_token() {
     )
     .await;
     assert_eq!(status, 401);
-    assert_eq!(
-        client()
-            .get(&list)
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(common::admin_get(&s.server.base, "").await.status(), 200);
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use tokio::sync::oneshot;
 use veilig_core::report::Report;
+use veilig_core::sync::Receipt;
 use veilig_server::{prepare, serve, Config};
 
 pub const TOKEN: &str = "test-admin-token";
@@ -70,6 +71,30 @@ pub async fn start_with(config: Config) -> Server {
         stop: Some(tx),
         task: Some(task),
     }
+}
+
+/// An admin's read of `/api/v1/reports{path}` (with the admin token).
+pub async fn admin_get(base: &str, path: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .get(format!("{base}/api/v1/reports{path}"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Every receipt the server has stored, in order.
+pub async fn stored_receipts(base: &str) -> Vec<Receipt> {
+    admin_get(base, "").await.json().await.unwrap()
+}
+
+/// The exact bytes the server stored for one report.
+pub async fn stored_body(base: &str, id: &str) -> String {
+    admin_get(base, &format!("/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap()
 }
 
 /// A finalized report that passes validation.
