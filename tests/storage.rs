@@ -29,6 +29,16 @@ async fn store_new(report: &Report) -> Report {
     reports::save(&base, report, at(1)).await.unwrap()
 }
 
+/// Another tab ("A"), from the same `base`, saves a newer description.
+async fn tab_a_saves_newer_text(base: &Report) {
+    let mut a = base.clone();
+    a.set(
+        "omschrijving",
+        Value::Text("nieuwere tekst van tab A".into()),
+    );
+    reports::save(base, &a, at(2)).await.unwrap();
+}
+
 /// A stored report as version 1 of the app wrote it. Keep one fixture per released version.
 const FIXTURE_V1: &str = r#"{"v":1,"data":{"id":"fixture-v1","schema_version":1,"created_at":"2026-11-30T09:00:00Z","saved_at":"2026-11-30T09:05:00Z","revision":3,"status":"draft","values":{"omschrijving":"Huurder schreeuwde","soort":["verbaal","bedreiging"],"slachtoffers":[{"name":"Ans","detail":"Woonconsulent"}]},"flow_run":null}}"#;
 
@@ -100,13 +110,7 @@ async fn a_full_quota_is_reported_and_the_last_good_version_stays() {
 async fn a_stale_tab_never_writes_older_text_over_newer() {
     let start = draft("tabs-1", "begin");
     let base = store_new(&start).await;
-    // Tab A changes the description and saves.
-    let mut a = base.clone();
-    a.set(
-        "omschrijving",
-        Value::Text("nieuwere tekst van tab A".into()),
-    );
-    reports::save(&base, &a, at(2)).await.unwrap();
+    tab_a_saves_newer_text(&base).await;
     // Tab B still has the old base and changes another field.
     let mut b = base.clone();
     b.set("plaats", Value::Text("Kerkstraat 2".into()));
@@ -137,13 +141,7 @@ async fn a_finalized_report_cannot_be_overwritten_by_a_draft() {
 #[wasm_bindgen_test]
 async fn finalizing_from_a_stale_tab_keeps_the_other_tabs_newer_text_and_queues_those_bytes() {
     let base = store_new(&draft("fin-stale-1", "begin")).await;
-    // Tab A saves a newer description.
-    let mut a = base.clone();
-    a.set(
-        "omschrijving",
-        Value::Text("nieuwere tekst van tab A".into()),
-    );
-    reports::save(&base, &a, at(2)).await.unwrap();
+    tab_a_saves_newer_text(&base).await;
     // Tab B, still on the old base, fills in another field and finalizes.
     let mut b = base.clone();
     b.set("plaats", Value::Text("Kerkstraat 2".into()));

@@ -83,6 +83,25 @@ export async function launch({ profileDir, viewport = { width: 800, height: 1000
   return { context, profile };
 }
 
+/**
+ * A server and a Chromium (with a profile folder) of their own, all stopped and removed by
+ * `cleanups` (which the test file runs after its tests), and a page at `path` that accepts
+ * confirmation dialogs. `waitForWorker`: return once the service worker controls the page.
+ */
+export async function openApp(cleanups, { path = '/', dist, serviceWorkers, waitForWorker = false } = {}) {
+  const server = await startServer(dist ? { dist } : {});
+  cleanups.push(() => server.stop());
+  const profile = tempDir('app-profile');
+  cleanups.push(async () => profile.remove());
+  const { context } = await launch({ profileDir: profile.dir, serviceWorkers });
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  page.on('dialog', (d) => d.accept());
+  await page.goto(new URL(path, server.url).href);
+  if (waitForWorker) await waitForServiceWorker(page);
+  return { server, context, page };
+}
+
 /** Waits until a service worker controls the page (after its first install). */
 export async function waitForServiceWorker(page) {
   await page.evaluate(async () => {

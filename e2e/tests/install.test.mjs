@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { DIST, ROOT, idbValues, launch, newDraft, startServer, tempDir, waitForServiceWorker, waitSaved } from './helpers.mjs';
+import { DIST, ROOT, idbValues, newDraft, openApp, tempDir, waitSaved } from './helpers.mjs';
 
 const cleanups = [];
 after(async () => {
@@ -11,13 +11,7 @@ after(async () => {
 });
 
 test("Chromium's installability check finds no errors", async () => {
-  const server = await startServer();
-  cleanups.push(() => server.stop());
-  const { context } = await launch();
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  await page.goto(server.url);
-  await waitForServiceWorker(page);
+  const { server, context, page } = await openApp(cleanups, { waitForWorker: true });
   const cdp = await context.newCDPSession(page);
   const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
   assert.deepEqual(installabilityErrors, []);
@@ -27,15 +21,7 @@ test("Chromium's installability check finds no errors", async () => {
 });
 
 test('after one visit online, a fresh page with the network off opens every route', async () => {
-  const server = await startServer();
-  cleanups.push(() => server.stop());
-  const profile = tempDir('install-profile');
-  cleanups.push(async () => profile.remove());
-  const { context } = await launch({ profileDir: profile.dir });
-  cleanups.push(() => context.close());
-  const first = await context.newPage();
-  await first.goto(server.url);
-  await waitForServiceWorker(first);
+  const { server, context, page: first } = await openApp(cleanups, { waitForWorker: true });
   const draftUrl = await newDraft(first, server.url);
   await first.close();
 
@@ -73,14 +59,7 @@ test('an update that migrates the storage schema is offered, switched to on requ
   const deploy = tempDir('deploy');
   cleanups.push(async () => deploy.remove());
   cpSync(DIST, deploy.dir, { recursive: true });
-  const server = await startServer({ dist: deploy.dir });
-  cleanups.push(() => server.stop());
-  const { context } = await launch();
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  page.on('dialog', (d) => d.accept());
-  await page.goto(server.url);
-  await waitForServiceWorker(page);
+  const { server, context, page } = await openApp(cleanups, { dist: deploy.dir, waitForWorker: true });
   const url = await newDraft(page, server.url);
   const id = new URL(url).pathname.split('/').pop();
   await page.locator('#f-omschrijving').pressSequentially('Getypt vóór de update');
@@ -126,13 +105,8 @@ test('an update that migrates the storage schema is offered, switched to on requ
 });
 
 test('Safari on an iPhone, in a tab, is told to add the app to the home screen; Chromium is not', async () => {
-  const server = await startServer();
-  cleanups.push(() => server.stop());
   const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
-  const { context } = await launch();
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  await page.goto(server.url);
+  const { server, context, page } = await openApp(cleanups);
   await page.getByRole('heading', { level: 1, name: 'Wat gebeurt er?' }).waitFor();
   assert.equal(await page.getByText('Zet op beginscherm').count(), 0);
   const cdp = await context.newCDPSession(page);

@@ -166,3 +166,26 @@ test('English is a switch away and the protocol says it is a translation', async
   const kantoor = protocol.flows.find((f) => f.id === 'kantoor');
   await page.getByText(kantoor.nodes.find((n) => n.id === kantoor.start).text, { exact: true }).waitFor();
 });
+
+test('when the English text cannot be loaded, the protocol stays in Dutch and says so; a later try loads it', async () => {
+  // No service worker: it would answer from its cache, past the failing route.
+  const { context: own } = await launch({ serviceWorkers: 'block' });
+  try {
+    const tab = await own.newPage();
+    await tab.route('**/protocol.en.json', (route) => route.fulfill({ status: 500, body: 'kapot' }));
+    const office = (json) => json.flows.find((f) => f.id === 'kantoor');
+    const startText = (json) => office(json).nodes.find((n) => n.id === office(json).start).text;
+    const english = JSON.parse(readFileSync(join(ROOT, 'core/content/protocol.en.json'), 'utf8'));
+    await tab.goto(new URL('/protocol/kantoor', server.url).href);
+    await tab.getByRole('button', { name: 'Switch to English' }).click();
+    await tab.getByText('The English translation of the protocol could not be loaded.', { exact: false }).waitFor();
+    await tab.getByText(startText(protocol), { exact: true }).waitFor();
+
+    await tab.unroute('**/protocol.en.json');
+    await tab.getByRole('button', { name: 'Naar Nederlands' }).click();
+    await tab.getByRole('button', { name: 'Switch to English' }).click();
+    await tab.getByText(startText(english), { exact: true }).waitFor();
+  } finally {
+    await own.close();
+  }
+});

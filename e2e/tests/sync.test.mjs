@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, test } from 'node:test';
-import { fillComplete, idbValues, launch, newDraft, queueReports, receivedReports, sampleReport, startServer, tempDir, waitForServiceWorker } from './helpers.mjs';
+import { fillComplete, idbValues, launch, newDraft, openApp, queueReports, receivedReports, sampleReport, startServer, tempDir } from './helpers.mjs';
 
 const cleanups = [];
 after(async () => {
@@ -16,27 +16,13 @@ async function outboxOf(page) {
 
 /** A server of its own and a browser on its outbox page; both stopped after the tests. */
 async function openOutbox(options) {
-  const server = await startServer();
-  cleanups.push(() => server.stop());
-  const { context } = await launch(options);
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  await page.goto(new URL('/verzenden', server.url).href);
+  const { server, page } = await openApp(cleanups, { path: '/verzenden', ...options });
   await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
   return { server, page };
 }
 
 test('offline: three reports finalized, a reload, back online: each arrives exactly once and the badge clears', async () => {
-  const server = await startServer();
-  cleanups.push(() => server.stop());
-  const profile = tempDir('sync-profile');
-  cleanups.push(async () => profile.remove());
-  const { context } = await launch({ profileDir: profile.dir });
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  page.on('dialog', (d) => d.accept());
-  await page.goto(server.url);
-  await waitForServiceWorker(page);
+  const { server, context, page } = await openApp(cleanups, { waitForWorker: true });
   await context.setOffline(true);
 
   for (const n of [1, 2, 3]) {
@@ -115,14 +101,7 @@ test('the server is killed halfway through sending and started again: still exac
 });
 
 test('with the app closed, the service worker delivers the outbox on a background sync', async () => {
-  const server = await startServer();
-  cleanups.push(() => server.stop());
-  const { context } = await launch();
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  page.on('dialog', (d) => d.accept());
-  await page.goto(server.url);
-  await waitForServiceWorker(page);
+  const { server, context, page } = await openApp(cleanups, { waitForWorker: true });
   await context.setOffline(true);
   await newDraft(page, server.url);
   await fillComplete(page, 'Verzonden door de service worker');
