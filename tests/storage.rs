@@ -206,6 +206,7 @@ async fn flow_logs_and_the_checklist_move_from_local_storage_to_indexeddb() {
     newer.events.clear();
     logs::save_run(&newer).await.unwrap();
 
+    logs::look_again_for_old_values();
     let loaded = logs::load_runs().await;
     assert_eq!(loaded.problem, None);
     let mut runs = loaded.value;
@@ -233,4 +234,24 @@ async fn flow_logs_and_the_checklist_move_from_local_storage_to_indexeddb() {
     ticked.toggle("after.1", at(40));
     logs::save_extreme(&ticked).await.unwrap();
     assert_eq!(logs::load_extreme().await.value, ticked);
+}
+
+#[wasm_bindgen_test]
+async fn an_unreadable_old_checklist_is_kept_aside_reported_and_not_moved() {
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    local.set_item("veilig.extreme", "{niet te lezen").unwrap();
+    logs::look_again_for_old_values();
+    let loaded = logs::load_extreme().await;
+    let problem = loaded.problem.expect("the user is told");
+    assert!(problem.contains("apart bewaard"), "{problem}");
+    assert_eq!(local.get_item("veilig.extreme").unwrap(), None);
+    let kept: Vec<String> = (0..local.length().unwrap())
+        .filter_map(|i| local.key(i).unwrap())
+        .filter(|k| k.starts_with("veilig.quarantine.veilig.extreme."))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(
+        local.get_item(&kept[0]).unwrap().as_deref(),
+        Some("{niet te lezen")
+    );
 }

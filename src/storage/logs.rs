@@ -29,6 +29,11 @@ thread_local! {
     static MOVED: Cell<bool> = const { Cell::new(false) };
 }
 
+/// For tests: the next load looks at localStorage again (as on a new page).
+pub fn look_again_for_old_values() {
+    MOVED.with(|m| m.set(false));
+}
+
 /// Every readable run (in key order); what cannot be read is set aside and said.
 pub async fn load_runs() -> Loaded<Vec<FlowRun>> {
     let mut problem = move_from_local_storage().await;
@@ -88,44 +93,72 @@ fn encode<T: serde::Serialize>(version: u32, value: &T) -> Result<String, Storag
 }
 
 /// Once per page: copies what an older version left in localStorage into IndexedDB (never over
-/// a record already there), then removes the old key. Unreadable old values are set aside as
-/// before. Interrupted, it simply runs again next time.
+/// a record already there), then removes the old key. An unreadable old value is copied aside
+/// first, as everywhere; the old key goes only once it is in IndexedDB or aside. Interrupted, it
+/// simply runs again next time.
 async fn move_from_local_storage() -> Option<String> {
     if MOVED.with(Cell::get) {
         return None;
     }
     let mut problem = None;
-    let mut moved_all = true;
-    if let Ok(Some(raw)) = local::get(OLD_RUNS_KEY) {
-        match envelope::decode::<Vec<FlowRun>>(&raw, RUN_MIGRATIONS) {
-            Ok(runs) => {
-                for run in runs {
-                    moved_all &= put_if_absent(RUNS, &run.id, encode(RUN_VERSION, &run)).await;
-                }
+    let runs_done = match read_old::<Vec<FlowRun>>(OLD_RUNS_KEY, RUN_MIGRATIONS, &mut problem) {
+        Old::Value(runs) => {
+            let mut all = true;
+            for run in runs {
+                all &= put_if_absent(RUNS, &run.id, encode(RUN_VERSION, &run)).await;
             }
-            Err(err) => problem = Some(quarantine::keep(OLD_RUNS_KEY, &raw, &err)),
+            all
         }
-        if moved_all {
-            let _ = local::remove(OLD_RUNS_KEY);
-        }
-    }
-    if let Ok(Some(raw)) = local::get(OLD_EXTREME_KEY) {
-        let moved = match envelope::decode::<Checklist>(&raw, CHECKLIST_MIGRATIONS) {
-            Ok(checklist) => {
+        Old::Absent | Old::SetAside => true,
+        Old::Stuck => false,
+    };
+    let checklist_done =
+        match read_old::<Checklist>(OLD_EXTREME_KEY, CHECKLIST_MIGRATIONS, &mut problem) {
+            Old::Value(checklist) => {
                 put_if_absent(CHECKLISTS, EXTREME, encode(CHECKLIST_VERSION, &checklist)).await
             }
-            Err(err) => {
-                problem = Some(quarantine::keep(OLD_EXTREME_KEY, &raw, &err));
-                true
-            }
+            Old::Absent | Old::SetAside => true,
+            Old::Stuck => false,
         };
-        if moved {
-            let _ = local::remove(OLD_EXTREME_KEY);
+    for (key, done) in [(OLD_RUNS_KEY, runs_done), (OLD_EXTREME_KEY, checklist_done)] {
+        if done {
+            let _ = local::remove(key);
         }
-        moved_all &= moved;
     }
-    MOVED.with(|m| m.set(moved_all));
+    MOVED.with(|m| m.set(runs_done && checklist_done));
     problem
+}
+
+/// An old localStorage value, read.
+enum Old<T> {
+    Absent,
+    Value(T),
+    /// Unreadable, and copied aside (the sentence for the user is in `problem`).
+    SetAside,
+    /// Unreadable, and the copy failed: it must stay where it is.
+    Stuck,
+}
+
+fn read_old<T: serde::de::DeserializeOwned>(
+    key: &str,
+    migrations: &[Migration],
+    problem: &mut Option<String>,
+) -> Old<T> {
+    let Ok(Some(raw)) = local::get(key) else {
+        return Old::Absent;
+    };
+    match envelope::decode::<T>(&raw, migrations) {
+        Ok(value) => Old::Value(value),
+        Err(err) => {
+            let (sentence, kept) = quarantine::keep(key, &raw, &err);
+            *problem = Some(sentence);
+            if kept {
+                Old::SetAside
+            } else {
+                Old::Stuck
+            }
+        }
+    }
 }
 
 /// Read, then write: two transactions, which is fine once per page for data no other code

@@ -40,7 +40,7 @@ fn load<T: serde::de::DeserializeOwned + Default>(
                 problem: None,
             },
             Err(err) => {
-                let problem = quarantine::keep(key, &raw, &err);
+                let (problem, _) = quarantine::keep(key, &raw, &err);
                 Loaded {
                     value: T::default(),
                     problem: Some(problem),

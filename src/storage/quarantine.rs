@@ -6,8 +6,9 @@ use veilig_core::envelope::DecodeError;
 use super::idb_store::{self, QUARANTINE};
 use super::local;
 
-/// Copies `raw` to `veilig.quarantine.<key>.<time>` and returns the sentence to show.
-pub fn keep(key: &str, raw: &str, err: &DecodeError) -> String {
+/// Copies `raw` to `veilig.quarantine.<key>.<time>`; returns the sentence to show and whether
+/// the copy was written (only then may the original go).
+pub fn keep(key: &str, raw: &str, err: &DecodeError) -> (String, bool) {
     let stamp = js_sys::Date::now() as u64;
     let aside = format!("veilig.quarantine.{key}.{stamp}");
     let kept = local::set(&aside, raw).is_ok();
@@ -19,7 +20,7 @@ pub fn keep(key: &str, raw: &str, err: &DecodeError) -> String {
         )
         .into(),
     );
-    sentence(err)
+    (sentence(err), kept)
 }
 
 /// Copies an unreadable IndexedDB record to the quarantine store under
