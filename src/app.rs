@@ -52,28 +52,28 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Header/>
-            <Nav/>
-            <crate::components::status_bar::StatusBar/>
-            <crate::components::sync_badge::SyncBadge/>
-            {move || state.notice.get().map(|n| view! {
-                <p class="notice" role="alert">
-                    {n}
-                    <button type="button" class="btn-quiet" on:click=move |_| state.notice.set(None)>"×"</button>
-                </p>
-            })}
-            <main id="main">
-                {move || match route.get() {
-                    Route::Home => view! { <Home/> }.into_any(),
-                    Route::Flow(flow) => view! { <FlowPage flow=flow/> }.into_any(),
-                    Route::Extreme => view! { <ExtremePage/> }.into_any(),
-                    Route::Reference => view! { <ReferencePage/> }.into_any(),
-                    Route::Card => view! { <CardPage/> }.into_any(),
-                    Route::Settings => view! { <SettingsPage/> }.into_any(),
-                    Route::Reports => view! { <ReportsPage/> }.into_any(),
-                    Route::Report(id) => view! { <ReportPage id=id/> }.into_any(),
-                    Route::Outbox => view! { <OutboxPage/> }.into_any(),
-                    Route::NotFound => view! { <NotFound/> }.into_any(),
-                }}
-            </main>
+        <Nav/>
+        <crate::components::status_bar::StatusBar/>
+        <crate::components::sync_badge::SyncBadge/>
+        {move || state.notice.get().map(|n| view! {
+            <p class="notice" role="alert">
+                {n}
+                <button type="button" class="btn-quiet" on:click=move |_| state.notice.set(None)>"×"</button>
+            </p>
+        })}
+        <main id="main">
+            {move || match route.get() {
+                Route::Home => view! { <Home/> }.into_any(),
+                Route::Flow(flow) => view! { <FlowPage flow=flow/> }.into_any(),
+                Route::Extreme => view! { <ExtremePage/> }.into_any(),
+                Route::Reference => view! { <ReferencePage/> }.into_any(),
+                Route::Card => view! { <CardPage/> }.into_any(),
+                Route::Settings => view! { <SettingsPage/> }.into_any(),
+                Route::Reports => view! { <ReportsPage/> }.into_any(),
+                Route::Report(id) => view! { <ReportPage id=id/> }.into_any(),
+                Route::Outbox => view! { <OutboxPage/> }.into_any(),
+                Route::NotFound => view! { <NotFound/> }.into_any(),
+            }}
+        </main>
     }
 }
