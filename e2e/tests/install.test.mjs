@@ -48,7 +48,7 @@ test('after one visit online, a fresh page with the network off opens every rout
   // And the app says it is offline, and that this is fine.
   const page = await context.newPage();
   await page.goto(server.url);
-  await page.getByText('Dat is goed: alles werkt en wordt op dit apparaat bewaard.').waitFor();
+  await page.getByText('Je kunt gewoon verder: alles werkt en blijft op dit apparaat bewaard.').waitFor();
 });
 
 test('an update that migrates the storage schema is offered, switched to on request, and the draft is intact', async () => {

@@ -32,7 +32,7 @@ test('offline: three reports finalized, a reload, back online: each arrives exac
     await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
   }
   await page.locator('.sync-badge', { hasText: '3 meldingen wachten op verbinding' }).waitFor();
-  await page.getByText('Geen verbinding. Dat is goed').waitFor();
+  await page.getByText('Geen verbinding. Je kunt gewoon verder').waitFor();
   await page.reload();
   await page.locator('.sync-badge', { hasText: '3 meldingen wachten op verbinding' }).waitFor();
   assert.equal((await receivedReports(server.url)).length, 0);

@@ -6,6 +6,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::model::Protocol;
+
 /// The item key of "112 gebeld" (the app's own item: the protocol's during-points assume the
 /// police are on their way, the app records when they were called).
 pub const POLICE_CALLED: &str = "politie.112";
@@ -93,6 +95,18 @@ impl Checklist {
     }
 }
 
+/// The protocol's words for an item key (`during.2`, `after.0`); `None` for the app's own
+/// items ([`POLICE_CALLED`]) and for a key this version of the content does not have.
+pub fn item_text<'p>(protocol: &'p Protocol, item: &str) -> Option<&'p str> {
+    let (section, index) = item.split_once('.')?;
+    let list = match section {
+        "during" => &protocol.extreme.during,
+        "after" => &protocol.extreme.after,
+        _ => return None,
+    };
+    list.get(index.parse::<usize>().ok()?).map(String::as_str)
+}
+
 /// The checklist the extreme page opens: the latest one that is not registered yet. `None`
 /// means a fresh one is started.
 pub fn current(checklists: &[Checklist]) -> Option<&Checklist> {
@@ -136,6 +150,16 @@ mod tests {
         assert!(c.police_called());
         c.toggle(POLICE_CALLED, at(5));
         assert!(!c.police_called());
+    }
+
+    #[test]
+    fn item_keys_name_the_protocols_points() {
+        let p = crate::protocol::dutch();
+        assert_eq!(item_text(p, "during.1"), Some(p.extreme.during[1].as_str()));
+        assert_eq!(item_text(p, "after.3"), Some(p.extreme.after[3].as_str()));
+        for unknown in [POLICE_CALLED, "after.99", "during", "x.1", "during.-1"] {
+            assert_eq!(item_text(p, unknown), None, "{unknown}");
+        }
     }
 
     #[test]
