@@ -71,10 +71,13 @@ pub fn use_protocol() -> impl Fn() -> &'static Protocol + Copy + Send + Sync + '
     }
 }
 
+/// Which content (by address) with which name and kind of organisation.
+type PersonalisedKey = (usize, String, String);
+
 thread_local! {
     /// Each (content, name, kind) parsed once and kept: names change rarely, and every screen
     /// reads the protocol many times.
-    static PERSONALISED: std::cell::RefCell<Vec<((usize, String, String), &'static Protocol)>> =
+    static PERSONALISED: std::cell::RefCell<Vec<(PersonalisedKey, &'static Protocol)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 

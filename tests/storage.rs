@@ -225,7 +225,10 @@ async fn flow_logs_and_the_checklist_move_from_local_storage_to_indexeddb() {
     let checklists = logs::load_checklists().await.value;
     assert_eq!(checklists.len(), 1);
     let moved = &checklists[0];
-    assert_eq!(moved.id, "extreme", "the old single checklist keeps its record's key");
+    assert_eq!(
+        moved.id, "extreme",
+        "the old single checklist keeps its record's key"
+    );
     assert_eq!(
         moved.done_at("during.0"),
         Some(Utc.with_ymd_and_hms(2026, 11, 30, 9, 10, 0).unwrap())

@@ -231,12 +231,18 @@ fn invented_wording(p: &Protocol) -> Vec<String> {
             for a in &node.answers {
                 // An answer is an arrow's label in the chart: a whole box, or the app's own.
                 if a.own == is_box(&a.label) {
-                    found.push(format!("{:?} answer {:?} (own: {})", flow.id, a.label, a.own));
+                    found.push(format!(
+                        "{:?} answer {:?} (own: {})",
+                        flow.id, a.label, a.own
+                    ));
                 }
             }
             for a in &node.actions {
                 if a.own == in_source(&a.text) {
-                    found.push(format!("{:?} action {:?} (own: {})", flow.id, a.text, a.own));
+                    found.push(format!(
+                        "{:?} action {:?} (own: {})",
+                        flow.id, a.text, a.own
+                    ));
                 }
             }
             for then in node.end.iter().flat_map(|e| &e.then) {
@@ -269,7 +275,10 @@ fn an_unmarked_invented_answer_and_a_box_marked_as_own_are_caught() {
     assert!(!invented_wording(&p).is_empty(), "invented but not marked");
     let mut p = nl();
     office(&mut p).nodes[0].answers[1].own = true;
-    assert!(!invented_wording(&p).is_empty(), "a box of the chart marked as own");
+    assert!(
+        !invented_wording(&p).is_empty(),
+        "a box of the chart marked as own"
+    );
 }
 
 /// Every node of a flow with the answers that lead to it from the start (shortest path).
@@ -303,7 +312,12 @@ fn no_step_waits_for_a_counter() {
                         run.answer(flow, a, at).unwrap();
                     }
                     // Not one tally made: every answer is open at once.
-                    assert_eq!(run.answer(flow, &answer.id, at), Ok(()), "{node}/{}", answer.id);
+                    assert_eq!(
+                        run.answer(flow, &answer.id, at),
+                        Ok(()),
+                        "{node}/{}",
+                        answer.id
+                    );
                 }
             }
         }
@@ -322,7 +336,11 @@ fn the_office_chart_has_both_police_boxes_and_the_silent_alarm_leads_to_its_own(
         .collect();
     assert_eq!(police_ends.len(), 2, "two police boxes in the chart");
     for end in &police_ends {
-        assert!(reached.iter().any(|(n, _)| *n == end.id), "{} reachable", end.id);
+        assert!(
+            reached.iter().any(|(n, _)| *n == end.id),
+            "{} reachable",
+            end.id
+        );
     }
     let alarm_end = office
         .nodes
@@ -347,8 +365,16 @@ fn the_home_visit_closing_actions_are_ticked_one_by_one() {
     let p = nl();
     let home = p.flow(FlowId::Woning).unwrap();
     let closing = home.node("verlaten").unwrap();
-    let ticks: Vec<&str> = closing.actions.iter().filter_map(|a| a.tick.as_deref()).collect();
-    assert_eq!(ticks.len(), closing.actions.len(), "every closing action has its own tick");
+    let ticks: Vec<&str> = closing
+        .actions
+        .iter()
+        .filter_map(|a| a.tick.as_deref())
+        .collect();
+    assert_eq!(
+        ticks.len(),
+        closing.actions.len(),
+        "every closing action has its own tick"
+    );
     assert!(ticks.len() >= 3);
 }
 
@@ -356,7 +382,11 @@ fn the_home_visit_closing_actions_are_ticked_one_by_one() {
 fn the_phone_flow_registers_a_warning_for_colleagues() {
     let p = nl();
     let phone = p.flow(FlowId::Telefoon).unwrap();
-    let step = phone.nodes.iter().find(|n| n.warn_colleagues).expect("a step says so");
+    let step = phone
+        .nodes
+        .iter()
+        .find(|n| n.warn_colleagues)
+        .expect("a step says so");
     assert!(step.text.contains("registreer voor collega's"));
 }
 

@@ -20,7 +20,10 @@ pub fn CallButton(
     let t = use_texts();
     let text = text.map(|text| view! { <p class="action-text">{text}</p> });
     if target == CallTarget::Police {
-        let non_emergency = move || app.settings.with(|s| (tel_href(&s.police_phone), s.police_phone.clone()));
+        let non_emergency = move || {
+            app.settings
+                .with(|s| (tel_href(&s.police_phone), s.police_phone.clone()))
+        };
         return view! {
             <div class="action">
                 {text}
@@ -29,7 +32,7 @@ pub fn CallButton(
                         <span aria-hidden="true">"☎ "</span>
                         {move || t().call_police}
                     </a>
-                    {(!emergency_only).then(|| move || match non_emergency() {
+                    {(!emergency_only).then_some(move || match non_emergency() {
                         (Some(href), number) => view! {
                             <a class="call" href=href>
                                 <span aria-hidden="true">"☎ "</span>

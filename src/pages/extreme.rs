@@ -103,7 +103,9 @@ pub fn ExtremePage() -> impl IntoView {
             .iter()
             .map(|kind| {
                 let key = kind.key;
-                let on = move || shown.with(|c| c.as_ref().is_some_and(|c| c.kinds.iter().any(|k| k == key)));
+                let on = move || {
+                    shown.with(|c| c.as_ref().is_some_and(|c| c.kinds.iter().any(|k| k == key)))
+                };
                 view! {
                     <button
                         type="button"

@@ -74,7 +74,10 @@ fn FlowRunner(id: FlowId, run: FlowRun) -> impl IntoView {
     let app = use_app();
     let t = use_texts();
     let p = use_protocol();
-    let flow = move || p().flow(id).expect("every FlowId has a flow (core content test)");
+    let flow = move || {
+        p().flow(id)
+            .expect("every FlowId has a flow (core content test)")
+    };
     // `run` is what the screen shows: the stored log. `latest` has every tap, including those
     // whose write has not completed; taps apply to it in order. Writes are started in tap
     // order and IndexedDB completes them in that order, so `run` only ever moves forward.
@@ -239,10 +242,15 @@ fn action_view(
     act: impl Fn(&Tap<'_>) + Copy + Send + Sync + 'static,
 ) -> AnyView {
     let t = use_texts();
-    let call = action.call.map(|target| view! { <CallButton target=target/> });
+    let call = action
+        .call
+        .map(|target| view! { <CallButton target=target/> });
     let Some(tick) = action.tick.clone() else {
         return match call {
-            Some(_) => view! { <CallButton target=action.call.expect("call") text=action.text.clone()/> }.into_any(),
+            Some(_) => {
+                view! { <CallButton target=action.call.expect("call") text=action.text.clone()/> }
+                    .into_any()
+            }
             None => view! { <p class="action-text">{action.text.clone()}</p> }.into_any(),
         };
     };
@@ -283,7 +291,12 @@ fn EndView(node: Node, run: RwSignal<FlowRun>) -> impl IntoView {
     let warns = move || {
         let flow = p().flow(flow_id)?;
         let state = run.with(|r| r.state(flow).ok())?;
-        Some(state.path.iter().any(|id| flow.node(id).is_some_and(|n| n.warn_colleagues)))
+        Some(
+            state
+                .path
+                .iter()
+                .any(|id| flow.node(id).is_some_and(|n| n.warn_colleagues)),
+        )
     };
     // Hands the run's log to a new draft: setting, time, police, the nature of the aggression
     // and the ticks are prefilled.

@@ -370,7 +370,10 @@ fn StepsTaken(report: RwSignal<Report>) -> impl IntoView {
             if let Some(run) = &r.flow_run {
                 if let Some(flow) = p().flow(run.flow) {
                     rows.extend(run.log(flow).into_iter().map(|(at, line)| {
-                        (at, crate::components::run_log::line_text(t(), &flow.title, line))
+                        (
+                            at,
+                            crate::components::run_log::line_text(t(), &flow.title, line),
+                        )
                     }));
                 }
             }

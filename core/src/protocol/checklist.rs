@@ -146,7 +146,10 @@ mod tests {
         c.toggle(POLICE_CALLED, at(2));
         c.toggle("during.3", at(3));
         c.toggle("after.0", at(4));
-        assert_eq!(c.ticked(), vec![(POLICE_CALLED, at(2)), ("during.3", at(3))]);
+        assert_eq!(
+            c.ticked(),
+            vec![(POLICE_CALLED, at(2)), ("during.3", at(3))]
+        );
         assert!(c.police_called());
         c.toggle(POLICE_CALLED, at(5));
         assert!(!c.police_called());

@@ -35,7 +35,11 @@ pub fn parse(json: &str) -> Result<Protocol, serde_json::Error> {
 /// keeps the source's own words.
 pub fn parse_for(json: &str, name: &str, kind: &str) -> Result<Protocol, serde_json::Error> {
     let escaped = |text: &str, default: &str| {
-        let text = if text.trim().is_empty() { default } else { text.trim() };
+        let text = if text.trim().is_empty() {
+            default
+        } else {
+            text.trim()
+        };
         let quoted = serde_json::to_string(text).unwrap_or_default();
         quoted[1..quoted.len() - 1].to_owned()
     };
@@ -60,7 +64,11 @@ mod tests {
     use crate::protocol::texts::all_texts;
 
     fn texts(p: &Protocol) -> String {
-        all_texts(p).iter().map(|(_, t)| *t).collect::<Vec<_>>().join("\n")
+        all_texts(p)
+            .iter()
+            .map(|(_, t)| *t)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     #[test]
@@ -73,7 +81,12 @@ mod tests {
 
     #[test]
     fn the_names_come_from_the_settings_even_with_quotes_in_them() {
-        let p = parse_for(DUTCH_JSON, "Woonstede \"Het Anker\" \\ Zuid", "woningstichting").unwrap();
+        let p = parse_for(
+            DUTCH_JSON,
+            "Woonstede \"Het Anker\" \\ Zuid",
+            "woningstichting",
+        )
+        .unwrap();
         let all = texts(&p);
         assert!(all.contains("Woonstede \"Het Anker\" \\ Zuid kan dit vorderen"));
         assert!(all.contains("een taak van de woningstichting zelf"));

@@ -106,7 +106,9 @@ pub enum RunError {
     Finished,
     #[error("step {node:?} has no answer {answer:?}")]
     UnknownAnswer { node: String, answer: String },
-    #[error("the run moved on from step {shown:?}; the tap was meant for a screen no longer shown")]
+    #[error(
+        "the run moved on from step {shown:?}; the tap was meant for a screen no longer shown"
+    )]
     Moved { shown: String },
     #[error("step {node:?} has no action to tick {action:?}")]
     UnknownAction { node: String, action: String },
@@ -303,7 +305,12 @@ impl FlowRun {
     }
 
     /// A tap on the counter of the step `shown` (see [`FlowRun::answer_from`]).
-    pub fn count_at(&mut self, flow: &Flow, shown: &str, at: DateTime<Utc>) -> Result<u8, RunError> {
+    pub fn count_at(
+        &mut self,
+        flow: &Flow,
+        shown: &str,
+        at: DateTime<Utc>,
+    ) -> Result<u8, RunError> {
         self.expect_at(flow, shown)?;
         self.count(flow, at)
     }
@@ -360,7 +367,12 @@ impl FlowRun {
     }
 
     /// The back button on the step `shown` (see [`FlowRun::answer_from`]).
-    pub fn undo_from(&mut self, flow: &Flow, shown: &str, at: DateTime<Utc>) -> Result<(), RunError> {
+    pub fn undo_from(
+        &mut self,
+        flow: &Flow,
+        shown: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), RunError> {
         self.expect_at(flow, shown)?;
         self.undo(flow, at)
     }
@@ -484,7 +496,10 @@ mod tests {
         );
         assert_eq!(run.state(flow).unwrap().counts, vec![at(5), at(6), at(7)]);
         run.answer(flow, "geen_gehoor", at(9)).unwrap();
-        assert!(run.state(flow).unwrap().counts.is_empty(), "a new step, a new tally");
+        assert!(
+            run.state(flow).unwrap().counts.is_empty(),
+            "a new step, a new tally"
+        );
     }
 
     #[test]
@@ -510,7 +525,8 @@ mod tests {
     fn a_tap_meant_for_a_step_no_longer_shown_is_refused() {
         let flow = office();
         let mut run = FlowRun::new("r1", FlowId::Kantoor, at(0));
-        run.answer_from(flow, "kalmeren", "agressief", at(1)).unwrap();
+        run.answer_from(flow, "kalmeren", "agressief", at(1))
+            .unwrap();
         // The same button tapped again: "grens" has an answer with the same id.
         assert_eq!(
             run.answer_from(flow, "kalmeren", "agressief", at(1)),
@@ -531,10 +547,22 @@ mod tests {
         run.answer(flow, "agressief", at(1)).unwrap();
         run.answer(flow, "agressief", at(2)).unwrap();
         assert_eq!(run.state(flow).unwrap().current(), "verlaten");
-        assert_eq!(run.toggle_tick(flow, "verlaten", "verlaten", at(3)), Ok(true));
-        assert_eq!(run.toggle_tick(flow, "verlaten", "collega", at(4)), Ok(true));
-        assert_eq!(run.toggle_tick(flow, "verlaten", "collega", at(5)), Ok(false));
-        assert_eq!(run.toggle_tick(flow, "verlaten", "collega", at(6)), Ok(true));
+        assert_eq!(
+            run.toggle_tick(flow, "verlaten", "verlaten", at(3)),
+            Ok(true)
+        );
+        assert_eq!(
+            run.toggle_tick(flow, "verlaten", "collega", at(4)),
+            Ok(true)
+        );
+        assert_eq!(
+            run.toggle_tick(flow, "verlaten", "collega", at(5)),
+            Ok(false)
+        );
+        assert_eq!(
+            run.toggle_tick(flow, "verlaten", "collega", at(6)),
+            Ok(true)
+        );
         assert!(matches!(
             run.toggle_tick(flow, "verlaten", "koffie", at(7)),
             Err(RunError::UnknownAction { .. })
@@ -552,7 +580,10 @@ mod tests {
             .filter(|(_, l)| matches!(l, Logged::Ticked(_)))
             .collect();
         assert_eq!(ticked.len(), 3, "{log:?}");
-        assert!(log.contains(&(at(5), Logged::Unticked("Licht je collega op kantoor in (receptie, balie)".into()))));
+        assert!(log.contains(&(
+            at(5),
+            Logged::Unticked("Licht je collega op kantoor in (receptie, balie)".into())
+        )));
     }
 
     #[test]

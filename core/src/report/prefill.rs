@@ -96,7 +96,13 @@ mod tests {
         assert_eq!(alarm.text("datum_tijd"), "2026-11-30T11:00");
         let manager = draft(
             FlowId::Kantoor,
-            &["agressief", "agressief", "blijft", "geen_gehoor", "geen_gehoor"],
+            &[
+                "agressief",
+                "agressief",
+                "blijft",
+                "geen_gehoor",
+                "geen_gehoor",
+            ],
             |_, _| {},
         );
         assert_eq!(manager.text("politie"), "gebeld");
@@ -112,7 +118,8 @@ mod tests {
         });
         assert_eq!(called.text("politie"), "gebeld");
         let not = draft(FlowId::Woning, &steps, |run, flow| {
-            run.toggle_tick(flow, "verlaten", "leidinggevende", t(2)).unwrap();
+            run.toggle_tick(flow, "verlaten", "leidinggevende", t(2))
+                .unwrap();
         });
         assert_eq!(not.text("politie"), "");
         assert!(not.flow_run.is_some(), "the ticks travel in the run's log");
