@@ -49,7 +49,7 @@ async function latestRun(flowId) {
 /** Registers the incident from the end screen; returns the stored draft. */
 async function register() {
   await page.getByRole('button', { name: 'Registreer dit incident' }).click();
-  await page.waitForURL(/\/meldingen\/[0-9a-f-]{36}$/);
+  await page.waitForURL(/\/registraties\/[0-9a-f-]{36}$/);
   const id = page.url().split('/').at(-1);
   const [stored] = await idbValues(page, 'reports', id);
   return stored.data;
