@@ -40,12 +40,14 @@ pub fn ExtremePage() -> impl IntoView {
         let current = checklist::current(&stored.value)
             .cloned()
             .unwrap_or_else(|| Checklist::new(new_id(), now()));
-        let mut others: Vec<Checklist> = stored
+        // Ids are UUIDv7, made in time order, and IndexedDB returns records in key order:
+        // reversed, the newest incident comes first without a sort (which costs wasm bytes).
+        let others: Vec<Checklist> = stored
             .value
             .into_iter()
+            .rev()
             .filter(|c| c.id != current.id && !c.is_untouched())
             .collect();
-        others.sort_by_key(|c| std::cmp::Reverse(c.started_at));
         earlier.set(others);
         latest.set_value(Some(current.clone()));
         shown.set(Some(current));
