@@ -1,6 +1,7 @@
 //! The registration form: schema (declared once), report model, validation, derived values,
 //! the two-tab merge, prefill from a protocol flow, corrections, and migration of old versions.
 
+pub mod confirm;
 pub mod correct;
 pub mod derive;
 pub mod fixtures;
