@@ -63,6 +63,21 @@ mod tests {
     }
 
     #[test]
+    fn the_schema_declares_these_two_fields_as_the_confirmation_and_its_name() {
+        use crate::report::schema::{field, FieldKind, FIELDS};
+        assert_eq!(
+            field(MOMENT).unwrap().kind,
+            FieldKind::Confirm { by: NAME },
+            "the form and this module name the same field"
+        );
+        let confirms = FIELDS
+            .iter()
+            .filter(|f| matches!(f.kind, FieldKind::Confirm { .. }))
+            .count();
+        assert_eq!(confirms, 1, "one confirmation per report");
+    }
+
+    #[test]
     fn a_bare_yes_is_no_confirmation() {
         let mut r = Report::new("x", Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
         r.set(MOMENT, Value::Text("ja".into()));
