@@ -41,3 +41,8 @@ pub fn now_local() -> chrono::NaiveDateTime {
         .and_then(|day| day.and_hms_opt(d.get_hours(), d.get_minutes(), d.get_seconds()))
         .unwrap_or_default()
 }
+
+/// A moment for reading: "2026-11-30 14:05" in the device's own time zone.
+pub fn local_moment(at: DateTime<Utc>) -> String {
+    local_input(at).replace('T', " ")
+}

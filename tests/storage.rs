@@ -39,7 +39,10 @@ async fn tab_a_saves_newer_text(base: &Report) {
     reports::save(base, &a, at(2)).await.unwrap();
 }
 
-/// A stored report as version 1 of the app wrote it. Keep one fixture per released version.
+/// Stored reports as version 1 of the app wrote them. Keep one fixture per released version
+/// (core's native tests read the same files: `core/tests/migrate.rs`).
+const FIXTURE_V1_FINAL: &str = include_str!("../core/tests/fixtures/report-v1-final.json");
+const FIXTURE_V1_DRAFT: &str = include_str!("../core/tests/fixtures/report-v1-draft.json");
 const FIXTURE_V1: &str = r#"{"v":1,"data":{"id":"fixture-v1","schema_version":1,"created_at":"2026-11-30T09:00:00Z","saved_at":"2026-11-30T09:05:00Z","revision":3,"status":"draft","values":{"omschrijving":"Huurder schreeuwde","soort":["verbaal","bedreiging"],"slachtoffers":[{"name":"Ans","detail":"Woonconsulent"}]},"flow_run":null}}"#;
 
 #[wasm_bindgen_test]
@@ -48,7 +51,7 @@ async fn a_report_round_trips_through_indexeddb_in_its_envelope() {
     let written = store_new(&mine).await;
     assert_eq!(written.revision, 1);
     let raw = idb_store::get(REPORTS, "rt-1").await.unwrap().unwrap();
-    assert!(raw.starts_with(r#"{"v":1,"data":"#), "{raw}");
+    assert!(raw.starts_with(r#"{"v":2,"data":"#), "{raw}");
     let loaded = reports::load("rt-1").await.unwrap().unwrap();
     assert_eq!(loaded, written);
     assert_eq!(loaded.text("omschrijving"), "  <b>exact</b>\n tekst ");
@@ -64,6 +67,51 @@ async fn every_old_version_fixture_is_read() {
     assert_eq!(loaded.text("omschrijving"), "Huurder schreeuwde");
     assert_eq!(loaded.many("soort"), ["verbaal", "bedreiging"]);
     assert_eq!(loaded.persons("slachtoffers")[0].name, "Ans");
+
+    // Version 1 to 2: the tick for the address becomes the choice; a final report's bare "ja"
+    // becomes who confirmed and when; a draft's is asked again; nothing is invented.
+    for (raw, id) in [
+        (FIXTURE_V1_FINAL, "0193a0b0-0000-7000-8000-0000000000f1"),
+        (FIXTURE_V1_DRAFT, "0193a0b0-0000-7000-8000-0000000000d1"),
+    ] {
+        idb_store::put(REPORTS, id, raw).await.unwrap();
+        let loaded = reports::load(id).await.unwrap().unwrap();
+        assert_eq!(loaded.schema_version, 2);
+        assert_eq!(loaded.text("adres_werkgever"), "werkgever");
+        assert!(!loaded.values.contains_key("extreem"));
+        if loaded.is_final() {
+            assert_eq!(loaded.text("akkoord"), "2026-01-05T11:30:00Z");
+            assert_eq!(loaded.text("akkoord_naam"), "Ans de Vries");
+        } else {
+            assert!(!loaded.values.contains_key("akkoord"));
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn finalizing_removes_the_answers_that_no_longer_apply_from_the_report_and_the_bytes() {
+    let mut mine = draft("prune-1", "tekst");
+    // A weapon answered for a threat, then the kind changed to verbal only.
+    mine.set("soort", Value::Many(vec!["verbaal".into()]));
+    mine.set("wapen", Value::Text("getoond".into()));
+    mine.set("wapen_wat", Value::Text("mes".into()));
+    mine.set("verzuim", Value::Text("nee".into()));
+    mine.set("verzuim_dagen", Value::Text("3".into()));
+    let base = store_new(&mine).await;
+    assert_eq!(base.text("wapen"), "getoond", "a draft keeps them");
+    let fin = outbox::finalize(&base, &base, at(3)).await.unwrap();
+    for key in ["wapen", "wapen_wat", "verzuim_dagen"] {
+        assert!(!fin.values.contains_key(key), "{key}");
+    }
+    assert_eq!(fin.text("verzuim"), "nee");
+    assert_eq!(reports::load("prune-1").await.unwrap().unwrap(), fin);
+    let entry = outbox::all()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.id == "prune-1")
+        .unwrap();
+    assert!(!entry.body.contains("wapen"), "{}", entry.body);
 }
 
 #[wasm_bindgen_test]

@@ -5,15 +5,17 @@ use veilig_core::protocol::dutch;
 use veilig_core::protocol::run::FlowRun;
 use veilig_core::protocol::FlowId;
 use veilig_core::report::derive::{
-    aftercare_plan, is_extreme, must_report_to_inspectorate, AftercareWindows,
+    aftercare_plan, extreme, is_extreme, must_report_to_inspectorate, private_address_used,
+    AftercareWindows,
 };
 use veilig_core::report::merge::merge;
 use veilig_core::report::prefill::from_flow;
-use veilig_core::report::schema::FIELDS;
+use veilig_core::report::schema::{field, FIELDS, WARNING_MAX_CHARS};
 use veilig_core::report::validate::{
-    applies, server_latest, unknown_fields, validate, FieldError, Problem, MAX_TEXT,
+    applies, server_latest, unknown_fields, validate, validate_received, FieldError, Problem,
+    MAX_TEXT,
 };
-use veilig_core::report::{Person, Report, Value};
+use veilig_core::report::{prune_inapplicable, Person, Report, Value};
 
 fn now() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 11, 30)
@@ -60,19 +62,50 @@ fn an_empty_draft_lists_every_required_field_that_applies() {
         .collect();
     let expected: Vec<&str> = FIELDS
         .iter()
-        .filter(|f| f.req == veilig_core::report::schema::Req::Required && f.when.is_none())
+        .filter(|f| f.req == veilig_core::report::schema::Req::Required && f.when.is_empty())
         .map(|f| f.key)
         .collect();
     assert_eq!(missing, expected);
 }
 
 #[test]
-fn the_incident_cannot_be_in_the_future() {
+fn the_incident_cannot_be_more_than_a_clock_drift_in_the_future() {
     let mut r = complete();
-    r.set("datum_tijd", text("2026-11-30T15:01"));
-    assert_eq!(problems(&r), vec![("datum_tijd", Problem::InTheFuture)]);
+    // The later times must not lie before the incident: keep them after it.
+    r.set("leidinggevende_tijd", text("2026-11-30T15:05"));
+    r.set("opvang_tijd", text("2026-11-30T15:05"));
+    r.set("datum_tijd", text("2026-11-30T15:06"));
+    assert_eq!(
+        problems(&r),
+        vec![
+            ("datum_tijd", Problem::InTheFuture),
+            // Still a valid time (just too late): the later ones are compared with it.
+            ("leidinggevende_tijd", Problem::BeforeIncident),
+            ("opvang_tijd", Problem::BeforeIncident),
+        ]
+    );
+    // Five minutes ahead of this device's clock is another clock's "now".
+    r.set("datum_tijd", text("2026-11-30T15:05"));
+    assert_eq!(problems(&r), vec![]);
     r.set("datum_tijd", text("2026-11-30T15:00"));
     assert_eq!(problems(&r), vec![]);
+}
+
+#[test]
+fn support_and_informing_the_manager_cannot_be_before_the_incident() {
+    let mut r = complete();
+    // The incident was at 10:15.
+    r.set("opvang_tijd", text("2026-01-05T10:14"));
+    assert_eq!(problems(&r), vec![("opvang_tijd", Problem::BeforeIncident)]);
+    r.set("opvang_tijd", text("2026-01-05T10:15"));
+    r.set("leidinggevende_tijd", text("2026-01-04T23:59"));
+    assert_eq!(
+        problems(&r),
+        vec![("leidinggevende_tijd", Problem::BeforeIncident)]
+    );
+    // Without a valid incident time there is nothing to compare with: only that one error.
+    r.set("datum_tijd", text("gisteren"));
+    assert_eq!(problems(&r), vec![("datum_tijd", Problem::NotADateTime)]);
 }
 
 #[test]
@@ -100,6 +133,38 @@ fn choices_must_be_known_options() {
             ("soort", Problem::UnknownOption)
         ]
     );
+}
+
+#[test]
+fn a_weapon_question_applies_to_a_weapon_threat_ticked_as_extreme_too() {
+    let mut r = complete();
+    r.set("extreem", Value::Many(vec!["wapen".into()]));
+    assert_eq!(problems(&r), vec![("wapen", Problem::Missing)]);
+    r.set("wapen", text("getoond"));
+    r.set("wapen_wat", text("pistool"));
+    assert_eq!(problems(&r), vec![]);
+    r.set("extreem", Value::Many(vec!["gijzeling".into()]));
+    assert!(
+        !applies(field("wapen").unwrap(), &r),
+        "another extreme kind"
+    );
+}
+
+#[test]
+fn extreme_must_be_answered_and_none_of_these_stands_alone() {
+    let mut r = complete();
+    r.values.remove("extreem");
+    assert_eq!(problems(&r), vec![("extreem", Problem::Missing)]);
+    r.set(
+        "extreem",
+        Value::Many(vec!["gijzeling".into(), "geen".into()]),
+    );
+    assert_eq!(problems(&r), vec![("extreem", Problem::NoneWithOther)]);
+    r.set("extreem", Value::Many(vec!["geen".into()]));
+    assert_eq!(problems(&r), vec![]);
+    // An empty list (the form never stores one) is no answer either.
+    r.values.insert("extreem".into(), Value::Many(vec![]));
+    assert_eq!(problems(&r), vec![("extreem", Problem::Missing)]);
 }
 
 #[test]
@@ -155,24 +220,125 @@ fn sick_leave_days_are_a_whole_number_in_range() {
 }
 
 #[test]
-fn a_police_report_needs_who_made_it_and_the_employers_address() {
+fn sick_leave_not_known_yet_is_an_answer_and_asks_no_days() {
     let mut r = complete();
-    r.set("politie", text("ter_plaatse"));
-    assert_eq!(problems(&r), vec![("melding_aangifte", Problem::Missing)]);
-    r.set("melding_aangifte", text("aangifte"));
+    r.set("verzuim", text("nog_niet_bekend"));
+    assert_eq!(problems(&r), vec![]);
+    assert!(!applies(field("verzuim_dagen").unwrap(), &r));
+    r.set("verzuim", text("misschien"));
+    assert_eq!(problems(&r), vec![("verzuim", Problem::UnknownOption)]);
+}
+
+#[test]
+fn a_police_report_is_asked_whatever_the_police_did_and_needs_who_and_which_address() {
+    for police in ["niet", "gebeld", "ter_plaatse"] {
+        let mut r = complete();
+        r.set("politie", text(police));
+        r.values.remove("melding_aangifte");
+        assert_eq!(
+            problems(&r),
+            vec![("melding_aangifte", Problem::Missing)],
+            "{police}"
+        );
+        r.set("melding_aangifte", text("aangifte"));
+        assert_eq!(
+            problems(&r),
+            vec![
+                ("aangifte_door", Problem::Missing),
+                ("adres_werkgever", Problem::Missing)
+            ],
+            "{police}"
+        );
+        r.set("aangifte_door", text("medewerker"));
+        r.set("adres_werkgever", text("werkgever"));
+        assert_eq!(problems(&r), vec![], "{police}");
+    }
+}
+
+#[test]
+fn the_private_address_is_a_truthful_answer_that_passes_and_is_marked() {
+    let mut r = complete();
+    r.set("melding_aangifte", text("melding"));
+    r.set("aangifte_door", text("medewerker"));
+    r.set("adres_werkgever", text("werkgever"));
+    assert!(!private_address_used(&r));
+    r.set("adres_werkgever", text("prive"));
+    assert_eq!(problems(&r), vec![], "the report goes through");
+    assert!(private_address_used(&r));
+    // The old tick is not an answer any more.
+    r.set("adres_werkgever", text("ja"));
     assert_eq!(
         problems(&r),
+        vec![("adres_werkgever", Problem::UnknownOption)]
+    );
+    // A left-over answer of a question that no longer applies marks nothing.
+    r.set("adres_werkgever", text("prive"));
+    r.set("melding_aangifte", text("geen"));
+    assert!(!private_address_used(&r));
+}
+
+#[test]
+fn a_warning_for_colleagues_needs_a_short_text() {
+    let mut r = complete();
+    r.set("waarschuwing", text("nee"));
+    assert_eq!(problems(&r), vec![]);
+    r.set("waarschuwing", text("ja"));
+    assert_eq!(problems(&r), vec![("waarschuwing_tekst", Problem::Missing)]);
+    r.set(
+        "waarschuwing_tekst",
+        Value::Text("x".repeat(WARNING_MAX_CHARS)),
+    );
+    assert_eq!(problems(&r), vec![]);
+    r.set(
+        "waarschuwing_tekst",
+        Value::Text("é".repeat(WARNING_MAX_CHARS + 1)),
+    );
+    assert_eq!(
+        problems(&r),
+        vec![(
+            "waarschuwing_tekst",
+            Problem::TooLong {
+                max: WARNING_MAX_CHARS
+            }
+        )]
+    );
+    let help = field("waarschuwing_tekst").unwrap().help.unwrap();
+    assert!(help[0].contains("Schrijf geen gegevens over gezondheid of letsel."));
+}
+
+#[test]
+fn values_that_do_not_apply_are_pruned_and_the_rest_kept() {
+    let mut r = complete();
+    // Answers given before another choice made them irrelevant.
+    r.set("wapen", text("getoond"));
+    r.set("wapen_wat", text("mes"));
+    r.set("verzuim_dagen", text("3"));
+    r.set("dader_naam", text("J. Jansen"));
+    r.set("aangifte_door", text("werkgever"));
+    r.set("waarschuwing_tekst", text("Let op bij huisbezoek"));
+    let before = complete();
+    let mut removed = prune_inapplicable(&mut r);
+    removed.sort_unstable();
+    assert_eq!(
+        removed,
         vec![
-            ("aangifte_door", Problem::Missing),
-            ("adres_werkgever", Problem::Missing)
+            "aangifte_door",
+            "dader_naam",
+            "verzuim_dagen",
+            "waarschuwing_tekst",
+            "wapen",
+            "wapen_wat"
         ]
     );
-    r.set("aangifte_door", text("medewerker"));
-    r.set("adres_werkgever", text("ja"));
-    assert_eq!(problems(&r), vec![]);
-    r.set("melding_aangifte", text("geen"));
-    r.set("adres_werkgever", Value::Text(String::new()));
-    assert_eq!(problems(&r), vec![]);
+    assert_eq!(r.values, before.values, "everything that applies is kept");
+    assert!(prune_inapplicable(&mut r).is_empty());
+
+    // What applies stays, also a chain of conditions.
+    r.set("soort", Value::Many(vec!["fysiek".into()]));
+    r.set("wapen", text("gebruikt"));
+    r.set("wapen_wat", text("stok"));
+    assert!(prune_inapplicable(&mut r).is_empty());
+    assert_eq!(r.text("wapen_wat"), "stok");
 }
 
 #[test]
@@ -218,10 +384,53 @@ fn free_text_is_kept_as_typed_but_bounded() {
 }
 
 #[test]
-fn the_confirmation_must_be_given() {
+fn the_confirmation_is_a_moment_with_a_name() {
     let mut r = complete();
-    r.set("akkoord", text("nee"));
-    assert_eq!(problems(&r), vec![("akkoord", Problem::Missing)]);
+    for bare in ["nee", "ja", "2026-01-05T11:29"] {
+        r.set("akkoord", text(bare));
+        assert_eq!(problems(&r), vec![("akkoord", Problem::Missing)], "{bare}");
+    }
+    r.set("akkoord", text("2026-01-05T11:29:00.123Z"));
+    assert_eq!(problems(&r), vec![]);
+    r.values.remove("akkoord_naam");
+    assert_eq!(problems(&r), vec![("akkoord_naam", Problem::Missing)]);
+}
+
+#[test]
+fn a_version_1_report_is_not_refused_for_what_version_1_did_not_ask() {
+    let mut r = complete();
+    r.values.remove("extreem");
+    r.values.remove("melding_aangifte");
+    // Version 1 did not ask for the weapon on a weapon threat ticked as extreme.
+    r.set("extreem", Value::Many(vec!["wapen".into()]));
+    assert_eq!(
+        validate_received(&r, now(), 2)
+            .iter()
+            .map(|e| (e.field, e.problem))
+            .collect::<Vec<_>>(),
+        vec![
+            ("wapen", Problem::Missing),
+            ("melding_aangifte", Problem::Missing)
+        ]
+    );
+    assert_eq!(validate_received(&r, now(), 1), vec![]);
+    r.values.remove("extreem");
+    assert_eq!(validate_received(&r, now(), 1), vec![]);
+    // What version 1 did ask is still required, and wrong values are still wrong.
+    r.set("politie", text("gebeld"));
+    r.set("soort", Value::Many(vec!["bedreiging".into()]));
+    r.set("extreem", Value::Many(vec!["geen".into(), "wapen".into()]));
+    assert_eq!(
+        validate_received(&r, now(), 1)
+            .iter()
+            .map(|e| (e.field, e.problem))
+            .collect::<Vec<_>>(),
+        vec![
+            ("extreem", Problem::NoneWithOther),
+            ("wapen", Problem::Missing),
+            ("melding_aangifte", Problem::Missing)
+        ]
+    );
 }
 
 #[test]
@@ -251,6 +460,8 @@ fn messages_are_dutch_first_and_never_empty() {
         Problem::UnknownOption,
         Problem::NameMissing,
         Problem::TooLong { max: 3 },
+        Problem::NoneWithOther,
+        Problem::BeforeIncident,
     ] {
         let [nl, en] = p.message();
         assert!(!nl.is_empty() && !en.is_empty() && nl != en, "{p:?}");
@@ -274,11 +485,17 @@ fn the_server_allows_for_any_time_zone_but_not_more() {
 // Derived values.
 
 #[test]
-fn any_extreme_kind_makes_the_incident_extreme() {
+fn any_extreme_kind_makes_the_incident_extreme_and_only_none_of_these_not() {
     let mut r = complete();
+    assert_eq!(r.many("extreem"), ["geen"]);
+    assert_eq!(extreme(&r), Some(false));
     assert!(!is_extreme(&r));
     r.set("extreem", Value::Many(vec!["bommelding".into()]));
+    assert_eq!(extreme(&r), Some(true));
     assert!(is_extreme(&r));
+    // A blank is no answer: not "not extreme".
+    r.values.remove("extreem");
+    assert_eq!(extreme(&r), None);
 }
 
 #[test]

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS, DIST, ROOT, idbPut, launch, queueReports, sampleReport, startServer, tempDir, waitForServiceWorker } from '../tests/helpers.mjs';
+import { CHROMIUM_ARGS, DIST, REPORT_VERSION, ROOT, idbPut, launch, queueReports, sampleReport, startServer, tempDir, waitForServiceWorker } from '../tests/helpers.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -146,7 +146,7 @@ async function main() {
     await page.goto(new URL('/registraties', appUrl).href);
     await page.getByRole('heading', { level: 1, name: 'Registraties' }).waitFor();
     const drafts = Array.from({ length: 100 }, (_, i) => sampleReport(i, { final: false, description: `Melding ${i} ${'tekst '.repeat(80)}` }));
-    await idbPut(page, 'reports', drafts.map((r) => [r.id, JSON.stringify({ v: 1, data: r })]));
+    await idbPut(page, 'reports', drafts.map((r) => [r.id, JSON.stringify({ v: REPORT_VERSION, data: r })]));
     await page.goto(new URL(`/registraties/${drafts[0].id}`, appUrl).href);
     await page.locator('#f-plaats').waitFor();
     await page.evaluate(() => {

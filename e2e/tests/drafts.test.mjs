@@ -108,7 +108,7 @@ test('several drafts are listed, resumed, deleted with confirmation and restored
       await page.getByLabel('Omschrijving').pressSequentially(text);
       await waitSaved(page);
     }
-    await page.goto(new URL('/meldingen', server.url).href);
+    await page.goto(new URL('/registraties', server.url).href);
     const rows = page.locator('.report-row');
     await rows.first().waitFor();
     assert.equal(await rows.count(), 2);
@@ -149,11 +149,11 @@ test('finalize: errors in Dutch with a linked summary, then read-only and ready 
     await page.getByRole('button', { name: 'Afronden' }).click();
     await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
     // Leave at once, even mid-send: the reloaded app picks the sending up again.
-    await page.goto(new URL('/meldingen', server.url).href);
+    await page.goto(new URL('/registraties', server.url).href);
     const ready = page.locator('.report-row', { hasText: 'Ontvangen door de organisatie' });
     await ready.waitFor();
     await ready.getByRole('link').click();
-    await page.getByText('Deze melding is afgerond en kan niet meer worden gewijzigd.').waitFor();
+    await page.getByText('Deze registratie is afgerond en kan niet meer worden gewijzigd.').waitFor();
     assert.equal(await page.locator('textarea, input[type=text]').count(), 0, 'read-only');
   } finally {
     await context.close();

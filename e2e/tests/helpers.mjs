@@ -153,8 +153,8 @@ export async function spawnChromium({ profileDir }) {
 
 /** Creates a new draft through the UI and returns its URL. */
 export async function newDraft(page, baseUrl) {
-  await page.goto(new URL('/meldingen', baseUrl).href);
-  await page.getByRole('button', { name: 'Nieuwe melding' }).click();
+  await page.goto(new URL('/registraties', baseUrl).href);
+  await page.getByRole('button', { name: 'Nieuwe registratie' }).click();
   await page.getByRole('heading', { level: 1, name: 'Agressieregistratie' }).waitFor();
   return page.url();
 }
@@ -181,20 +181,24 @@ export async function fillComplete(page, description = 'Huurder begon te schreeu
   await page.getByRole('radio', { name: 'Huisbezoek' }).check();
   await fill('plaats', 'Dorpsstraat 1');
   await page.getByRole('checkbox', { name: 'Verbaal / schelden' }).check();
+  await page.getByRole('checkbox', { name: 'Geen van deze' }).check();
   await fill('omschrijving', description);
   await page.getByRole('button', { name: 'Persoon toevoegen' }).first().click();
   await page.locator('#f-slachtoffers input').first().fill('Ans de Vries');
   await page.locator('#f-dader_bekend').getByRole('radio', { name: 'Nee' }).check();
   await fill('dader_beschrijving', 'Man, ongeveer 40');
-  await page.getByRole('radio', { name: 'Geen', exact: true }).first().check();
+  await page.locator('#f-letsel').getByRole('radio', { name: 'Geen', exact: true }).check();
   await page.locator('#f-verzuim').getByRole('radio', { name: 'Nee' }).check();
   await page.getByRole('radio', { name: 'Niet ingeschakeld' }).check();
+  await page.locator('#f-melding_aangifte').getByRole('radio', { name: 'Geen', exact: true }).check();
   await fill('leidinggevende_naam', 'Piet');
   await fill('leidinggevende_tijd', '2026-01-05T10:40');
   await fill('opvang_door', 'Piet');
   await fill('opvang_tijd', '2026-01-05T11:00');
   await page.locator('#f-nazorg_gewenst').getByRole('radio', { name: 'Ja' }).check();
-  await page.getByRole('checkbox', { name: 'Ik bevestig dat deze melding klopt' }).check();
+  // Ticking records who confirms (the reporter's name, prefilled) and when.
+  await page.getByRole('checkbox', { name: 'Ik bevestig dat deze registratie klopt' }).check();
+  await page.getByText('Bevestigd door Ans de Vries op').waitFor();
   await waitSaved(page);
 }
 
@@ -241,26 +245,30 @@ export async function idbPut(page, store, records) {
   );
 }
 
+/** The envelope version of a stored report (core's REPORT_SCHEMA_VERSION). */
+export const REPORT_VERSION = 2;
+
 /** A report as the app stores it (core's shape); finalized unless `final` is false. */
 export function sampleReport(n, { final = true, description = `Melding ${n} <b>html</b> “quotes”` } = {}) {
   return {
     id: `0193a0b0-0000-7000-8000-${String(n).padStart(12, '0')}`,
-    schema_version: 1, created_at: '2026-01-05T11:00:00Z', saved_at: '2026-01-05T11:30:00Z', revision: 2,
+    schema_version: REPORT_VERSION, created_at: '2026-01-05T11:00:00Z', saved_at: '2026-01-05T11:30:00Z', revision: 2,
     ...(final ? { status: 'final', finalized_at: '2026-01-05T11:30:00Z' } : { status: 'draft' }),
     flow_run: null,
     values: {
       melder_naam: 'Ans', melder_functie: 'Woonconsulent', melder_rol: 'slachtoffer', datum_tijd: '2026-01-05T10:15',
-      situatie: 'kantoor', plaats: 'Balie', soort: ['verbaal'], omschrijving: description,
+      situatie: 'kantoor', plaats: 'Balie', soort: ['verbaal'], extreem: ['geen'], omschrijving: description,
       slachtoffers: [{ name: 'Ans', detail: '' }], dader_bekend: 'nee', dader_beschrijving: 'Man', letsel: 'geen',
-      verzuim: 'nee', politie: 'niet', leidinggevende_naam: 'Piet', leidinggevende_tijd: '2026-01-05T10:40',
-      opvang_door: 'Piet', opvang_tijd: '2026-01-05T11:00', nazorg_gewenst: 'ja', akkoord: 'ja',
+      verzuim: 'nee', politie: 'niet', melding_aangifte: 'geen', leidinggevende_naam: 'Piet', leidinggevende_tijd: '2026-01-05T10:40',
+      opvang_door: 'Piet', opvang_tijd: '2026-01-05T11:00', nazorg_gewenst: 'ja',
+      akkoord_naam: 'Ans', akkoord: '2026-01-05T11:29:00Z',
     },
   };
 }
 
 /** Stores reports and queues them in the outbox, as finalizing does (the body is the exact JSON). */
 export async function queueReports(page, reports) {
-  await idbPut(page, 'reports', reports.map((r) => [r.id, JSON.stringify({ v: 1, data: r })]));
+  await idbPut(page, 'reports', reports.map((r) => [r.id, JSON.stringify({ v: REPORT_VERSION, data: r })]));
   const entry = (r) => ({ id: r.id, body: JSON.stringify(r), state: 'waiting', next_attempt_at: '2026-01-05T11:30:00Z', failures: 0, last_error: null });
   await idbPut(page, 'outbox', reports.map((r) => [r.id, JSON.stringify({ v: 1, data: entry(r) })]));
 }

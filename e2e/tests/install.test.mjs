@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { DIST, ROOT, idbValues, newDraft, openApp, tempDir, waitSaved } from './helpers.mjs';
+import { DIST, REPORT_VERSION, ROOT, idbValues, newDraft, openApp, tempDir, waitSaved } from './helpers.mjs';
 
 const cleanups = [];
 after(async () => {
@@ -52,9 +52,9 @@ test('after one visit online, a fresh page with the network off opens every rout
 });
 
 test('an update that migrates the storage schema is offered, switched to on request, and the draft is intact', async () => {
-  // Build A is dist/; build B (./x builds it into target/dist-schema-v2) stores reports in
-  // schema version 2 and migrates version 1 when it reads them.
-  const distB = process.env.VEILIG_DIST_B ?? join(ROOT, 'target/dist-schema-v2');
+  // Build A is dist/; build B (./x builds it into target/dist-schema-ahead) stores reports in
+  // the schema version after A's (REPORT_VERSION + 1) and migrates A's when it reads them.
+  const distB = process.env.VEILIG_DIST_B ?? join(ROOT, 'target/dist-schema-ahead');
   assert.ok(existsSync(join(distB, 'index.html')), `build B is missing at ${distB}: run ./x e2e`);
   const deploy = tempDir('deploy');
   cleanups.push(async () => deploy.remove());
@@ -65,7 +65,7 @@ test('an update that migrates the storage schema is offered, switched to on requ
   await page.locator('#f-omschrijving').pressSequentially('Getypt vóór de update');
   await waitSaved(page);
   const stored = async () => (await idbValues(page, 'reports', id))[0];
-  assert.equal((await stored()).v, 1);
+  assert.equal((await stored()).v, REPORT_VERSION);
   const before = await page.evaluate(() => caches.keys().then((k) => k.find((n) => n.startsWith('veilig-shell-'))));
   // A second window of build A stays open through the update; build B also raises the
   // database version, which that window's open connection would block.
@@ -92,8 +92,8 @@ test('an update that migrates the storage schema is offered, switched to on requ
   await page.locator('#f-omschrijving').press('!');
   await waitSaved(page);
   const after = await stored();
-  assert.equal(after.v, 2);
-  assert.equal(after.data.schema_version, 2);
+  assert.equal(after.v, REPORT_VERSION + 1);
+  assert.equal(after.data.schema_version, REPORT_VERSION + 1);
   assert.equal(after.data.values.omschrijving, 'Getypt vóór de update!');
   const databases = await page.evaluate(() => indexedDB.databases());
   assert.equal(databases.find((d) => d.name === 'veilig').version, 4, 'the database was upgraded');

@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
-use veilig_core::report::validate::{server_latest, unknown_fields, validate};
+use veilig_core::report::migrate;
+use veilig_core::report::validate::{server_latest, unknown_fields, validate_received};
 use veilig_core::report::{Report, REPORT_SCHEMA_VERSION};
 use veilig_core::sync::{ApiError, Receipt, MAX_BODY_BYTES};
 
@@ -91,20 +92,29 @@ fn check_report(id: &str, body: &[u8]) -> Result<(), Problem> {
             ),
         )
     })?;
-    match value.get("schema_version").and_then(serde_json::Value::as_u64) {
-        Some(v) if v == u64::from(REPORT_SCHEMA_VERSION) => {}
+    // Every version from 1 to the current one is received: a device that finalized a report
+    // before its app was updated still sends it. An older report is migrated (the same steps as
+    // on the device, `core::report::migrate`) and then validated under the current rules, except
+    // that a question the old form did not ask may be blank (`validate_received`). The exact
+    // bytes sent are what is stored, as for every report.
+    let version = match value.get("schema_version").and_then(serde_json::Value::as_u64) {
+        Some(v) if (1..=u64::from(REPORT_SCHEMA_VERSION)).contains(&v) => v as u32,
         other => {
             return Err(Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "unknown_schema_version",
                 format!(
-                    "Onbekende schemaversie {}; deze server kent versie {REPORT_SCHEMA_VERSION}. / Unknown schema version.",
+                    "Onbekende schemaversie {}; deze server kent versie 1 tot en met {REPORT_SCHEMA_VERSION}. / Unknown schema version.",
                     other.map_or("(geen)".to_owned(), |v| v.to_string())
                 ),
             )
             .field("schema_version"))
         }
-    }
+    };
+    let shape_error = |e: String| {
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_report", format!("De melding heeft niet de juiste vorm: {e}. / The report does not have the expected shape."))
+    };
+    let value = migrate::to_current(value, version).map_err(shape_error)?;
     let report: Report = serde_json::from_value(value).map_err(|e| {
         Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_report", format!("De melding heeft niet de juiste vorm: {e}. / The report does not have the expected shape."))
     })?;
@@ -127,7 +137,7 @@ fn check_report(id: &str, body: &[u8]) -> Result<(), Problem> {
         )
         .field(field));
     }
-    if let Some(error) = validate(&report, server_latest(chrono::Utc::now()))
+    if let Some(error) = validate_received(&report, server_latest(chrono::Utc::now()), version)
         .into_iter()
         .next()
     {
@@ -251,7 +261,7 @@ pub fn health_doc() {}
     put,
     path = "/api/v1/reports/{id}",
     params(("id" = String, Path, description = "The report's UUID, made on the device")),
-    request_body(content = Object, content_type = "application/json", description = "The finalized report (core::report::Report), at most 1 MiB"),
+    request_body(content = Object, content_type = "application/json", description = "The finalized report (core::report::Report) of schema version 1 up to the current one, at most 1 MiB"),
     responses(
         (status = 201, description = "Stored for the first time", body = Receipt),
         (status = 200, description = "The same bytes again: the original receipt", body = Receipt),

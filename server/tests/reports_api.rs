@@ -328,3 +328,88 @@ async fn the_openapi_document_describes_the_report_endpoints() {
     assert!(doc["components"]["schemas"]["Receipt"]["properties"]["content_hash"].is_object());
     assert!(doc["paths"]["/api/v1/reports"]["get"].is_object());
 }
+
+/// The body a version 1 app sends: its stored fixture's report (core keeps the fixture).
+fn v1_body(id: &str) -> Json {
+    let stored: Json = serde_json::from_str(include_str!(
+        "../../core/tests/fixtures/report-v1-final.json"
+    ))
+    .unwrap();
+    let mut body = stored["data"].clone();
+    body["id"] = Json::from(id);
+    body
+}
+
+#[tokio::test]
+async fn a_version_1_report_is_migrated_then_validated_and_stored_byte_for_byte() {
+    let s = setup().await;
+    let body = v1_body(&id(40));
+    assert_eq!(body["schema_version"], 1);
+    assert!(
+        body["values"].get("extreem").is_none(),
+        "version 1 did not ask"
+    );
+    let text = body.to_string();
+    assert_eq!(
+        put(&s.server.base, &id(40), text.clone()).await.status(),
+        201
+    );
+    assert_eq!(common::stored_body(&s.server.base, &id(40)).await, text);
+    // The same bytes again: the same receipt, as for any report.
+    assert_eq!(put(&s.server.base, &id(40), text).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_version_1_report_still_needs_what_version_1_asked() {
+    let s = setup().await;
+    let mut body = v1_body(&id(41));
+    body["values"].as_object_mut().unwrap().remove("plaats");
+    let (status, err) = error_of(put(&s.server.base, &id(41), body.to_string()).await).await;
+    assert_eq!(
+        (status, err.code.as_str(), err.field.as_deref()),
+        (422, "invalid_report", Some("plaats"))
+    );
+    // Its old tick for the address became a choice; an answer that never was one is refused.
+    let mut body = v1_body(&id(42));
+    body["values"]["adres_werkgever"] = Json::from("nee");
+    let (status, err) = error_of(put(&s.server.base, &id(42), body.to_string()).await).await;
+    assert_eq!(
+        (status, err.code.as_str(), err.field.as_deref()),
+        (422, "invalid_report", Some("adres_werkgever"))
+    );
+    assert!(stored(&s.server.base).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_current_report_must_say_whether_it_was_extreme() {
+    let s = setup().await;
+    let mut r = report(&id(43), "x");
+    r.values.remove("extreem");
+    let (status, err) =
+        error_of(put(&s.server.base, &id(43), serde_json::to_string(&r).unwrap()).await).await;
+    assert_eq!(
+        (status, err.code.as_str(), err.field.as_deref()),
+        (422, "invalid_report", Some("extreem"))
+    );
+    // A version 0 does not exist.
+    let mut body = v1_body(&id(44));
+    body["schema_version"] = Json::from(0);
+    let (status, err) = error_of(put(&s.server.base, &id(44), body.to_string()).await).await;
+    assert_eq!((status, err.code.as_str()), (422, "unknown_schema_version"));
+}
+
+#[tokio::test]
+async fn a_correction_is_a_second_report_and_both_stay() {
+    let s = setup().await;
+    let original = report(&id(45), "Eerste versie");
+    let mut correction = report(&id(46), "Verbeterde versie");
+    correction.corrects = Some(id(45));
+    for r in [&original, &correction] {
+        let body = serde_json::to_string(r).unwrap();
+        assert_eq!(put(&s.server.base, &r.id, body).await.status(), 201);
+    }
+    let back: Json =
+        serde_json::from_str(&common::stored_body(&s.server.base, &id(46)).await).unwrap();
+    assert_eq!(back["corrects"], Json::from(id(45)));
+    assert_eq!(stored(&s.server.base).await.len(), 2);
+}

@@ -2,15 +2,17 @@
 //! written to IndexedDB at once (`drafts::OpenReport`).
 
 use leptos::prelude::*;
-use veilig_core::report::derive::{is_extreme, must_report_to_inspectorate};
+use veilig_core::report::confirm::{confirm, confirmation, withdraw};
+use veilig_core::report::correct::prefill_correction;
+use veilig_core::report::derive::{is_extreme, must_report_to_inspectorate, private_address_used};
 use veilig_core::report::schema::{FieldKind, FieldSpec, Req, Section, FIELDS};
 use veilig_core::report::validate::{applies, validate, FieldError};
 use veilig_core::report::{Person, Report, Value};
 use veilig_core::route::Route;
 
-use crate::clock::{local_input, local_time, now, now_local};
+use crate::clock::{local_input, local_moment, local_time, now, now_local};
 use crate::drafts::{OpenReport, SaveState};
-use crate::pages::reports::display;
+use crate::pages::reports::{display, headline};
 use crate::state::{use_app, use_protocol, use_texts};
 use crate::storage::reports;
 
@@ -55,6 +57,8 @@ fn Form(open: OpenReport) -> impl IntoView {
     let errors = Memo::new(move |_| open.report.with(|r| validate(r, now_local())));
     let extreme = Memo::new(move |_| open.report.with(is_extreme));
     let inspectorate = Memo::new(move |_| open.report.with(must_report_to_inspectorate));
+    let private = Memo::new(move |_| open.report.with(private_address_used));
+    let corrects = open.report.with_untracked(|r| r.corrects.clone());
 
     let finalize = move |_| {
         show_errors.set(true);
@@ -99,10 +103,17 @@ fn Form(open: OpenReport) -> impl IntoView {
                 .filter(|f| f.section == section)
                 .map(|spec| view! { <FieldView spec=spec open=open errors=errors show_errors=show_errors/> })
                 .collect_view();
+            // The notice stands where the address was chosen, and again on the read-only view.
+            let notice = (section == Section::Politie).then(|| view! {
+                <Show when=move || private.get()>
+                    <p class="notice private-address" role="status">{move || t().private_address_notice}</p>
+                </Show>
+            });
             view! {
                 <fieldset class="form-section" id=format!("s-{}", section.slug())>
                     <legend>{move || section.label()[lang()]}</legend>
                     {fields}
+                    {notice}
                 </fieldset>
             }
         })
@@ -114,6 +125,7 @@ fn Form(open: OpenReport) -> impl IntoView {
                 <h1>{move || t().report_title}</h1>
                 <SaveStatus state=open.state/>
             </header>
+            {corrects.map(|id| view! { <CorrectionOf id=id/> })}
             <Show when=move || extreme.get()>
                 <p class="notice notice-strong">{move || t().extreme_notice}</p>
             </Show>
@@ -216,13 +228,22 @@ fn FieldView(
             </div>
         }
         .into_any(),
-        FieldKind::Confirm => view! {
-            <label class="check-inline">
-                <input id=id.clone() type="checkbox" prop:checked=move || text() == "ja"
-                    aria-describedby=described.clone()
-                    on:change=move |ev| set_text(if event_target_checked(&ev) { "ja".into() } else { String::new() })/>
-                {label}
-            </label>
+        // Ticking records who confirms and when (core's `confirm`), shown under the box.
+        FieldKind::Confirm { .. } => view! {
+            <div>
+                <label class="check-inline">
+                    <input id=id.clone() type="checkbox" prop:checked=move || !text().is_empty()
+                        aria-describedby=described.clone()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            open.edit(|r| if on { confirm(r, now()) } else { withdraw(r) });
+                        }/>
+                    {label}
+                </label>
+                <p class="muted confirmed-by">
+                    {move || open.report.with(|r| confirmation(r).map(|(name, at)| (t().confirmed_by)(name, &local_moment(at))))}
+                </p>
+            </div>
         }
         .into_any(),
         FieldKind::Choice(options) => {
@@ -270,7 +291,7 @@ fn FieldView(
         FieldKind::Persons => view! { <PersonsField key=key open=open id=id.clone()/> }.into_any(),
     };
 
-    let is_confirm = matches!(spec.kind, FieldKind::Confirm);
+    let is_confirm = matches!(spec.kind, FieldKind::Confirm { .. });
     view! {
         // Rendered once and hidden when it does not apply: typing never loses focus to a re-render.
         <div class="field" class:field-invalid=move || error().is_some() hidden=move || !visible.get()>
@@ -399,28 +420,86 @@ fn StepsTaken(report: RwSignal<Report>) -> impl IntoView {
     }
 }
 
+/// "Correctie van <the original>", linked; the original is looked up on this device.
+#[component]
+fn CorrectionOf(id: String) -> impl IntoView {
+    let t = use_texts();
+    let lang = lang_index();
+    let original = RwSignal::new(None::<Report>);
+    let href = Route::Report(id.clone()).path();
+    leptos::task::spawn_local(async move {
+        if let Ok(found) = reports::load(&id).await {
+            original.set(found);
+        }
+    });
+    view! {
+        <p class="notice correction-of">
+            <a href=href>
+                {move || match original.get() {
+                    Some(r) => (t().correction_of)(&headline(&r, lang())),
+                    None => t().correction_of_unknown.to_owned(),
+                }}
+            </a>
+        </p>
+    }
+}
+
 #[component]
 fn ReadOnly(report: Report) -> impl IntoView {
     let t = use_texts();
     let lang = lang_index();
+    let app = use_app();
+    let router = crate::router::use_router();
+    let confirmed = confirmation(&report).map(|(name, at)| (name.to_owned(), local_moment(at)));
     let rows = FIELDS
         .iter()
+        // The name is shown with the confirmation ("Bevestigd door … op …").
+        .filter(|spec| spec.key != veilig_core::report::confirm::NAME)
         .filter_map(|spec| report.values.get(spec.key).map(|v| (spec, v.clone())))
         .map(|(spec, value)| {
+            let shown = match (&confirmed, matches!(spec.kind, FieldKind::Confirm { .. })) {
+                (Some((name, at)), true) => {
+                    let (name, at) = (name.clone(), at.clone());
+                    view! { <dd>{move || (t().confirmed_by)(&name, &at)}</dd> }.into_any()
+                }
+                _ => view! { <dd class="pre">{display(spec.key, &value, lang())}</dd> }.into_any(),
+            };
             view! {
                 <dt>{move || spec.label[lang()]}</dt>
-                <dd class="pre">{display(spec.key, &value, lang())}</dd>
+                {shown}
             }
         })
         .collect_view();
+    let private = private_address_used(&report);
+    let corrects = report.corrects.clone();
     let signal = RwSignal::new(report.clone());
+    // A finalized report is never changed: a correction is a new draft that names it.
+    let correct = move |_| {
+        let original = signal.get_untracked();
+        leptos::task::spawn_local(async move {
+            match crate::pages::reports::create(|draft| {
+                prefill_correction(draft, &original);
+            })
+            .await
+            {
+                Ok(id) => router.go(&Route::Report(id).path()),
+                Err(err) => app.notice.set(Some(err.to_string())),
+            }
+        });
+    };
     view! {
         <article class="report-form">
             <h1>{move || t().report_title}</h1>
             <p class="badge">{move || t().ready_to_send}</p>
+            {corrects.map(|id| view! { <CorrectionOf id=id/> })}
             <p class="muted">{move || t().finalized_readonly}</p>
+            {private.then(|| view! { <p class="notice private-address">{move || t().private_address_notice}</p> })}
             <dl class="readonly">{rows}</dl>
             <StepsTaken report=signal/>
+            <section class="panel correct">
+                <p>{move || t().correct_hint}</p>
+                <button type="button" class="btn btn-secondary" on:click=correct>{move || t().correct_button}</button>
+            </section>
         </article>
     }
 }

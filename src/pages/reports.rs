@@ -2,6 +2,7 @@
 //! reports waiting to be sent.
 
 use leptos::prelude::*;
+use veilig_core::report::correct::corrections_of;
 use veilig_core::report::schema::{field, FieldKind};
 use veilig_core::report::{Report, Value};
 use veilig_core::route::Route;
@@ -122,7 +123,8 @@ pub fn ReportsPage() -> impl IntoView {
             },
         )
     };
-    let row = move |r: Report| {
+    // `all`: every report on the device, to show a correction and its original as a pair.
+    let row = move |r: Report, all: &[Report]| {
         let when = if r.text("datum_tijd").is_empty() {
             local_input(r.created_at)
         } else {
@@ -130,6 +132,21 @@ pub fn ReportsPage() -> impl IntoView {
         };
         let when = when.replace('T', " ");
         let setting = choice_label("situatie", r.text("situatie"), lang());
+        let correction_of = r.corrects.as_ref().map(|id| {
+            let href = Route::Report(id.clone()).path();
+            let text = match all.iter().find(|o| &o.id == id) {
+                Some(original) => (t().correction_of)(&headline(original, lang())),
+                None => t().correction_of_unknown.to_owned(),
+            };
+            view! { <p class="pair correction-of"><a href=href>{text}</a></p> }
+        });
+        let corrected_by = corrections_of(all, &r.id)
+            .into_iter()
+            .map(|c| {
+                let href = Route::Report(c.id.clone()).path();
+                view! { <p class="pair corrected"><a href=href>{t().corrected} ": " {headline(c, lang())}</a></p> }
+            })
+            .collect_view();
         let summary = r.summary(8);
         let summary = if summary.is_empty() {
             t().no_description.to_owned()
@@ -145,6 +162,8 @@ pub fn ReportsPage() -> impl IntoView {
                     <strong>{when}</strong>
                     {(!setting.is_empty()).then(|| view! { <span>" · " {setting}</span> })}
                     <p class="muted">{summary}</p>
+                    {correction_of}
+                    {corrected_by}
                     {is_final.then(|| view! { <span class="badge">{delivery_state(&r.id)}</span> })}
                 </div>
                 <div class="btn-row">
@@ -172,24 +191,42 @@ pub fn ReportsPage() -> impl IntoView {
             {move || match list.get() {
                 None => view! { <p>{t().loading}</p> }.into_any(),
                 Some(all) => {
+                    let every = all.clone();
                     let (finals, drafts): (Vec<Report>, Vec<Report>) = all.into_iter().partition(Report::is_final);
                     view! {
                         <h2>{t().drafts}</h2>
                         {if drafts.is_empty() {
                             view! { <p class="muted">{t().no_drafts}</p> }.into_any()
                         } else {
-                            view! { <ul class="report-list">{drafts.into_iter().map(row).collect_view()}</ul> }.into_any()
+                            view! { <ul class="report-list">{drafts.into_iter().map(|r| row(r, &every)).collect_view()}</ul> }.into_any()
                         }}
                         {(!finals.is_empty()).then(|| view! {
                             <h2>{t().ready_to_send}</h2>
                             <p class="muted">{t().ready_to_send_hint}</p>
-                            <ul class="report-list">{finals.into_iter().map(row).collect_view()}</ul>
+                            <ul class="report-list">{finals.into_iter().map(|r| row(r, &every)).collect_view()}</ul>
                         })}
                     }
                     .into_any()
                 }
             }}
         </article>
+    }
+}
+
+/// How a report is named in lists and links: when it happened and where ("2026-01-05 10:15 ·
+/// Huisbezoek"); the time it was started while no incident time is filled in.
+pub fn headline(r: &Report, lang: usize) -> String {
+    let when = if r.text("datum_tijd").is_empty() {
+        local_input(r.created_at)
+    } else {
+        r.text("datum_tijd").to_owned()
+    }
+    .replace('T', " ");
+    let setting = choice_label("situatie", r.text("situatie"), lang);
+    if setting.is_empty() {
+        when
+    } else {
+        format!("{when} · {setting}")
     }
 }
 

@@ -17,11 +17,11 @@ use super::local::StorageError;
 const DB_NAME: &str = "veilig";
 /// Raise it, and list the new store in `STORES`, when the set of stores changes; the upgrade
 /// creates whatever store is missing, so every older version upgrades.
-#[cfg(not(feature = "schema-v2-fixture"))]
+#[cfg(not(feature = "schema-ahead-fixture"))]
 const DB_VERSION: u32 = 3;
 /// The update test's "build B" is one database version ahead too, so that the test upgrades
 /// the database under an open tab of the version before.
-#[cfg(feature = "schema-v2-fixture")]
+#[cfg(feature = "schema-ahead-fixture")]
 const DB_VERSION: u32 = 4;
 pub const REPORTS: &str = "reports";
 pub const QUARANTINE: &str = "quarantine";

@@ -15,9 +15,9 @@ pub enum StorageError {
     Other(String),
     #[error("Kon niet omzetten voor opslag: {0}")]
     Encode(String),
-    #[error("Deze melding kon niet worden gelezen; ze is apart bewaard. / This report could not be read and was kept aside.")]
+    #[error("Deze registratie kon niet worden gelezen; ze is apart bewaard. / This report could not be read and was kept aside.")]
     Unreadable,
-    #[error("Deze melding is al afgerond en kan niet meer worden gewijzigd. / This report was finalized and can no longer be changed.")]
+    #[error("Deze registratie is al afgerond en kan niet meer worden gewijzigd. / This report was finalized and can no longer be changed.")]
     ReadOnly,
 }
 

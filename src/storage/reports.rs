@@ -1,28 +1,15 @@
 //! Reports (drafts and finalized ones) in IndexedDB, one record per report.
 
-use veilig_core::envelope::{self, Migration};
+use veilig_core::envelope;
 use veilig_core::report::merge::merge;
-use veilig_core::report::{Report, REPORT_SCHEMA_VERSION};
+use veilig_core::report::{prune_inapplicable, Report, REPORT_SCHEMA_VERSION};
 
 use super::idb_store::{self, Write, REPORTS};
 use super::local::StorageError;
 use super::quarantine;
 
-/// `REPORT_MIGRATIONS[i]` turns a stored report of version `i + 1` into version `i + 2`.
-/// Never edit a released entry; keep a fixture of every old version in `tests/storage.rs`.
-#[cfg(not(feature = "schema-v2-fixture"))]
-pub const REPORT_MIGRATIONS: &[Migration] = &[];
-/// The update test's "build B": a real migration from version 1, so that the test proves a
-/// draft survives an update that changes the stored schema.
-#[cfg(feature = "schema-v2-fixture")]
-pub const REPORT_MIGRATIONS: &[Migration] = &[fixture_v1_to_v2];
-
-#[cfg(feature = "schema-v2-fixture")]
-fn fixture_v1_to_v2(mut data: serde_json::Value) -> Result<serde_json::Value, String> {
-    let report = data.as_object_mut().ok_or("a report is an object")?;
-    report.insert("schema_version".into(), serde_json::Value::from(2));
-    Ok(data)
-}
+/// The steps from every earlier version live in core (the server reads old reports too).
+pub use veilig_core::report::migrate::REPORT_MIGRATIONS;
 
 pub fn encode(report: &Report) -> Result<String, StorageError> {
     envelope::encode(REPORT_SCHEMA_VERSION, report).map_err(|e| StorageError::Encode(e.to_string()))
@@ -98,6 +85,11 @@ pub(super) async fn save_with(
         };
         // Whether it is final is this tab's decision (the stored one is a draft, see above).
         next.status = mine.status.clone();
+        if next.is_final() {
+            // After the merge, so that a value another tab added cannot slip through: the
+            // final report (and the bytes sent) hold only what applies.
+            prune_inapplicable(&mut next);
+        }
         next.revision = next.revision.max(base.revision) + 1;
         next.saved_at = now;
         let mut writes = vec![Write {

@@ -25,16 +25,20 @@ pub fn complete_final(id: &str, description: &str) -> Report {
         ("letsel", "geen"),
         ("verzuim", "nee"),
         ("politie", "niet"),
+        ("melding_aangifte", "geen"),
         ("leidinggevende_naam", "Piet"),
         ("leidinggevende_tijd", "2026-01-05T10:40"),
         ("opvang_door", "Piet"),
         ("opvang_tijd", "2026-01-05T11:00"),
         ("nazorg_gewenst", "ja"),
-        ("akkoord", "ja"),
+        ("akkoord_naam", "Ans de Vries"),
+        // The moment of confirming, as the app writes it.
+        ("akkoord", "2026-01-05T11:29:00Z"),
     ] {
         r.set(k, Value::Text(v.into()));
     }
     r.set("soort", Value::Many(vec!["verbaal".into()]));
+    r.set("extreem", Value::Many(vec!["geen".into()]));
     r.set(
         "slachtoffers",
         Value::Persons(vec![Person {

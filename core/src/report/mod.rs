@@ -1,12 +1,16 @@
 //! The registration form: schema (declared once), report model, validation, derived values,
-//! the two-tab merge, and prefill from a protocol flow.
+//! the two-tab merge, prefill from a protocol flow, corrections, and migration of old versions.
 
+pub mod confirm;
+pub mod correct;
 pub mod derive;
 pub mod fixtures;
 pub mod merge;
+pub mod migrate;
 pub mod model;
 pub mod prefill;
 pub mod schema;
 pub mod validate;
 
 pub use model::{Person, Report, Status, Value, REPORT_SCHEMA_VERSION};
+pub use validate::prune_inapplicable;

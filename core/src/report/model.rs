@@ -9,13 +9,16 @@ use serde::{Deserialize, Serialize};
 use crate::protocol::checklist::Checklist;
 use crate::protocol::run::FlowRun;
 
-/// Version of the report's shape; bump it and add a migration to the storage module's
-/// `REPORT_MIGRATIONS` (and keep a fixture of the old version in `tests/storage.rs`).
-#[cfg(not(feature = "schema-v2-fixture"))]
-pub const REPORT_SCHEMA_VERSION: u32 = 1;
-/// Only in the update test's "build B": one version ahead.
-#[cfg(feature = "schema-v2-fixture")]
+/// Version of the report's shape; bump it and add a migration to `migrate::REPORT_MIGRATIONS`
+/// (and keep a fixture of the old version in `core/tests/migrate.rs` and `tests/storage.rs`).
+/// 2: `extreem` with "geen" and required, `verzuim` "nog niet bekend", `melding_aangifte`
+/// always asked, `adres_werkgever` a choice, `akkoord` a moment with `akkoord_naam`,
+/// `waarschuwing` (issue 11).
+#[cfg(not(feature = "schema-ahead-fixture"))]
 pub const REPORT_SCHEMA_VERSION: u32 = 2;
+/// Only in the update test's "build B": one version ahead.
+#[cfg(feature = "schema-ahead-fixture")]
+pub const REPORT_SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {

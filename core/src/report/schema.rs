@@ -62,6 +62,11 @@ pub struct Choice {
     pub label: Label,
 }
 
+/// A condition for `FieldSpec::when`.
+const fn on(field: &'static str, any_of: &'static [&'static str]) -> When {
+    When { field, any_of }
+}
+
 const fn c(key: &'static str, nl: &'static str, en: &'static str) -> Choice {
     Choice {
         key,
@@ -84,8 +89,13 @@ pub enum FieldKind {
     },
     /// People with a name and a detail (function; internal/external and how to reach).
     Persons,
-    /// A yes that must be given (the reporter confirms the content).
-    Confirm,
+    /// A confirmation given by ticking. Its value is the moment it was given, as the app
+    /// writes it (RFC 3339 UTC, `2026-11-30T13:05:00Z`), never a bare "ja": the report records
+    /// when the content was confirmed. Who confirmed is the field `by` (a text field declared
+    /// before it, prefilled from the reporter's name).
+    Confirm {
+        by: &'static str,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,12 +105,17 @@ pub enum Req {
     Optional,
 }
 
-/// A field applies only when another field has one of these values.
+/// One condition: another (earlier, choice) field has one of these values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct When {
     pub field: &'static str,
     pub any_of: &'static [&'static str],
 }
+
+/// The one option of a multiple choice that says "none of the others": it cannot be ticked
+/// together with another option (`validate` refuses that), so that a blank is never read as
+/// "none" and "none" is always a choice someone made.
+pub const NONE_OF_THESE: &str = "geen";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldSpec {
@@ -110,7 +125,11 @@ pub struct FieldSpec {
     pub help: Option<Label>,
     pub kind: FieldKind,
     pub req: Req,
-    pub when: Option<When>,
+    /// The field applies when this list is empty or when ANY of its conditions holds (and the
+    /// field it names applies itself). `validate::applies` is the one function that decides.
+    pub when: &'static [When],
+    /// A tighter limit than `validate::MAX_TEXT` for a short text (characters).
+    pub max_chars: Option<usize>,
     /// Health, criminal-offence or behaviour data of a named person: never logged, shown and
     /// exported only to roles that need it.
     pub sensitive: bool,
@@ -130,7 +149,8 @@ const fn f(
         help: None,
         kind,
         req,
-        when: None,
+        when: &[],
+        max_chars: None,
         sensitive: false,
     }
 }
@@ -140,8 +160,13 @@ impl FieldSpec {
         self.help = Some(help);
         self
     }
-    const fn when(mut self, field: &'static str, any_of: &'static [&'static str]) -> Self {
-        self.when = Some(When { field, any_of });
+    /// Applies when any of these conditions holds: `.when(&[on("soort", &["fysiek"])])`.
+    const fn when(mut self, any: &'static [When]) -> Self {
+        self.when = any;
+        self
+    }
+    const fn max_chars(mut self, max: usize) -> Self {
+        self.max_chars = Some(max);
         self
     }
     const fn sensitive(mut self) -> Self {
@@ -215,6 +240,7 @@ pub const EXTREME_KINDS: &[Choice] = &[
     ),
     c("gijzeling", "Gijzeling", "Hostage-taking"),
     c("bommelding", "Bommelding", "Bomb threat"),
+    c(NONE_OF_THESE, "Geen van deze", "None of these"),
 ];
 
 pub const WEAPON: &[Choice] = &[
@@ -224,6 +250,13 @@ pub const WEAPON: &[Choice] = &[
 ];
 
 pub const YES_NO: &[Choice] = &[c("ja", "Ja", "Yes"), c("nee", "Nee", "No")];
+
+/// Sick leave is often not known yet when the report is made: that is an answer too.
+pub const SICK_LEAVE: &[Choice] = &[
+    c("ja", "Ja", "Yes"),
+    c("nee", "Nee", "No"),
+    c("nog_niet_bekend", "Nog niet bekend", "Not known yet"),
+];
 
 pub const RELATIONS: &[Choice] = &[
     c("huurder", "Huurder", "Tenant"),
@@ -250,14 +283,40 @@ pub const POLICE: &[Choice] = &[
 
 pub const POLICE_REPORT: &[Choice] = &[
     c("geen", "Geen", "None"),
-    c("melding", "Melding", "Notification"),
-    c("aangifte", "Aangifte", "Police report"),
+    // "Melding" is only ever the police's word in this app (the report is a "registratie"):
+    // the options still say "bij de politie", for the reader of an exported report.
+    c(
+        "melding",
+        "Melding bij de politie",
+        "Notification to the police",
+    ),
+    c("aangifte", "Aangifte bij de politie", "Police report"),
 ];
 
 pub const REPORT_BY: &[Choice] = &[
     c("medewerker", "Door medewerker", "By the employee"),
     c("werkgever", "Door werkgever", "By the employer"),
 ];
+
+/// Which address was given to the police. The protocol says the employer's address is used,
+/// not the employee's private address; if the private one was used after all, that is said
+/// here truthfully (never a tick on a false statement to be able to finish) and the manager
+/// sees it (`derive::private_address_used`).
+pub const ADDRESS_USED: &[Choice] = &[
+    c(
+        "werkgever",
+        "Adres van de werkgever gebruikt",
+        "The employer's address was used",
+    ),
+    c(
+        "prive",
+        "Mijn privéadres is gebruikt",
+        "My private address was used",
+    ),
+];
+
+/// A warning for colleagues is at most this long: one or two sentences.
+pub const WARNING_MAX_CHARS: usize = 280;
 
 use FieldKind as K;
 use Req::{Optional as O, Required as R};
@@ -323,9 +382,12 @@ pub const FIELDS: &[FieldSpec] = &[
         S::Incident,
         ["Extreem incident", "Extreme incident"],
         K::Multi(EXTREME_KINDS),
-        O,
+        R,
     )
-    .help(["Kruis aan wat van toepassing is", "Tick what applies"]),
+    .help([
+        "Kruis aan wat van toepassing is. Niets van deze? Kies dan 'Geen van deze'.",
+        "Tick what applies. None of them? Then choose 'None of these'.",
+    ]),
     f(
         "wapen",
         S::Incident,
@@ -333,7 +395,11 @@ pub const FIELDS: &[FieldSpec] = &[
         K::Choice(WEAPON),
         R,
     )
-    .when("soort", &["bedreiging", "fysiek"]),
+    // Asked for threats and violence, and whenever a weapon threat was ticked as extreme.
+    .when(&[
+        on("soort", &["bedreiging", "fysiek"]),
+        on("extreem", &["wapen"]),
+    ]),
     f(
         "wapen_wat",
         S::Incident,
@@ -341,7 +407,7 @@ pub const FIELDS: &[FieldSpec] = &[
         K::Text,
         R,
     )
-    .when("wapen", &["getoond", "gebruikt"]),
+    .when(&[on("wapen", &["getoond", "gebruikt"])]),
     f(
         "omschrijving",
         S::Incident,
@@ -391,7 +457,7 @@ pub const FIELDS: &[FieldSpec] = &[
         K::Text,
         R,
     )
-    .when("dader_bekend", &["ja"])
+    .when(&[on("dader_bekend", &["ja"])])
     .sensitive(),
     f(
         "dader_relatie",
@@ -400,7 +466,7 @@ pub const FIELDS: &[FieldSpec] = &[
         K::Choice(RELATIONS),
         R,
     )
-    .when("dader_bekend", &["ja"])
+    .when(&[on("dader_bekend", &["ja"])])
     .sensitive(),
     f(
         "dader_nummer",
@@ -409,7 +475,7 @@ pub const FIELDS: &[FieldSpec] = &[
         K::Text,
         O,
     )
-    .when("dader_bekend", &["ja"])
+    .when(&[on("dader_bekend", &["ja"])])
     .sensitive(),
     f(
         "dader_adres",
@@ -418,7 +484,7 @@ pub const FIELDS: &[FieldSpec] = &[
         K::Text,
         O,
     )
-    .when("dader_bekend", &["ja"])
+    .when(&[on("dader_bekend", &["ja"])])
     .sensitive(),
     f(
         "dader_beschrijving",
@@ -427,7 +493,7 @@ pub const FIELDS: &[FieldSpec] = &[
         K::LongText,
         R,
     )
-    .when("dader_bekend", &["nee"])
+    .when(&[on("dader_bekend", &["nee"])])
     .sensitive(),
     f(
         "letsel",
@@ -441,7 +507,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "verzuim",
         S::Gevolgen,
         ["Verzuim", "Sick leave"],
-        K::Choice(YES_NO),
+        K::Choice(SICK_LEAVE),
         R,
     )
     .sensitive(),
@@ -452,7 +518,7 @@ pub const FIELDS: &[FieldSpec] = &[
         K::Number { min: 1, max: 3650 },
         R,
     )
-    .when("verzuim", &["ja"])
+    .when(&[on("verzuim", &["ja"])])
     .sensitive(),
     f(
         "schade",
@@ -481,11 +547,19 @@ pub const FIELDS: &[FieldSpec] = &[
     f(
         "melding_aangifte",
         S::Politie,
-        ["Melding of aangifte", "Notification or report"],
+        [
+            "Melding of aangifte bij de politie",
+            "Notification or report to the police",
+        ],
         K::Choice(POLICE_REPORT),
         R,
     )
-    .when("politie", &["gebeld", "ter_plaatse"])
+    // Asked whatever `politie` says: in the protocol an aangifte or melding is a sanction
+    // afterwards (section 3), also when the police never came.
+    .help([
+        "Ook als de politie niet is gebeld. Later toch aangifte gedaan? Maak dan een correctie.",
+        "Also when the police were not called. Reported later after all? Then make a correction.",
+    ])
     .sensitive(),
     f(
         "aangifte_door",
@@ -494,19 +568,23 @@ pub const FIELDS: &[FieldSpec] = &[
         K::Choice(REPORT_BY),
         R,
     )
-    .when("melding_aangifte", &["melding", "aangifte"])
+    .when(&[on("melding_aangifte", &["melding", "aangifte"])])
     .sensitive(),
     f(
         "adres_werkgever",
         S::Politie,
         [
-            "Het adres van de werkgever is gebruikt, niet het privéadres",
-            "The employer's address was used, not the private address",
+            "Welk adres is aan de politie gegeven?",
+            "Which address was given to the police?",
         ],
-        K::Confirm,
+        K::Choice(ADDRESS_USED),
         R,
     )
-    .when("melding_aangifte", &["melding", "aangifte"]),
+    .help([
+        "Gebruik het adres van de werkgever, niet je eigen adres.",
+        "Use the employer's address, not your own.",
+    ])
+    .when(&[on("melding_aangifte", &["melding", "aangifte"])]),
     f(
         "registratienummer",
         S::Politie,
@@ -514,7 +592,7 @@ pub const FIELDS: &[FieldSpec] = &[
         K::Text,
         O,
     )
-    .when("melding_aangifte", &["melding", "aangifte"])
+    .when(&[on("melding_aangifte", &["melding", "aangifte"])])
     .sensitive(),
     f(
         "leidinggevende_naam",
@@ -561,13 +639,44 @@ pub const FIELDS: &[FieldSpec] = &[
     )
     .sensitive(),
     f(
+        "waarschuwing",
+        S::Afronding,
+        ["Waarschuwing voor collega's", "Warning for colleagues"],
+        K::Choice(YES_NO),
+        O,
+    )
+    .help([
+        "Moeten collega's gewaarschuwd worden voor deze persoon of dit adres?",
+        "Should colleagues be warned about this person or this address?",
+    ]),
+    f(
+        "waarschuwing_tekst",
+        S::Afronding,
+        ["Tekst van de waarschuwing", "Text of the warning"],
+        K::LongText,
+        R,
+    )
+    .help([
+        "Kort: waar moeten collega's op letten? Schrijf geen gegevens over gezondheid of letsel.",
+        "Short: what should colleagues look out for? Do not write anything about health or injury.",
+    ])
+    .max_chars(WARNING_MAX_CHARS)
+    .when(&[on("waarschuwing", &["ja"])]),
+    f(
+        "akkoord_naam",
+        S::Afronding,
+        ["Naam van wie bevestigt", "Name of who confirms"],
+        K::Text,
+        R,
+    ),
+    f(
         "akkoord",
         S::Afronding,
         [
-            "Ik bevestig dat deze melding klopt",
+            "Ik bevestig dat deze registratie klopt",
             "I confirm this report is correct",
         ],
-        K::Confirm,
+        K::Confirm { by: "akkoord_naam" },
         R,
     ),
 ];
@@ -586,7 +695,7 @@ mod tests {
         let mut seen = HashSet::new();
         for spec in FIELDS {
             assert!(seen.insert(spec.key), "duplicate {}", spec.key);
-            if let Some(when) = spec.when {
+            for when in spec.when {
                 assert!(
                     seen.contains(when.field),
                     "{} depends on a later field",
@@ -605,7 +714,18 @@ mod tests {
                     );
                 }
             }
+            if let FieldKind::Confirm { by } = spec.kind {
+                assert!(seen.contains(by), "{}: `{by}` comes before it", spec.key);
+                assert!(matches!(field(by).unwrap().kind, FieldKind::Text));
+            }
         }
+    }
+
+    #[test]
+    fn none_of_these_is_the_last_option_of_extreme_only() {
+        let keys: Vec<&str> = EXTREME_KINDS.iter().map(|o| o.key).collect();
+        assert_eq!(keys.last(), Some(&NONE_OF_THESE));
+        assert!(!AGGRESSION_TYPES.iter().any(|o| o.key == NONE_OF_THESE));
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! Validation of a report for finalizing. The same function runs in the browser (inline
 //! errors) and on the server (which refuses what it would not accept from the form).
 
-use chrono::NaiveDateTime;
+use chrono::{Duration, NaiveDateTime};
 
 use super::model::{Report, Value};
-use super::schema::{Choice, FieldKind, FieldSpec, Req, FIELDS};
+use super::schema::{Choice, FieldKind, FieldSpec, Req, FIELDS, NONE_OF_THESE};
 pub use crate::time::parse_local;
+use crate::time::parse_utc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
@@ -13,10 +14,19 @@ pub enum Problem {
     InTheFuture,
     NotADateTime,
     NotANumber,
-    OutOfRange { min: u32, max: u32 },
+    OutOfRange {
+        min: u32,
+        max: u32,
+    },
     UnknownOption,
     NameMissing,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
+    /// "None of these" ticked together with another option.
+    NoneWithOther,
+    /// A time of the aftermath (support, manager informed) before the incident itself.
+    BeforeIncident,
 }
 
 impl Problem {
@@ -52,6 +62,14 @@ impl Problem {
                 format!("Dit is te lang (meer dan {max} tekens)."),
                 format!("This is too long (over {max} characters)."),
             ],
+            Problem::NoneWithOther => [
+                "Kies 'Geen van deze' of kies een of meer soorten. Niet allebei.".into(),
+                "Choose 'None of these' or choose one or more kinds. Not both.".into(),
+            ],
+            Problem::BeforeIncident => [
+                "Dit tijdstip ligt vóór het incident.".into(),
+                "This time is before the incident.".into(),
+            ],
         }
     }
 }
@@ -66,11 +84,18 @@ pub struct FieldError {
 pub const MAX_TEXT: usize = 20_000;
 pub const MAX_PERSONS: usize = 50;
 
+/// Clocks differ a little between a tablet, a phone and the clock read off a wall: an incident
+/// time up to this far after "now" is accepted, more is refused.
+pub const CLOCK_DRIFT: Duration = Duration::minutes(5);
+
+/// Times of what happened after the incident: never before it.
+pub const AFTER_THE_INCIDENT: &[&str] = &["leidinggevende_tijd", "opvang_tijd"];
+
 /// Whether a field applies given the other answers (conditional fields).
+/// No conditions: always. Otherwise: any one condition holds, and the field it names applies.
 pub fn applies(spec: &FieldSpec, report: &Report) -> bool {
-    match spec.when {
-        None => true,
-        Some(when) => {
+    spec.when.is_empty()
+        || spec.when.iter().any(|when| {
             let Some(target) = FIELDS.iter().find(|f| f.key == when.field) else {
                 return false;
             };
@@ -82,8 +107,23 @@ pub fn applies(spec: &FieldSpec, report: &Report) -> bool {
                 Some(Value::Many(v)) => v.iter().any(|x| when.any_of.contains(&x.as_str())),
                 _ => false,
             }
+        })
+}
+
+/// Removes every value of a field that does not apply (an answer given before another choice
+/// made it irrelevant). Run when a report is finalized, so that the read-only view and the
+/// bytes sent hold only what the form asked. Returns the keys removed.
+pub fn prune_inapplicable(report: &mut Report) -> Vec<&'static str> {
+    // In form order: a condition points at an earlier field, which is decided first. `applies`
+    // looks at the field a condition names, so removing a value never changes the verdict on
+    // a field decided before it.
+    let mut removed = Vec::new();
+    for spec in FIELDS {
+        if !applies(spec, report) && report.values.remove(spec.key).is_some() {
+            removed.push(spec.key);
         }
     }
+    removed
 }
 
 fn known(options: &[Choice], key: &str) -> bool {
@@ -93,18 +133,27 @@ fn known(options: &[Choice], key: &str) -> bool {
 fn check_value(spec: &FieldSpec, value: &Value, latest: NaiveDateTime) -> Option<Problem> {
     match (spec.kind, value) {
         (FieldKind::Text | FieldKind::LongText, Value::Text(t)) => {
-            (t.chars().count() > MAX_TEXT).then_some(Problem::TooLong { max: MAX_TEXT })
+            let max = spec.max_chars.unwrap_or(MAX_TEXT);
+            (t.chars().count() > max).then_some(Problem::TooLong { max })
         }
         (FieldKind::Choice(options), Value::Text(t)) => {
             (!known(options, t)).then_some(Problem::UnknownOption)
         }
-        (FieldKind::Multi(options), Value::Many(v)) => v
-            .iter()
-            .any(|x| !known(options, x))
-            .then_some(Problem::UnknownOption),
+        (FieldKind::Multi(options), Value::Many(v)) => {
+            if v.iter().any(|x| !known(options, x)) {
+                Some(Problem::UnknownOption)
+            } else if v.len() > 1 && v.iter().any(|x| x == NONE_OF_THESE) {
+                Some(Problem::NoneWithOther)
+            } else if v.is_empty() {
+                // An empty list is no answer (the form never stores one; a sender might).
+                Some(Problem::Missing)
+            } else {
+                None
+            }
+        }
         (FieldKind::DateTime, Value::Text(t)) => match parse_local(t) {
             None => Some(Problem::NotADateTime),
-            Some(at) if at > latest => Some(Problem::InTheFuture),
+            Some(at) if at > latest + CLOCK_DRIFT => Some(Problem::InTheFuture),
             Some(_) => None,
         },
         (FieldKind::Number { min, max }, Value::Text(t)) => match t.trim().parse::<u64>() {
@@ -124,36 +173,78 @@ fn check_value(spec: &FieldSpec, value: &Value, latest: NaiveDateTime) -> Option
             }
         }
         (FieldKind::Persons, Value::Many(v)) if v.is_empty() => None,
-        (FieldKind::Confirm, Value::Text(t)) => (t != "ja").then_some(Problem::Missing),
+        // The moment of confirming, as the app wrote it. Not compared with `latest`: that is a
+        // local time, this one UTC, and the app, not a person, wrote it.
+        (FieldKind::Confirm { .. }, Value::Text(t)) => {
+            parse_utc(t).is_none().then_some(Problem::Missing)
+        }
         _ => Some(Problem::UnknownOption),
     }
 }
 
 /// Every problem that stops finalizing, in form order. `latest` is the latest acceptable
-/// local time: the device's now; the server allows for time zones (`server_latest`).
+/// local time: the device's now (plus `CLOCK_DRIFT`); the server allows for time zones
+/// (`server_latest`).
 pub fn validate(report: &Report, latest: NaiveDateTime) -> Vec<FieldError> {
     let mut errors = Vec::new();
+    let incident = parse_local(report.text("datum_tijd"));
     for spec in FIELDS {
         if !applies(spec, report) {
             continue;
         }
-        match report.values.get(spec.key) {
-            None if spec.req == Req::Required => errors.push(FieldError {
-                field: spec.key,
-                problem: Problem::Missing,
+        let problem = match report.values.get(spec.key) {
+            None if spec.req == Req::Required => Some(Problem::Missing),
+            None => None,
+            Some(value) => check_value(spec, value, latest).or_else(|| {
+                // Checked against each other only once each time is valid on its own.
+                let at = parse_local(report.text(spec.key))?;
+                (AFTER_THE_INCIDENT.contains(&spec.key) && at < incident?)
+                    .then_some(Problem::BeforeIncident)
             }),
-            None => {}
-            Some(value) => {
-                if let Some(problem) = check_value(spec, value, latest) {
-                    errors.push(FieldError {
-                        field: spec.key,
-                        problem,
-                    });
-                }
-            }
+        };
+        if let Some(problem) = problem {
+            errors.push(FieldError {
+                field: spec.key,
+                problem,
+            });
         }
     }
     errors
+}
+
+/// What the server checks for a report sent as `sent_version` (already migrated to the current
+/// shape): `validate`, except that for a version 1 report a missing answer to a question the
+/// version 1 form did not ask is not an error. The old app could not ask it, and refusing would
+/// leave that report in the device's outbox forever; the blank stays blank (nothing is
+/// invented: `extreem` is not read as "geen").
+pub fn validate_received(
+    report: &Report,
+    latest: NaiveDateTime,
+    sent_version: u32,
+) -> Vec<FieldError> {
+    let mut errors = validate(report, latest);
+    if sent_version == 1 {
+        errors.retain(|e| e.problem != Problem::Missing || asked_in_v1(e.field, report));
+    }
+    errors
+}
+
+/// Whether the version 1 form asked this field of this report.
+fn asked_in_v1(key: &str, report: &Report) -> bool {
+    let any = |field: &str, of: &[&str]| match report.values.get(field) {
+        Some(Value::Text(t)) => of.contains(&t.as_str()),
+        Some(Value::Many(v)) => v.iter().any(|x| of.contains(&x.as_str())),
+        _ => false,
+    };
+    match key {
+        // Optional in version 1, without "geen".
+        "extreem" => false,
+        // Only for threats and violence (not yet for a weapon threat ticked as extreme).
+        "wapen" => any("soort", &["bedreiging", "fysiek"]),
+        // Only when the police were called or came.
+        "melding_aangifte" => any("politie", &["gebeld", "ter_plaatse"]),
+        _ => true,
+    }
 }
 
 /// Values of fields the schema does not know: refused by the server, never silently kept.
