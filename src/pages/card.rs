@@ -46,7 +46,8 @@ fn chart(flow: &Flow, label: String) -> impl IntoView {
                 .rows()
                 .into_iter()
                 .map(|(x, y, text, note)| {
-                    view! { <tspan x=x y=y class:note=note>{text.to_owned()}</tspan> }
+                    // The space keeps words of two lines apart for screen readers and copying.
+                    view! { <tspan x=x y=y class:note=note>{format!("{text} ")}</tspan> }
                 })
                 .collect_view();
             view! {
