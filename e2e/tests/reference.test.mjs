@@ -51,6 +51,10 @@ test('every step and end of every procedure is shown with its answers, where the
     // The points to read before the steps (the home visit's) are there.
     for (const point of flow.intro) await page.locator(`#procedure-${flow.id}`).getByText(point).waitFor();
   }
+  // The other places a search hit can name (core: texts::Place::anchor).
+  for (const id of ['inleiding', 'algemeen', 'frustratie', 'instrumenteel', 'extreem', 'nazorg', 'sancties']) {
+    assert.equal(await page.locator(`#${id}`).count(), 1, id);
+  }
   await page.close();
 });
 

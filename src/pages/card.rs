@@ -40,7 +40,7 @@ fn chart(flow: &Flow, label: String) -> impl IntoView {
                 Kind::End => ("end", 4),
             };
             let inner = (b.kind == Kind::End).then(|| {
-                view! { <rect x=b.x + 3 y=b.y + 3 width=b.w - 6 height=b.h - 6 rx=2/> }
+                view! { <rect x={b.x + 3} y={b.y + 3} width={b.w - 6} height={b.h - 6} rx=2/> }
             });
             let rows = b
                 .rows()
