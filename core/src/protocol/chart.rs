@@ -18,8 +18,8 @@ pub const CARD_FLOWS: [FlowId; 2] = [FlowId::Kantoor, FlowId::Telefoon];
 /// Font size and line height in chart units (the SVG's user units).
 pub const FONT: i32 = 10;
 pub const LINE: i32 = 12;
-const PAD: i32 = 5;
-const GAP: i32 = 16;
+const PAD: i32 = 4;
+const GAP: i32 = 12;
 /// A lane for each backward arrow, left of the steps.
 const LANE: i32 = 6;
 /// A generous average glyph width at `FONT` in a bold sans-serif: text wrapped at a box's
@@ -55,8 +55,14 @@ pub struct Block {
 pub type Row<'a> = (i32, i32, &'a str, bool);
 
 impl Block {
-    fn new(kind: Kind, node: &str, answer: Option<&str>, text: &str, notes: &[&str]) -> Block {
-        let chars = CHARS[kind as usize];
+    fn new(
+        kind: Kind,
+        chars: usize,
+        node: &str,
+        answer: Option<&str>,
+        text: &str,
+        notes: &[&str],
+    ) -> Block {
         let notes: Vec<String> = notes.iter().flat_map(|n| wrap(n, chars)).collect();
         let lines = wrap(text, chars);
         let gap = if notes.is_empty() { 0 } else { PAD };
@@ -175,7 +181,7 @@ fn end_block(n: &Node) -> Block {
         .iter()
         .flat_map(|e| e.then.iter().map(String::as_str))
         .collect();
-    Block::new(Kind::End, &n.id, None, &n.text, &then)
+    Block::new(Kind::End, CHARS[2], &n.id, None, &n.text, &then)
 }
 
 pub fn layout(flow: &Flow) -> Chart {
@@ -211,7 +217,7 @@ pub fn layout(flow: &Flow) -> Chart {
     for (i, s) in order.iter().enumerate() {
         let si = place(
             &mut blocks,
-            Block::new(Kind::Step, &s.id, None, &s.text, &step_notes(s)),
+            Block::new(Kind::Step, CHARS[0], &s.id, None, &s.text, &step_notes(s)),
             x0,
             y,
         );
@@ -228,21 +234,21 @@ pub fn layout(flow: &Flow) -> Chart {
         let down = s.answers.iter().position(|a| Some(a.next.as_str()) == next);
         // Answers to ends first, then those needing a lane, so a lane's arrow leaves the
         // bottom of the stack without crossing another answer.
-        let mut side: Vec<_> = s
+        let side = s
             .answers
             .iter()
             .enumerate()
-            .filter(|(k, _)| Some(*k) != down)
-            .map(|(_, a)| a)
-            .collect();
-        side.sort_by_key(|a| is_step(&a.next));
+            .filter(|(k, _)| Some(*k) != down);
+        let (to_ends, to_steps) = (side.clone(), side);
+        let side = to_ends
+            .filter(|(_, a)| !is_step(&a.next))
+            .chain(to_steps.filter(|(_, a)| is_step(&a.next)));
         let mut bottom = step_bottom;
         let mut row = y;
-        let mut lane_from = None;
-        for a in side {
+        for (_, a) in side {
             let ai = place(
                 &mut blocks,
-                Block::new(Kind::Answer, &s.id, Some(&a.id), &a.label, &[]),
+                Block::new(Kind::Answer, CHARS[1], &s.id, Some(&a.id), &a.label, &[]),
                 x1,
                 row,
             );
@@ -265,18 +271,16 @@ pub fn layout(flow: &Flow) -> Chart {
                     });
                     h = h.max(blocks[ei].h);
                 }
-                Some(_) => lane_from = Some((ai, a.next.clone())),
+                Some(_) => lanes.push((ai, a.next.clone(), 0)),
                 None => {}
             }
             row += h + GAP / 2;
             bottom = bottom.max(row - GAP / 2);
-            if let Some((ai, target)) = lane_from.take() {
-                lanes.push((ai, target, 0));
-            }
         }
         if let Some(d) = down {
             let a = &s.answers[d];
-            let b = Block::new(Kind::Answer, &s.id, Some(&a.id), &a.label, &[]);
+            // As wide as a step: fewer lines keep the chart short enough for a tablet screen.
+            let b = Block::new(Kind::Answer, CHARS[0], &s.id, Some(&a.id), &a.label, &[]);
             let (dx, dy) = (cx - b.w / 2, step_bottom + GAP);
             let di = place(&mut blocks, b, dx, dy);
             edges.push(Edge {
