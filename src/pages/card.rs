@@ -52,10 +52,17 @@ fn chart(flow: &Flow, label: String) -> impl IntoView {
         }
         svg.push_str("<text>");
         for (x, y, text, note) in b.rows() {
-            let text = text.replace('&', "&amp;").replace('<', "&lt;");
             let note = if note { r#" class="note""# } else { "" };
+            let _ = write!(svg, r#"<tspan x="{x}" y="{y}"{note}>"#);
+            for ch in text.chars() {
+                match ch {
+                    '&' => svg.push_str("&amp;"),
+                    '<' => svg.push_str("&lt;"),
+                    _ => svg.push(ch),
+                }
+            }
             // The space keeps words of two lines apart for screen readers and copying.
-            let _ = write!(svg, r#"<tspan x="{x}" y="{y}"{note}>{text} </tspan>"#);
+            svg.push_str(" </tspan>");
         }
         svg.push_str("</text></g>");
     }

@@ -171,7 +171,7 @@ fn step_notes(n: &Node) -> Vec<&str> {
     n.detail
         .as_deref()
         .into_iter()
-        .chain(actions.filter(|a| !text.contains(&fold(a))))
+        .chain(actions.filter(|a| !text.contains(fold(a).as_str())))
         .collect()
 }
 
