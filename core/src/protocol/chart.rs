@@ -37,14 +37,14 @@ pub enum Kind {
 
 /// One box. `node` is the node it shows, or for an answer the step it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block {
+pub struct Block<'f> {
     pub kind: Kind,
-    pub node: String,
-    pub answer: Option<String>,
+    pub node: &'f str,
+    pub answer: Option<&'f str>,
     /// The box's own text, wrapped.
-    pub lines: Vec<String>,
+    pub lines: Vec<&'f str>,
     /// What goes with it, wrapped: a step's detail and actions, what follows an end.
-    pub notes: Vec<String>,
+    pub notes: Vec<&'f str>,
     pub x: i32,
     pub y: i32,
     pub w: i32,
@@ -54,22 +54,22 @@ pub struct Block {
 /// A line of text to draw: left x, baseline y, the text, and whether it is a note.
 pub type Row<'a> = (i32, i32, &'a str, bool);
 
-impl Block {
+impl<'f> Block<'f> {
     fn new(
         kind: Kind,
         chars: usize,
-        node: &str,
-        answer: Option<&str>,
-        text: &str,
-        notes: &[&str],
-    ) -> Block {
-        let notes: Vec<String> = notes.iter().flat_map(|n| wrap(n, chars)).collect();
+        node: &'f str,
+        answer: Option<&'f str>,
+        text: &'f str,
+        notes: &[&'f str],
+    ) -> Block<'f> {
+        let notes: Vec<&str> = notes.iter().flat_map(|n| wrap(n, chars)).collect();
         let lines = wrap(text, chars);
         let gap = if notes.is_empty() { 0 } else { PAD };
         Block {
             kind,
-            node: node.to_owned(),
-            answer: answer.map(str::to_owned),
+            node,
+            answer,
             h: 2 * PAD + LINE * (lines.len() + notes.len()) as i32 + gap,
             w: width(chars),
             lines,
@@ -93,7 +93,7 @@ impl Block {
             .enumerate()
             .map(|(i, l)| (gap + i as i32 * LINE, l, true));
         own.chain(notes)
-            .map(|(dy, l, note)| (self.x + PAD, self.y + PAD + dy + FONT, l.as_str(), note))
+            .map(|(dy, l, note)| (self.x + PAD, self.y + PAD + dy + FONT, *l, note))
             .collect()
     }
 
@@ -116,8 +116,8 @@ pub struct Edge {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Chart {
-    pub blocks: Vec<Block>,
+pub struct Chart<'f> {
+    pub blocks: Vec<Block<'f>>,
     pub edges: Vec<Edge>,
     pub width: i32,
     pub height: i32,
@@ -127,18 +127,26 @@ fn width(chars: usize) -> i32 {
     chars as i32 * CHAR_W + 2 * PAD
 }
 
-/// Words onto lines of at most `max` characters; a longer word keeps a line of its own.
-pub fn wrap(text: &str, max: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
+/// Words onto lines of at most `max` characters; a longer word keeps a line of its own. Lines
+/// are slices of the text (no copies): space between words is kept as it is, and SVG shows
+/// a run of spaces as one.
+pub fn wrap(text: &str, max: usize) -> Vec<&str> {
+    let mut lines = Vec::new();
+    // (start, end, characters) of the line being filled
+    let mut line: Option<(usize, usize, usize)> = None;
     for word in text.split_whitespace() {
-        match lines.last_mut() {
-            Some(l) if l.chars().count() + 1 + word.chars().count() <= max => {
-                l.push(' ');
-                l.push_str(word);
+        let at = word.as_ptr() as usize - text.as_ptr() as usize;
+        let (end, n) = (at + word.len(), word.chars().count());
+        line = match line {
+            Some((start, _, len)) if len + 1 + n <= max => Some((start, end, len + 1 + n)),
+            Some((start, e, _)) => {
+                lines.push(&text[start..e]);
+                Some((at, end, n))
             }
-            _ => lines.push(word.to_owned()),
-        }
+            None => Some((at, end, n)),
+        };
     }
+    lines.extend(line.map(|(start, end, _)| &text[start..end]));
     lines
 }
 
@@ -175,7 +183,7 @@ fn step_notes(n: &Node) -> Vec<&str> {
         .collect()
 }
 
-fn end_block(n: &Node) -> Block {
+fn end_block(n: &Node) -> Block<'_> {
     let then: Vec<&str> = n
         .end
         .iter()
@@ -184,7 +192,7 @@ fn end_block(n: &Node) -> Block {
     Block::new(Kind::End, CHARS[2], &n.id, None, &n.text, &then)
 }
 
-pub fn layout(flow: &Flow) -> Chart {
+pub fn layout(flow: &Flow) -> Chart<'_> {
     let order = steps(flow);
     let is_step = |id: &str| order.iter().any(|s| s.id == id);
     // Answers to a step other than the next one need a lane each.
@@ -203,15 +211,15 @@ pub fn layout(flow: &Flow) -> Chart {
 
     let mut blocks: Vec<Block> = Vec::new();
     let mut edges: Vec<Edge> = Vec::new();
-    let place = |blocks: &mut Vec<Block>, mut b: Block, x: i32, y: i32| {
+    fn place<'f>(blocks: &mut Vec<Block<'f>>, mut b: Block<'f>, x: i32, y: i32) -> usize {
         b.x = x;
         b.y = y;
         blocks.push(b);
         blocks.len() - 1
-    };
+    }
     let mut step_at: Vec<usize> = Vec::new();
     // (answer box, target step, y of the gap below its band)
-    let mut lanes: Vec<(usize, String, i32)> = Vec::new();
+    let mut lanes: Vec<(usize, &str, i32)> = Vec::new();
     let mut above: Option<usize> = None;
     let mut y = 2;
     for (i, s) in order.iter().enumerate() {
@@ -271,7 +279,7 @@ pub fn layout(flow: &Flow) -> Chart {
                     });
                     h = h.max(blocks[ei].h);
                 }
-                Some(_) => lanes.push((ai, a.next.clone(), 0)),
+                Some(_) => lanes.push((ai, &a.next, 0)),
                 None => {}
             }
             row += h + GAP / 2;
@@ -340,7 +348,7 @@ mod tests {
     use super::*;
     use crate::protocol::{dutch, Answer};
 
-    fn charts() -> Vec<(&'static Flow, Chart)> {
+    fn charts() -> Vec<(&'static Flow, Chart<'static>)> {
         dutch().flows.iter().map(|f| (f, layout(f))).collect()
     }
 
@@ -486,7 +494,8 @@ mod tests {
             wrap("Persoon gaat niet weg en blijft agressief", 17),
             ["Persoon gaat niet", "weg en blijft", "agressief"]
         );
-        assert_eq!(wrap("  a  b ", 3), ["a b"]);
+        assert_eq!(wrap("  a b ", 3), ["a b"]);
+        assert_eq!(wrap("a  b c", 4), ["a  b", "c"]);
         assert_eq!(wrap("Leidinggevende x", 5), ["Leidinggevende", "x"]);
         assert!(wrap("", 5).is_empty());
     }
