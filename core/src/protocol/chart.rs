@@ -370,14 +370,14 @@ mod tests {
                     let count = chart
                         .blocks
                         .iter()
-                        .filter(|b| b.node == n.id && b.answer.as_deref() == Some(&a.id))
+                        .filter(|b| b.node == n.id && b.answer == Some(a.id.as_str()))
                         .count();
                     assert_eq!(count, 1, "{:?} {}/{}", flow.id, n.id, a.id);
                 }
             }
             // A step is drawn once; nothing is drawn that the flow does not hold.
             for b in &chart.blocks {
-                let node = flow.node(&b.node).expect("a node of the flow");
+                let node = flow.node(b.node).expect("a node of the flow");
                 assert_eq!(b.kind == Kind::End, node.is_end());
                 let text = match &b.answer {
                     Some(a) => &node.answer(a).expect("an answer of the node").label,
@@ -395,7 +395,7 @@ mod tests {
     fn assert_arrows(flow: &Flow, chart: &Chart) {
         for (i, b) in chart.blocks.iter().enumerate() {
             let Some(answer) = &b.answer else { continue };
-            let a: &Answer = flow.node(&b.node).unwrap().answer(answer).unwrap();
+            let a: &Answer = flow.node(b.node).unwrap().answer(answer).unwrap();
             let into = chart
                 .edges
                 .iter()
