@@ -1,6 +1,7 @@
 //! App-wide reactive state, provided once at the root and read through these hooks.
 
 use leptos::prelude::*;
+use veilig_core::protocol::content::{parse_for, DUTCH_JSON};
 use veilig_core::protocol::{dutch, Protocol};
 use veilig_core::settings::Settings;
 use veilig_core::Locale;
@@ -15,8 +16,9 @@ pub struct AppState {
     pub notice: RwSignal<Option<String>>,
     /// The browser's answer to `navigator.storage.persist()`; `None` while unknown.
     pub persisted: RwSignal<Option<bool>>,
-    /// The English protocol text once fetched (`crate::translation`); Dutch is shown until then.
-    pub english: RwSignal<Option<&'static Protocol>>,
+    /// The English protocol's JSON once fetched and checked (`crate::translation`); Dutch is
+    /// shown until then.
+    pub english: RwSignal<Option<&'static str>>,
 }
 
 impl AppState {
@@ -56,10 +58,41 @@ pub fn use_texts() -> impl Fn() -> &'static Texts + Copy + Send + Sync + 'static
     move || texts(app.locale())
 }
 
+/// The protocol in the chosen language, with the organisation's names from the settings.
 pub fn use_protocol() -> impl Fn() -> &'static Protocol + Copy + Send + Sync + 'static {
     let app = use_app();
-    move || match app.locale() {
-        Locale::En => app.english.get().unwrap_or_else(dutch),
-        Locale::Nl => dutch(),
+    move || {
+        let json = match app.locale() {
+            Locale::En => app.english.get().unwrap_or(DUTCH_JSON),
+            Locale::Nl => DUTCH_JSON,
+        };
+        app.settings
+            .with(|s| personalised(json, &s.organisation, &s.organisation_kind))
     }
+}
+
+/// Which content (by address) with which name and kind of organisation.
+type PersonalisedKey = (usize, String, String);
+
+thread_local! {
+    /// Each (content, name, kind) parsed once and kept: names change rarely, and every screen
+    /// reads the protocol many times.
+    static PERSONALISED: std::cell::RefCell<Vec<(PersonalisedKey, &'static Protocol)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn personalised(json: &'static str, name: &str, kind: &str) -> &'static Protocol {
+    let key = (json.as_ptr() as usize, name.to_owned(), kind.to_owned());
+    PERSONALISED.with(|cache| {
+        if let Some((_, p)) = cache.borrow().iter().find(|(k, _)| *k == key) {
+            return *p;
+        }
+        // The content was checked when it was loaded; a name cannot break the JSON (escaped).
+        let Ok(parsed) = parse_for(json, name, kind) else {
+            return dutch();
+        };
+        let leaked: &'static Protocol = Box::leak(Box::new(parsed));
+        cache.borrow_mut().push((key, leaked));
+        leaked
+    })
 }

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use veilig_core::protocol::content::{parse, ENGLISH_URL};
-use veilig_core::protocol::Protocol;
 use veilig_core::Locale;
 
 use crate::i18n::texts;
@@ -33,9 +32,11 @@ pub fn install(state: AppState) {
     });
 }
 
-async fn load() -> Result<&'static Protocol, String> {
+/// The translation's JSON, checked by parsing it once; `state::use_protocol` puts the
+/// organisation's names in.
+async fn load() -> Result<&'static str, String> {
     let json = crate::net::get_text(ENGLISH_URL).await?;
-    let english = parse(&json).map_err(|err| err.to_string())?;
+    parse(&json).map_err(|err| err.to_string())?;
     // Loaded once per session and kept for its whole life.
-    Ok(Box::leak(Box::new(english)))
+    Ok(Box::leak(json.into_boxed_str()))
 }

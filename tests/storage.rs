@@ -222,18 +222,30 @@ async fn flow_logs_and_the_checklist_move_from_local_storage_to_indexeddb() {
         "moved, then removed"
     );
 
-    let checklist = logs::load_extreme().await;
+    let checklists = logs::load_checklists().await.value;
+    assert_eq!(checklists.len(), 1);
+    let moved = &checklists[0];
     assert_eq!(
-        checklist.value.done_at("during.0"),
+        moved.id, "extreme",
+        "the old single checklist keeps its record's key"
+    );
+    assert_eq!(
+        moved.done_at("during.0"),
         Some(Utc.with_ymd_and_hms(2026, 11, 30, 9, 10, 0).unwrap())
     );
     assert_eq!(local.get_item("veilig.extreme").unwrap(), None);
 
-    // A new tick is its own record and reads back.
-    let mut ticked = checklist.value.clone();
+    // A new tick is written over its own incident and reads back.
+    let mut ticked = moved.clone();
     ticked.toggle("after.1", at(40));
-    logs::save_extreme(&ticked).await.unwrap();
-    assert_eq!(logs::load_extreme().await.value, ticked);
+    logs::save_checklist(&ticked).await.unwrap();
+    // A new incident is a checklist of its own: the earlier one stays as it was.
+    let mut next = veilig_core::protocol::checklist::Checklist::new("incident-2", at(50));
+    next.toggle("during.1", at(51));
+    logs::save_checklist(&next).await.unwrap();
+    let mut all = logs::load_checklists().await.value;
+    all.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(all, vec![ticked, next]);
 }
 
 #[wasm_bindgen_test]
@@ -241,7 +253,7 @@ async fn an_unreadable_old_checklist_is_kept_aside_reported_and_not_moved() {
     let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     local.set_item("veilig.extreme", "{niet te lezen").unwrap();
     logs::look_again_for_old_values();
-    let loaded = logs::load_extreme().await;
+    let loaded = logs::load_checklists().await;
     let problem = loaded.problem.expect("the user is told");
     assert!(problem.contains("apart bewaard"), "{problem}");
     assert_eq!(local.get_item("veilig.extreme").unwrap(), None);

@@ -34,8 +34,12 @@ impl Route {
             (Some("naslag"), None, _) => Route::Reference,
             (Some("kaart"), None, _) => Route::Card,
             (Some("instellingen"), None, _) => Route::Settings,
-            (Some("meldingen"), None, _) => Route::Reports,
-            (Some("meldingen"), Some(id), None) if !id.is_empty() => Route::Report(id.to_owned()),
+            // "meldingen" was the address before a report became a "registratie" (a melding is
+            // the police's word); kept so that bookmarks and links already sent still open.
+            (Some("registraties" | "meldingen"), None, _) => Route::Reports,
+            (Some("registraties" | "meldingen"), Some(id), None) if !id.is_empty() => {
+                Route::Report(id.to_owned())
+            }
             (Some("verzenden"), None, _) => Route::Outbox,
             _ => Route::NotFound,
         }
@@ -50,14 +54,14 @@ impl Route {
             Route::Reference => "/naslag".into(),
             Route::Card => "/kaart".into(),
             Route::Settings => "/instellingen".into(),
-            Route::Reports => "/meldingen".into(),
-            Route::Report(id) => format!("/meldingen/{id}"),
+            Route::Reports => "/registraties".into(),
+            Route::Report(id) => format!("/registraties/{id}"),
             Route::Outbox => "/verzenden".into(),
         }
     }
 
     /// Whether a navigation link to `self` marks the page at `current` as its own
-    /// (`aria-current`): one report belongs under "Meldingen".
+    /// (`aria-current`): one report belongs under "Registraties".
     pub fn is_section_of(&self, current: &Route) -> bool {
         match (self, current) {
             (Route::Reports, Route::Report(_)) => true,
@@ -89,6 +93,13 @@ mod tests {
     }
 
     #[test]
+    fn the_old_address_of_the_reports_still_opens_them() {
+        assert_eq!(Route::parse("/meldingen"), Route::Reports);
+        assert_eq!(Route::parse("/meldingen/abc"), Route::Report("abc".into()));
+        assert_eq!(Route::Report("abc".into()).path(), "/registraties/abc");
+    }
+
+    #[test]
     fn trailing_slash_is_the_same_screen() {
         assert_eq!(Route::parse("/naslag/"), Route::Reference);
         assert_eq!(Route::parse(""), Route::Home);
@@ -100,6 +111,7 @@ mod tests {
         for path in [
             "/onbekend",
             "/naslag/extra",
+            "/registraties/a/b",
             "/meldingen/a/b",
             "/protocol",
             "/protocol/",

@@ -1,17 +1,41 @@
-//! Device settings: language and the organisation's phone numbers for the call buttons.
+//! Device settings: language, the organisation's name and phone numbers for the call buttons.
 
 use serde::{Deserialize, Serialize};
 
 use crate::Locale;
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     pub locale: Locale,
     pub manager_phone: String,
     pub office_phone: String,
+    /// The police when there is no emergency; 112 is fixed and never a setting.
+    pub police_phone: String,
+    /// The organisation's name, put where the protocol text names it.
+    pub organisation: String,
+    /// What the protocol calls the organisation ("de corporatie").
+    pub organisation_kind: String,
     /// Remove a report from this device once the server gave its receipt (off by default).
     pub remove_after_delivery: bool,
+}
+
+/// The Dutch police's number for when there is no emergency.
+pub const POLICE_NON_EMERGENCY: &str = "0900-8844";
+
+impl Default for Settings {
+    /// The organisation's names as the protocol has them; a missing stored value gets these.
+    fn default() -> Self {
+        Self {
+            locale: Locale::default(),
+            manager_phone: String::new(),
+            office_phone: String::new(),
+            police_phone: POLICE_NON_EMERGENCY.to_owned(),
+            organisation: crate::protocol::content::DEFAULT_ORGANISATION.to_owned(),
+            organisation_kind: crate::protocol::content::DEFAULT_ORGANISATION_KIND.to_owned(),
+            remove_after_delivery: false,
+        }
+    }
 }
 
 /// Version of the stored settings envelope; bump it and add a migration when the shape changes.
@@ -48,6 +72,17 @@ mod tests {
             Some("tel:+310101234567")
         );
         assert_eq!(tel_href("112").as_deref(), Some("tel:112"));
+    }
+
+    #[test]
+    fn settings_stored_before_the_police_number_and_the_name_existed_get_the_defaults() {
+        let old: Settings =
+            serde_json::from_str(r#"{"locale":"nl","manager_phone":"010 1234567"}"#).unwrap();
+        assert_eq!(old.manager_phone, "010 1234567");
+        assert_eq!(old.police_phone, POLICE_NON_EMERGENCY);
+        assert_eq!(tel_href(&old.police_phone).as_deref(), Some("tel:09008844"));
+        assert_eq!(old.organisation, "Enjoy & Learn");
+        assert_eq!(old.organisation_kind, "corporatie");
     }
 
     #[test]

@@ -136,6 +136,7 @@ const FLOW_BOXES: &[(FlowId, &str)] = &[
     (FlowId::Kantoor, "persoon geeft geen gehoor, gaat niet weg"),
     (FlowId::Kantoor, "Ordegesprek, dit gedrag accepteren wij niet"),
     (FlowId::Kantoor, "persoon past gedrag aan"),
+    (FlowId::Kantoor, "Politie wordt ingeschakeld"),
     (FlowId::Kantoor, "Politie wordt ingeschakeld door stil alarm of door leidinggevende"),
     (FlowId::Kantoor, "Eventuele sancties volgen"),
     (FlowId::Kantoor, "Door leidinggevende"),
@@ -201,6 +202,192 @@ fn every_flow_box_is_in_the_source_and_in_its_flow() {
             "flow {flow_id:?} lacks the box {boxed:?}"
         );
     }
+}
+
+fn boxes_of(flow: FlowId) -> Vec<String> {
+    FLOW_BOXES
+        .iter()
+        .filter(|(f, _)| *f == flow)
+        .map(|(_, b)| fold(&normalize(b)))
+        .collect()
+}
+
+/// Wording in a flow that is neither a box of its chart nor part of one (nor a bullet of the
+/// source) and is not marked as the app's own: the app would put words in the protocol's mouth.
+fn invented_wording(p: &Protocol) -> Vec<String> {
+    let bullets: Vec<String> = source_bullets().iter().map(|b| fold(b)).collect();
+    let mut found = Vec::new();
+    for flow in &p.flows {
+        let boxes = boxes_of(flow.id);
+        let is_box = |t: &str| boxes.contains(&fold(&normalize(t)));
+        let in_source = |t: &str| {
+            let t = fold(&normalize(t));
+            boxes.iter().chain(&bullets).any(|b| b.contains(t.as_str()))
+        };
+        for node in &flow.nodes {
+            if !in_source(&node.text) {
+                found.push(format!("{:?} step {:?}", flow.id, node.text));
+            }
+            for a in &node.answers {
+                // An answer is an arrow's label in the chart: a whole box, or the app's own.
+                if a.own == is_box(&a.label) {
+                    found.push(format!(
+                        "{:?} answer {:?} (own: {})",
+                        flow.id, a.label, a.own
+                    ));
+                }
+            }
+            for a in &node.actions {
+                if a.own == in_source(&a.text) {
+                    found.push(format!(
+                        "{:?} action {:?} (own: {})",
+                        flow.id, a.text, a.own
+                    ));
+                }
+            }
+            for then in node.end.iter().flat_map(|e| &e.then) {
+                if !in_source(then) {
+                    found.push(format!("{:?} end {:?}", flow.id, then));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_answer_not_in_the_source_is_marked_as_the_apps_own_wording() {
+    let found = invented_wording(&nl());
+    assert!(found.is_empty(), "{found:#?}");
+    // The content does use its own wording where a flow needs it, and says so.
+    assert!(nl()
+        .flows
+        .iter()
+        .flat_map(|f| &f.nodes)
+        .flat_map(|n| &n.answers)
+        .any(|a| a.own));
+}
+
+#[test]
+fn an_unmarked_invented_answer_and_a_box_marked_as_own_are_caught() {
+    let mut p = nl();
+    office(&mut p).nodes[0].answers[0].own = false;
+    assert!(!invented_wording(&p).is_empty(), "invented but not marked");
+    let mut p = nl();
+    office(&mut p).nodes[0].answers[1].own = true;
+    assert!(
+        !invented_wording(&p).is_empty(),
+        "a box of the chart marked as own"
+    );
+}
+
+/// Every node of a flow with the answers that lead to it from the start (shortest path).
+fn paths(flow: &veilig_core::protocol::Flow) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = vec![(flow.start.clone(), vec![])];
+    let mut i = 0;
+    while i < out.len() {
+        let (id, path) = out[i].clone();
+        for a in &flow.node(&id).unwrap().answers {
+            if !out.iter().any(|(n, _)| *n == a.next) {
+                let mut p = path.clone();
+                p.push(a.id.clone());
+                out.push((a.next.clone(), p));
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn no_step_waits_for_a_counter() {
+    use veilig_core::protocol::run::FlowRun;
+    let at = chrono::DateTime::UNIX_EPOCH;
+    for p in [nl(), en()] {
+        for flow in &p.flows {
+            for (node, path) in paths(flow) {
+                for answer in &flow.node(&node).unwrap().answers {
+                    let mut run = FlowRun::new("r", flow.id, at);
+                    for a in &path {
+                        run.answer(flow, a, at).unwrap();
+                    }
+                    // Not one tally made: every answer is open at once.
+                    assert_eq!(
+                        run.answer(flow, &answer.id, at),
+                        Ok(()),
+                        "{node}/{}",
+                        answer.id
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_office_chart_has_both_police_boxes_and_the_silent_alarm_leads_to_its_own() {
+    let p = nl();
+    let office = p.flow(FlowId::Kantoor).unwrap();
+    let reached = paths(office);
+    let police_ends: Vec<&Node> = office
+        .nodes
+        .iter()
+        .filter(|n| n.end.as_ref().is_some_and(|e| e.police))
+        .collect();
+    assert_eq!(police_ends.len(), 2, "two police boxes in the chart");
+    for end in &police_ends {
+        assert!(
+            reached.iter().any(|(n, _)| *n == end.id),
+            "{} reachable",
+            end.id
+        );
+    }
+    let alarm_end = office
+        .nodes
+        .iter()
+        .flat_map(|n| &n.answers)
+        .find(|a| a.silent_alarm)
+        .map(|a| office.node(&a.next).unwrap())
+        .expect("an answer records the silent alarm");
+    assert_eq!(
+        alarm_end.text,
+        "Politie wordt ingeschakeld door stil alarm of door leidinggevende"
+    );
+    assert!(reached.iter().any(|(n, _)| *n == alarm_end.id));
+    // The manager's step is reached straight from the requests to leave, and from it the
+    // other police box.
+    let (_, to_manager) = reached.iter().find(|(n, _)| n == "leidinggevende").unwrap();
+    assert_eq!(to_manager.last().map(String::as_str), Some("geen_gehoor"));
+}
+
+#[test]
+fn the_home_visit_closing_actions_are_ticked_one_by_one() {
+    let p = nl();
+    let home = p.flow(FlowId::Woning).unwrap();
+    let closing = home.node("verlaten").unwrap();
+    let ticks: Vec<&str> = closing
+        .actions
+        .iter()
+        .filter_map(|a| a.tick.as_deref())
+        .collect();
+    assert_eq!(
+        ticks.len(),
+        closing.actions.len(),
+        "every closing action has its own tick"
+    );
+    assert!(ticks.len() >= 3);
+}
+
+#[test]
+fn the_phone_flow_registers_a_warning_for_colleagues() {
+    let p = nl();
+    let phone = p.flow(FlowId::Telefoon).unwrap();
+    let step = phone
+        .nodes
+        .iter()
+        .find(|n| n.warn_colleagues)
+        .expect("a step says so");
+    assert!(step.text.contains("registreer voor collega's"));
 }
 
 // The checks must be able to fail: each broken variant below is caught.
@@ -280,18 +467,14 @@ fn a_missing_flow_is_caught() {
 }
 
 #[test]
-fn a_count_the_counter_cannot_reach_is_caught() {
+fn two_actions_ticked_under_one_id_are_caught() {
     let mut p = nl();
-    let flow = office(&mut p);
-    let node = flow
-        .nodes
-        .iter_mut()
-        .find(|n| n.id == "verzoek_verlaten")
-        .unwrap();
-    node.answers[1].requires_count = Some(4);
+    let flow = p.flows.iter_mut().find(|f| f.id == FlowId::Woning).unwrap();
+    let node = flow.nodes.iter_mut().find(|n| n.id == "verlaten").unwrap();
+    node.actions[1].tick = node.actions[0].tick.clone();
     assert!(check_flow(flow)
         .iter()
-        .any(|e| matches!(e, ContentError::UnreachableCount { .. })));
+        .any(|e| matches!(e, ContentError::DuplicateTick { .. })));
 }
 
 #[test]

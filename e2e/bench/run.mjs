@@ -143,11 +143,11 @@ async function main() {
     const { context } = await launch();
     const page = await context.newPage();
     await page.addInitScript(MARK_SCRIPT);
-    await page.goto(new URL('/meldingen', appUrl).href);
-    await page.getByRole('heading', { level: 1, name: 'Meldingen' }).waitFor();
+    await page.goto(new URL('/registraties', appUrl).href);
+    await page.getByRole('heading', { level: 1, name: 'Registraties' }).waitFor();
     const drafts = Array.from({ length: 100 }, (_, i) => sampleReport(i, { final: false, description: `Melding ${i} ${'tekst '.repeat(80)}` }));
     await idbPut(page, 'reports', drafts.map((r) => [r.id, JSON.stringify({ v: 1, data: r })]));
-    await page.goto(new URL(`/meldingen/${drafts[0].id}`, appUrl).href);
+    await page.goto(new URL(`/registraties/${drafts[0].id}`, appUrl).href);
     await page.locator('#f-plaats').waitFor();
     await page.evaluate(() => {
       window.__saves = [];
@@ -166,7 +166,7 @@ async function main() {
       await page.waitForFunction((n) => window.__saves.length > n, before);
     }
     out.autosave = await page.evaluate(() => window.__saves);
-    for (const path of ['/', '/protocol/kantoor', '/protocol/woning', '/protocol/telefoon', '/extreem', '/naslag', '/kaart', '/instellingen', '/meldingen', `/meldingen/${drafts[1].id}`, '/verzenden']) {
+    for (const path of ['/', '/protocol/kantoor', '/protocol/woning', '/protocol/telefoon', '/extreem', '/naslag', '/kaart', '/instellingen', '/registraties', `/registraties/${drafts[1].id}`, '/verzenden']) {
       await page.evaluate((p) => {
         history.pushState(null, '', p);
         dispatchEvent(new PopStateEvent('popstate'));

@@ -22,7 +22,7 @@ const screens = [
   ['the reference', '/naslag', 'Naslag'],
   ['the reception card', '/kaart', 'Kaart receptie: agressie op kantoor'],
   ['the settings', '/instellingen', 'Instellingen'],
-  ['the reports', '/meldingen', 'Meldingen'],
+  ['the reports', '/registraties', 'Registraties'],
 ];
 
 for (const [name, path, heading] of screens) {

@@ -35,7 +35,7 @@ test('after one visit online, a fresh page with the network off opens every rout
     ['/naslag', 'Naslag'],
     ['/kaart', 'Kaart receptie: agressie op kantoor'],
     ['/instellingen', 'Instellingen'],
-    ['/meldingen', 'Meldingen'],
+    ['/registraties', 'Registraties'],
     [new URL(draftUrl).pathname, 'Agressieregistratie'],
     ['/verzenden', 'Verzenden'],
   ];
@@ -48,7 +48,7 @@ test('after one visit online, a fresh page with the network off opens every rout
   // And the app says it is offline, and that this is fine.
   const page = await context.newPage();
   await page.goto(server.url);
-  await page.getByText('Dat is goed: alles werkt en wordt op dit apparaat bewaard.').waitFor();
+  await page.getByText('Je kunt gewoon verder: alles werkt en blijft op dit apparaat bewaard.').waitFor();
 });
 
 test('an update that migrates the storage schema is offered, switched to on request, and the draft is intact', async () => {
@@ -70,8 +70,8 @@ test('an update that migrates the storage schema is offered, switched to on requ
   // A second window of build A stays open through the update; build B also raises the
   // database version, which that window's open connection would block.
   const other = await context.newPage();
-  await other.goto(new URL('/meldingen', server.url).href);
-  await other.getByRole('heading', { level: 1, name: 'Meldingen' }).waitFor();
+  await other.goto(new URL('/registraties', server.url).href);
+  await other.getByRole('heading', { level: 1, name: 'Registraties' }).waitFor();
   await other.evaluate(() => (window.__buildA = true));
 
   // Deploy B: replace every file.
@@ -100,7 +100,7 @@ test('an update that migrates the storage schema is offered, switched to on requ
 
   // The other window was reloaded into build B by the new service worker.
   await other.waitForFunction(() => window.__buildA === undefined);
-  await other.getByRole('heading', { level: 1, name: 'Meldingen' }).waitFor();
+  await other.getByRole('heading', { level: 1, name: 'Registraties' }).waitFor();
   await other.getByText('Getypt vóór de update').waitFor();
 });
 

@@ -56,10 +56,10 @@ test('tapping the link of the screen already open adds nothing to go back throug
   await page.getByRole('heading', { level: 1, name: 'Naslag' }).waitFor();
 });
 
-test('one report is under "Meldingen" in the navigation', async () => {
+test('one report is under "Registraties" in the navigation', async () => {
   await newDraft(page, server.url);
-  assert.match(path(), /^\/meldingen\/[0-9a-f-]{36}$/);
-  assert.deepEqual(await current(), ['Meldingen']);
+  assert.match(path(), /^\/registraties\/[0-9a-f-]{36}$/);
+  assert.deepEqual(await current(), ['Registraties']);
 });
 
 test('an unknown address shows "not found" with a way home', async () => {

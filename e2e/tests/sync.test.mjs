@@ -31,10 +31,10 @@ test('offline: three reports finalized, a reload, back online: each arrives exac
     await page.getByRole('button', { name: 'Afronden' }).click();
     await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
   }
-  await page.locator('.sync-badge', { hasText: '3 meldingen wachten op verbinding' }).waitFor();
-  await page.getByText('Geen verbinding. Dat is goed').waitFor();
+  await page.locator('.sync-badge', { hasText: '3 registraties wachten op verbinding' }).waitFor();
+  await page.getByText('Geen verbinding. Je kunt gewoon verder').waitFor();
   await page.reload();
-  await page.locator('.sync-badge', { hasText: '3 meldingen wachten op verbinding' }).waitFor();
+  await page.locator('.sync-badge', { hasText: '3 registraties wachten op verbinding' }).waitFor();
   assert.equal((await receivedReports(server.url)).length, 0);
 
   await context.setOffline(false);
@@ -106,7 +106,7 @@ test('with the app closed, the service worker delivers the outbox on a backgroun
   await newDraft(page, server.url);
   await fillComplete(page, 'Verzonden door de service worker');
   await page.getByRole('button', { name: 'Afronden' }).click();
-  await page.locator('.sync-badge', { hasText: '1 melding wacht op verbinding' }).waitFor();
+  await page.locator('.sync-badge', { hasText: '1 registratie wacht op verbinding' }).waitFor();
   const [queued] = await outboxOf(page);
   assert.equal(queued.state, 'waiting');
   await page.close(); // the app is gone: only the worker can send now

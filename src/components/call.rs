@@ -1,4 +1,5 @@
-//! Call buttons. 112 is fixed; the manager's and office's numbers come from the settings.
+//! Call buttons. 112 is fixed; the manager's, the office's and the police's non-emergency
+//! numbers come from the settings.
 
 use leptos::prelude::*;
 use veilig_core::protocol::CallTarget;
@@ -6,37 +7,68 @@ use veilig_core::settings::tel_href;
 
 use crate::state::{use_app, use_texts};
 
+/// `emergency_only`: 112 alone (the extreme-incident page); elsewhere a police call offers the
+/// non-emergency number beside 112, with the difference in one line, because the protocol says
+/// "bel indien nodig de politie".
 #[component]
-pub fn CallButton(target: CallTarget, #[prop(optional)] text: Option<String>) -> impl IntoView {
+pub fn CallButton(
+    target: CallTarget,
+    #[prop(optional)] text: Option<String>,
+    #[prop(optional)] emergency_only: bool,
+) -> impl IntoView {
     let app = use_app();
     let t = use_texts();
+    let text = text.map(|text| view! { <p class="action-text">{text}</p> });
+    if target == CallTarget::Police {
+        let non_emergency = move || {
+            app.settings
+                .with(|s| (tel_href(&s.police_phone), s.police_phone.clone()))
+        };
+        return view! {
+            <div class="action">
+                {text}
+                <div class="call-pair">
+                    <a class="call call-police" href="tel:112">
+                        <span aria-hidden="true">"☎ "</span>
+                        {move || t().call_police}
+                    </a>
+                    {(!emergency_only).then_some(move || match non_emergency() {
+                        (Some(href), number) => view! {
+                            <a class="call" href=href>
+                                <span aria-hidden="true">"☎ "</span>
+                                {(t().call_police_non_emergency)(&number)}
+                            </a>
+                        }
+                        .into_any(),
+                        (None, _) => ().into_any(),
+                    })}
+                </div>
+                {(!emergency_only).then(|| view! { <p class="muted call-hint">{move || t().police_numbers_hint}</p> })}
+            </div>
+        }
+        .into_any();
+    }
     let href = move || match target {
-        CallTarget::Police => Some("tel:112".to_owned()),
         CallTarget::Manager => app.settings.with(|s| tel_href(&s.manager_phone)),
-        CallTarget::Office => app.settings.with(|s| tel_href(&s.office_phone)),
+        _ => app.settings.with(|s| tel_href(&s.office_phone)),
     };
     let label = move || match target {
-        CallTarget::Police => t().call_police,
         CallTarget::Manager => t().call_manager,
-        CallTarget::Office => t().call_office,
-    };
-    let class = match target {
-        CallTarget::Police => "call call-police",
-        _ => "call",
+        _ => t().call_office,
     };
     view! {
         <div class="action">
-            {text.map(|text| view! { <p class="action-text">{text}</p> })}
+            {text}
             {move || match href() {
                 Some(href) => view! {
-                    <a class=class href=href>
+                    <a class="call" href=href>
                         <span aria-hidden="true">"☎ "</span>
                         {label()}
                     </a>
                 }
                 .into_any(),
                 None => view! {
-                    <a class="call call-missing" href="/instellingen">
+                    <a class="call call-missing" href=veilig_core::route::Route::Settings.path()>
                         {label()}
                         <small>{t().no_number}</small>
                     </a>
@@ -45,4 +77,5 @@ pub fn CallButton(target: CallTarget, #[prop(optional)] text: Option<String>) ->
             }}
         </div>
     }
+    .into_any()
 }

@@ -1,4 +1,5 @@
-//! "Frustratie of instrumenteel?": the matching effective responses at hand during a flow.
+//! "Wat voor agressie is het?": the matching effective responses at hand during a flow. The
+//! choice is handed to the flow's log (`on_choose`), which carries it into the report.
 
 use leptos::prelude::*;
 use veilig_core::protocol::KindId;
@@ -7,12 +8,17 @@ use super::text_list::TextList;
 use crate::state::{use_protocol, use_texts};
 
 #[component]
-pub fn Guidance() -> impl IntoView {
+pub fn Guidance(on_choose: Callback<KindId>) -> impl IntoView {
     let t = use_texts();
     let p = use_protocol();
     let shown = RwSignal::new(None::<KindId>);
-    let choose =
-        move |kind: KindId| shown.update(|s| *s = if *s == Some(kind) { None } else { Some(kind) });
+    let choose = move |kind: KindId| {
+        let open = shown.get_untracked() != Some(kind);
+        shown.set(open.then_some(kind));
+        if open {
+            on_choose.run(kind);
+        }
+    };
     let button = move |kind: KindId, label: fn(&'static crate::i18n::Texts) -> &'static str| {
         view! {
             <button

@@ -1,78 +1,173 @@
 //! Flow D, extreme incidents (1.4): 112 first, then the points during and after as a
-//! checklist whose ticks keep their time.
+//! checklist whose ticks keep their time. One checklist per incident: "Nieuw incident" starts a
+//! fresh one, earlier ones stay as their incident's log, and "Registreer dit incident" hands
+//! the checklist to a new report (extreme, police and the ticks prefilled).
+//!
+//! As on the flow page, a tick is shown once it is stored.
 
 use leptos::prelude::*;
-use veilig_core::protocol::checklist::Checklist;
+use veilig_core::protocol::checklist::{self, Checklist, POLICE_CALLED};
+use veilig_core::protocol::CallTarget;
+use veilig_core::report::schema::EXTREME_KINDS;
+use veilig_core::route::Route;
 
-use crate::clock::{local_time, now};
+use crate::clock::{local_input, local_time, now};
 use crate::components::call::CallButton;
 use crate::components::general_points::GeneralPointsButton;
 use crate::state::{use_app, use_protocol, use_texts};
 use crate::storage;
-use veilig_core::protocol::CallTarget;
+
+fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
 
 #[component]
 pub fn ExtremePage() -> impl IntoView {
     let app = use_app();
     let t = use_texts();
     let p = use_protocol();
-    let checklist = RwSignal::new(Checklist::default());
-    // Ticks are possible once the stored checklist is read (one IndexedDB read), so that none
-    // is written over it.
-    let loaded = RwSignal::new(false);
+    let router = crate::router::use_router();
+    let lang = move || usize::from(app.locale() == veilig_core::Locale::En);
+    // `shown` is what is stored; `latest` has every tick, also those still being written.
+    let shown = RwSignal::new(None::<Checklist>);
+    let latest = StoredValue::new(None::<Checklist>);
+    let earlier = RwSignal::new(Vec::<Checklist>::new());
     leptos::task::spawn_local(async move {
-        let stored = storage::load_extreme().await;
+        let stored = storage::load_checklists().await;
         if stored.problem.is_some() {
             app.notice.set(stored.problem);
         }
-        checklist.set(stored.value);
-        loaded.set(true);
+        let current = checklist::current(&stored.value)
+            .cloned()
+            .unwrap_or_else(|| Checklist::new(new_id(), now()));
+        let mut others: Vec<Checklist> = stored
+            .value
+            .into_iter()
+            .filter(|c| c.id != current.id && !c.is_untouched())
+            .collect();
+        others.sort_by_key(|c| std::cmp::Reverse(c.started_at));
+        earlier.set(others);
+        latest.set_value(Some(current.clone()));
+        shown.set(Some(current));
     });
-    // Each tick is its own IndexedDB transaction, started in order.
-    let toggle = move |item: String| {
-        checklist.update(|c| c.toggle(&item, now()));
-        let snapshot = checklist.get_untracked();
+    let store = move |next: Checklist| {
+        latest.set_value(Some(next.clone()));
         leptos::task::spawn_local(async move {
-            if let Err(err) = storage::save_extreme(&snapshot).await {
-                app.notice.set(Some(err.to_string()));
+            if let Err(err) = storage::save_checklist(&next).await {
+                // The checklist must stay usable in a crisis: shown, with the notice.
+                app.notice.set(Some(format!("{} {err}", t().not_stored)));
             }
+            shown.set(Some(next));
         });
+    };
+    let change = move |f: &dyn Fn(&mut Checklist)| {
+        if let Some(mut next) = latest.get_value() {
+            f(&mut next);
+            store(next);
+        }
+    };
+    let loaded = move || shown.with(Option::is_some);
+    let done_at = move |item: &str| shown.with(|c| c.as_ref().and_then(|c| c.done_at(item)));
+
+    let tick_row = move |key: String, text: String| {
+        let id = format!("x-{}", key.replace('.', "-"));
+        let key_for_state = key.clone();
+        let at = Memo::new(move |_| done_at(&key_for_state));
+        view! {
+            <li class="check">
+                <input
+                    type="checkbox"
+                    id=id.clone()
+                    prop:checked=move || at.get().is_some()
+                    disabled=move || !loaded()
+                    on:change=move |_| change(&|c| c.toggle(&key, now()))
+                />
+                <label for=id>
+                    {text}
+                    {move || at.get().map(|at| view! {
+                        <small class="done-at">{format!(" ({} {})", t().checked_at, local_time(at))}</small>
+                    })}
+                </label>
+            </li>
+        }
     };
     let items = move |section: &'static str, texts: Vec<String>| {
         texts
             .into_iter()
             .enumerate()
-            .map(|(i, text)| {
-                let key = format!("{section}.{i}");
-                let key_for_state = key.clone();
-                let done_at = Memo::new(move |_| checklist.with(|c: &Checklist| c.done_at(&key_for_state)));
-                let id = format!("x-{section}-{i}");
+            .map(|(i, text)| tick_row(format!("{section}.{i}"), text))
+            .collect_view()
+    };
+    let kinds = move || {
+        EXTREME_KINDS
+            .iter()
+            .map(|kind| {
+                let key = kind.key;
+                let on = move || {
+                    shown.with(|c| c.as_ref().is_some_and(|c| c.kinds.iter().any(|k| k == key)))
+                };
                 view! {
-                    <li class="check">
-                        <input
-                            type="checkbox"
-                            id=id.clone()
-                            prop:checked=move || done_at.get().is_some()
-                            disabled=move || !loaded.get()
-                            on:change=move |_| toggle(key.clone())
-                        />
-                        <label for=id>
-                            {text}
-                            {move || done_at.get().map(|at| view! {
-                                <small class="done-at">{format!(" ({} {})", t().checked_at, local_time(at))}</small>
-                            })}
-                        </label>
-                    </li>
+                    <button
+                        type="button"
+                        class="btn btn-secondary"
+                        aria-pressed=move || on().to_string()
+                        disabled=move || !loaded()
+                        on:click=move |_| change(&|c| c.toggle_kind(key, now()))
+                    >
+                        {kind.label[lang()]}
+                    </button>
                 }
             })
             .collect_view()
     };
+    let register = move |_| {
+        let Some(current) = latest.get_value() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let started = local_input(current.started_at.unwrap_or_else(now));
+            let created = crate::pages::reports::create(|r| {
+                veilig_core::report::prefill::from_checklist(r, &current, &started);
+            })
+            .await;
+            match created {
+                Ok(id) => {
+                    let mut done = current;
+                    done.report = Some(id.clone());
+                    if let Err(err) = storage::save_checklist(&done).await {
+                        app.notice.set(Some(err.to_string()));
+                    }
+                    router.go(&Route::Report(id).path());
+                }
+                Err(err) => app.notice.set(Some(err.to_string())),
+            }
+        });
+    };
+    let new_incident = move |_| {
+        let confirmed = web_sys::window()
+            .and_then(|w| w.confirm_with_message(t().new_incident_confirm).ok())
+            .unwrap_or(false);
+        if !confirmed {
+            return;
+        }
+        if let Some(old) = latest.get_value().filter(|c| !c.is_untouched()) {
+            earlier.update(|e| e.insert(0, old));
+        }
+        store(Checklist::new(new_id(), now()));
+    };
     view! {
         <article class="flow extreme">
             <h1>{move || p().extreme.title.clone()}</h1>
-            <CallButton target=CallTarget::Police/>
+            <CallButton target=CallTarget::Police emergency_only=true/>
+            <ul class="checklist">
+                {move || tick_row(POLICE_CALLED.to_owned(), t().police_called_112.to_owned())}
+            </ul>
             <p class="lead">{move || t().extreme_lead}</p>
             <p>{move || p().extreme.definition.clone()}</p>
+            <div class="kinds" role="group" aria-label=move || t().extreme_what_happens>
+                <p class="guidance-q">{move || t().extreme_what_happens}</p>
+                <div class="btn-row">{kinds}</div>
+            </div>
             <h2>{move || p().extreme.during_title.clone()}</h2>
             <ul class="checklist">{move || items("during", p().extreme.during.clone())}</ul>
             <h2>{move || p().extreme.after_title.clone()}</h2>
@@ -85,7 +180,34 @@ pub fn ExtremePage() -> impl IntoView {
                 <CallButton target=CallTarget::Manager/>
                 <CallButton target=CallTarget::Office/>
             </div>
+            <div class="btn-row">
+                <button type="button" class="btn btn-register" disabled=move || !loaded() on:click=register>
+                    {move || t().register_incident}
+                </button>
+                <button type="button" class="btn btn-secondary" disabled=move || !loaded() on:click=new_incident>
+                    {move || t().new_incident}
+                </button>
+            </div>
             <GeneralPointsButton/>
+            <Show when=move || earlier.with(|e| !e.is_empty())>
+                <section class="earlier">
+                    <h2>{move || t().earlier_incidents}</h2>
+                    <ul>
+                        {move || earlier.get().into_iter().map(|c| {
+                            let when = c.started_at.map(local_input).unwrap_or_default().replace('T', " ");
+                            let ticks = c.ticked().len();
+                            view! {
+                                <li>
+                                    {format!("{when} · {}", (t().ticks_count)(ticks))}
+                                    {c.report.map(|id| view! {
+                                        " · " <a href=Route::Report(id).path()>{move || t().open_registration}</a>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            </Show>
         </article>
     }
 }

@@ -1,15 +1,19 @@
 //! The flow runner: one step per screen, answers as large buttons, a log of every tap.
 //! All decisions are `veilig_core::protocol::run`; this page renders them and saves the log.
+//!
+//! A tap's effect is shown only once it is stored: the screen follows the stored log, so a
+//! reload or a killed browser right after a tap never shows less than was on the screen.
 
 use leptos::prelude::*;
-use veilig_core::protocol::run::{EventKind, FlowRun};
-use veilig_core::protocol::{Action, Flow, FlowId, Node, Outcome};
+use veilig_core::protocol::run::FlowRun;
+use veilig_core::protocol::{Action, Flow, FlowId, Node, RegisterRule};
 use veilig_core::route::Route;
 
 use crate::clock::{local_time, now};
 use crate::components::call::CallButton;
 use crate::components::general_points::GeneralPointsButton;
 use crate::components::guidance::Guidance;
+use crate::components::run_log::RunLog;
 use crate::components::text_list::TextList;
 use crate::state::{use_app, use_protocol, use_texts};
 use crate::storage;
@@ -45,7 +49,7 @@ pub fn FlowPage(flow: Option<FlowId>) -> impl IntoView {
     // The stored runs are read first (one IndexedDB read), so an unfinished run resumes.
     let started = RwSignal::new(None::<FlowRun>);
     leptos::task::spawn_local(async move {
-        let Some(flow) = p().flows.iter().find(|f| f.id == id) else {
+        let Some(flow) = p().flow(id) else {
             return;
         };
         let (run, problem) = resume_or_start(flow).await;
@@ -62,33 +66,39 @@ pub fn FlowPage(flow: Option<FlowId>) -> impl IntoView {
     .into_any()
 }
 
+/// Applies a tap to the run; `false` when the run refused it (nothing to store).
+type Tap<'a> = dyn Fn(&mut FlowRun, &Flow) -> bool + 'a;
+
 #[component]
 fn FlowRunner(id: FlowId, run: FlowRun) -> impl IntoView {
     let app = use_app();
     let t = use_texts();
     let p = use_protocol();
     let flow = move || {
-        p().flows
-            .iter()
-            .find(|f| f.id == id)
+        p().flow(id)
             .expect("every FlowId has a flow (core content test)")
     };
-    let run = RwSignal::new(run);
-
-    // Every change is written at once, in its own IndexedDB transaction; writes are started in
-    // order and IndexedDB runs them in that order. A failed write says so and keeps the run in
-    // memory.
-    let persist = move || {
-        let snapshot = run.get_untracked();
+    // `run` is what the screen shows: the stored log. `latest` has every tap, including those
+    // whose write has not completed; taps apply to it in order. Writes are started in tap
+    // order and IndexedDB completes them in that order, so `run` only ever moves forward.
+    let run = RwSignal::new(run.clone());
+    let latest = StoredValue::new(run.get_untracked());
+    let store = move |next: FlowRun| {
+        latest.set_value(next.clone());
         leptos::task::spawn_local(async move {
-            if let Err(err) = storage::save_run(&snapshot).await {
-                app.notice.set(Some(err.to_string()));
+            if let Err(err) = storage::save_run(&next).await {
+                // In an incident the flow must go on even if this device cannot store: the
+                // step is shown, and the notice says that the log is not kept.
+                app.notice.set(Some(format!("{} {err}", t().not_stored)));
             }
+            run.set(next);
         });
     };
-    let act = move |f: &dyn Fn(&mut FlowRun, &Flow)| {
-        run.update(|r| f(r, flow()));
-        persist();
+    let act = move |tap: &Tap<'_>| {
+        let mut next = latest.get_value();
+        if tap(&mut next, flow()) {
+            store(next);
+        }
     };
 
     let state = Memo::new(move |_| run.with(|r| r.state(flow()).ok()));
@@ -100,10 +110,12 @@ fn FlowRunner(id: FlowId, run: FlowRun) -> impl IntoView {
             .and_then(|w| w.confirm_with_message(t().restart_confirm).ok())
             .unwrap_or(false);
         if confirmed {
-            run.set(FlowRun::new(new_id(), id, now()));
-            persist();
+            store(FlowRun::new(new_id(), id, now()));
         }
     };
+    let on_guided = Callback::new(move |kind| {
+        act(&move |r, f| r.guide(f, kind, now()).is_ok());
+    });
 
     view! {
         <article class="flow">
@@ -128,10 +140,10 @@ fn FlowRunner(id: FlowId, run: FlowRun) -> impl IntoView {
             <div class="flow-tools">
                 <GeneralPointsButton/>
                 <Show when=move || node().is_some_and(|n| !n.is_end())>
-                    <Guidance/>
+                    <Guidance on_choose=on_guided/>
                 </Show>
             </div>
-            <RunLog run=run flow_id=id/>
+            <RunLog run=Signal::derive(move || Some(run.get()))/>
             <button type="button" class="btn btn-quiet" on:click=restart>{move || t().restart}</button>
         </article>
     }
@@ -141,22 +153,20 @@ fn FlowRunner(id: FlowId, run: FlowRun) -> impl IntoView {
 fn StepView(
     node: Node,
     run: RwSignal<FlowRun>,
-    act: impl Fn(&dyn Fn(&mut FlowRun, &Flow)) + Copy + Send + Sync + 'static,
+    act: impl Fn(&Tap<'_>) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let t = use_texts();
     let p = use_protocol();
     let flow_id = run.with_untracked(|r| r.flow);
-    let flow = move || {
-        p().flows
-            .iter()
-            .find(|f| f.id == flow_id)
-            .expect("flow exists")
-    };
-    let counts = move || run.with(|r| r.state(flow()).map(|s| s.counts).unwrap_or_default());
-    let can_undo = move || run.with(|r| r.state(flow()).is_ok_and(|s| !s.effective.is_empty()));
+    let flow = move || p().flow(flow_id).expect("flow exists");
+    let state = Memo::new(move |_| run.with(|r| r.state(flow()).ok()));
+    let counts = move || state.with(|s| s.as_ref().map(|s| s.counts.clone()).unwrap_or_default());
+    let can_undo = move || state.with(|s| s.as_ref().is_some_and(|s| !s.effective.is_empty()));
+    let shown = StoredValue::new(node.id.clone());
 
     let counter = node.counter.clone().map(|counter| {
         let max = counter.max as usize;
+        let reached = counter.reached.clone();
         view! {
             <div class="counter" role="group" aria-label=counter.label.clone()>
                 <p class="counter-status" aria-live="polite">{move || (t().requests_made)(counts().len())}</p>
@@ -169,35 +179,35 @@ fn StepView(
                     type="button"
                     class="btn btn-count"
                     disabled=move || { counts().len() >= max }
-                    on:click=move |_| act(&|r, f| { let _ = r.count(f, now()); })
+                    on:click=move |_| act(&|r, f| shown.with_value(|s| r.count_at(f, s, now()).is_ok()))
                 >
                     {move || format!("{} ({})", t().request_again, (t().request_nth)((counts().len() + 1).min(max)))}
                 </button>
-                <p class="muted">{move || t().police_next}</p>
+                <Show when=move || { counts().len() >= max }>
+                    <p class="counter-reached" role="status">{reached.clone()}</p>
+                </Show>
             </div>
         }
     });
+
+    let ticks = node
+        .actions
+        .iter()
+        .map(|action| action_view(action, &node.id, state, act))
+        .collect_view();
 
     let answers = node
         .answers
         .iter()
         .map(|answer| {
             let id = answer.id.clone();
-            let needed = answer.requires_count;
-            let blocked = move || needed.is_some_and(|n| counts().len() < n as usize);
             view! {
                 <button
                     type="button"
                     class="btn btn-answer"
-                    disabled=blocked
-                    on:click=move |_| act(&|r, f| { let _ = r.answer(f, &id, now()); })
+                    on:click=move |_| act(&|r, f| shown.with_value(|s| r.answer_from(f, s, &id, now()).is_ok()))
                 >
                     {answer.label.clone()}
-                    {needed.map(|n| view! {
-                        <Show when=blocked>
-                            <small>{move || (t().opens_after)(n)}</small>
-                        </Show>
-                    })}
                 </button>
             }
         })
@@ -207,16 +217,14 @@ fn StepView(
         <section class="step" aria-live="polite">
             <h2 class="step-text">{node.text.clone()}</h2>
             {node.detail.clone().map(|d| view! { <p class="detail">{d}</p> })}
-            <div class="actions">
-                {actions_view(&node.actions)}
-            </div>
+            <div class="actions">{ticks}</div>
             {counter}
             <div class="answers">{answers}</div>
             <button
                 type="button"
                 class="btn btn-back"
                 disabled=move || !can_undo()
-                on:click=move |_| act(&|r, f| { let _ = r.undo(f, now()); })
+                on:click=move |_| act(&|r, f| shown.with_value(|s| r.undo_from(f, s, now()).is_ok()))
             >
                 <span aria-hidden="true">"← "</span>
                 {move || t().back}
@@ -225,15 +233,51 @@ fn StepView(
     }
 }
 
-/// What to do at a step; a call button where it means phoning someone.
-fn actions_view(actions: &[Action]) -> impl IntoView {
-    actions
-        .iter()
-        .map(|a| match a.call {
-            Some(target) => view! { <CallButton target=target text=a.text.clone()/> }.into_any(),
-            None => view! { <p class="action-text">{a.text.clone()}</p> }.into_any(),
-        })
-        .collect_view()
+/// An action of a step: a call button where it means phoning someone, and a tick with its
+/// time where the content asks for one.
+fn action_view(
+    action: &Action,
+    node: &str,
+    state: Memo<Option<veilig_core::protocol::run::RunState>>,
+    act: impl Fn(&Tap<'_>) + Copy + Send + Sync + 'static,
+) -> AnyView {
+    let t = use_texts();
+    let call = action
+        .call
+        .map(|target| view! { <CallButton target=target/> });
+    let Some(tick) = action.tick.clone() else {
+        return match call {
+            Some(_) => {
+                view! { <CallButton target=action.call.expect("call") text=action.text.clone()/> }
+                    .into_any()
+            }
+            None => view! { <p class="action-text">{action.text.clone()}</p> }.into_any(),
+        };
+    };
+    let node = node.to_owned();
+    let dom_id = format!("tick-{node}-{tick}");
+    let done_at = {
+        let (node, tick) = (node.clone(), tick.clone());
+        Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.ticked_at(&node, &tick))))
+    };
+    view! {
+        <div class="action action-tick">
+            <input
+                type="checkbox"
+                id=dom_id.clone()
+                prop:checked=move || done_at.get().is_some()
+                on:change=move |_| act(&|r, f| r.toggle_tick(f, &node, &tick, now()).is_ok())
+            />
+            <label for=dom_id>
+                {action.text.clone()}
+                {move || done_at.get().map(|at| view! {
+                    <small class="done-at">{format!(" ({} {})", t().checked_at, local_time(at))}</small>
+                })}
+            </label>
+            {call}
+        </div>
+    }
+    .into_any()
 }
 
 #[component]
@@ -243,11 +287,23 @@ fn EndView(node: Node, run: RwSignal<FlowRun>) -> impl IntoView {
     let p = use_protocol();
     let router = crate::router::use_router();
     let end = node.end.clone().expect("EndView gets end nodes");
-    // Hands the run's log to a new draft: setting, time, police and the steps are prefilled.
+    let flow_id = run.with_untracked(|r| r.flow);
+    let warns = move || {
+        let flow = p().flow(flow_id)?;
+        let state = run.with(|r| r.state(flow).ok())?;
+        Some(
+            state
+                .path
+                .iter()
+                .any(|id| flow.node(id).is_some_and(|n| n.warn_colleagues)),
+        )
+    };
+    // Hands the run's log to a new draft: setting, time, police, the nature of the aggression
+    // and the ticks are prefilled.
     let register = move |_| {
         let run = run.get_untracked();
         leptos::task::spawn_local(async move {
-            let Some(flow) = p().flows.iter().find(|f| f.id == run.flow) else {
+            let Some(flow) = p().flow(run.flow) else {
                 return;
             };
             let started = crate::clock::local_input(run.started_at);
@@ -261,58 +317,34 @@ fn EndView(node: Node, run: RwSignal<FlowRun>) -> impl IntoView {
             }
         });
     };
+    let rule = match end.register_rule() {
+        RegisterRule::EveryIncident => t().register_every_incident,
+        RegisterRule::ManagerDecides => t().register_manager_decides,
+    };
     view! {
         <section class="end" aria-live="polite">
             <h2 class="end-text">{node.text.clone()}</h2>
             {end.police.then(|| view! { <p class="badge badge-police">{move || t().police_involved}</p> })}
             <div class="actions">
-                {actions_view(&node.actions)}
+                {node.actions.iter().map(|a| match a.call {
+                    Some(target) => view! { <CallButton target=target text=a.text.clone()/> }.into_any(),
+                    None => view! { <p class="action-text">{a.text.clone()}</p> }.into_any(),
+                }).collect_view()}
             </div>
             <h3>{move || t().what_follows}</h3>
             <ul class="textlist">
                 {end.then.iter().map(|x| view! { <li>{x.clone()}</li> }).collect_view()}
-                <li>{move || t().register_every_incident}</li>
+                <li>{rule}</li>
+                <Show when=move || warns() == Some(true)>
+                    <li>{move || t().warning_for_colleagues_prefilled}</li>
+                </Show>
             </ul>
             <div class="btn-row">
                 <button type="button" class="btn btn-register" on:click=register>{move || t().register_incident}</button>
-                {(end.outcome == Outcome::Sanctions).then(|| view! {
-                    <a class="btn btn-secondary" href="/naslag#sancties">{move || t().read_sanctions}</a>
+                {(end.outcome == veilig_core::protocol::Outcome::Sanctions).then(|| view! {
+                    <a class="btn btn-secondary" href=format!("{}#sancties", Route::Reference.path())>{move || t().read_sanctions}</a>
                 })}
             </div>
         </section>
-    }
-}
-
-#[component]
-fn RunLog(run: RwSignal<FlowRun>, flow_id: FlowId) -> impl IntoView {
-    let t = use_texts();
-    let p = use_protocol();
-    let rows = move || {
-        let flow = p().flows.iter().find(|f| f.id == flow_id)?;
-        let r = run.get();
-        let mut rows = vec![(r.started_at, t().run_started.to_owned())];
-        for e in &r.events {
-            let label = match &e.kind {
-                EventKind::Answered { node, answer } => flow
-                    .node(node)
-                    .and_then(|n| n.answer(answer))
-                    .map(|a| a.label.clone())
-                    .unwrap_or_else(|| answer.clone()),
-                EventKind::Counted { .. } => t().request_logged.to_owned(),
-                EventKind::Undone => t().undone.to_owned(),
-            };
-            rows.push((e.at, label));
-        }
-        Some(rows)
-    };
-    view! {
-        <details class="runlog">
-            <summary>{move || t().run_log}</summary>
-            <ol>
-                {move || rows().unwrap_or_default().into_iter().map(|(at, label)| view! {
-                    <li><time>{local_time(at)}</time> " " {label}</li>
-                }).collect_view()}
-            </ol>
-        </details>
     }
 }

@@ -2,7 +2,6 @@
 //! written to IndexedDB at once (`drafts::OpenReport`).
 
 use leptos::prelude::*;
-use veilig_core::protocol::run::EventKind;
 use veilig_core::report::derive::{is_extreme, must_report_to_inspectorate};
 use veilig_core::report::schema::{FieldKind, FieldSpec, Req, Section, FIELDS};
 use veilig_core::report::validate::{applies, validate, FieldError};
@@ -359,28 +358,33 @@ fn PersonsField(key: &'static str, open: OpenReport, id: String) -> impl IntoVie
     }
 }
 
+/// What was done before the report was started: the flow run's log and the extreme
+/// checklist's ticks, each with its time.
 #[component]
 fn StepsTaken(report: RwSignal<Report>) -> impl IntoView {
     let t = use_texts();
     let p = use_protocol();
     let rows = move || {
         report.with(|r| {
-            let run = r.flow_run.as_ref()?;
-            let flow = p().flows.iter().find(|f| f.id == run.flow)?;
-            let mut rows = vec![(run.started_at, flow.title.clone())];
-            for e in &run.events {
-                let label = match &e.kind {
-                    EventKind::Answered { node, answer } => flow
-                        .node(node)
-                        .and_then(|n| n.answer(answer))
-                        .map(|a| a.label.clone())
-                        .unwrap_or_default(),
-                    EventKind::Counted { .. } => t().request_logged.to_owned(),
-                    EventKind::Undone => t().undone.to_owned(),
-                };
-                rows.push((e.at, label));
+            let mut rows = Vec::new();
+            if let Some(run) = &r.flow_run {
+                if let Some(flow) = p().flow(run.flow) {
+                    rows.extend(run.log(flow).into_iter().map(|(at, line)| {
+                        (
+                            at,
+                            crate::components::run_log::line_text(t(), &flow.title, line),
+                        )
+                    }));
+                }
             }
-            Some(rows)
+            if let Some(checklist) = &r.checklist {
+                rows.extend(checklist.ticked().into_iter().map(|(item, at)| {
+                    let text = veilig_core::protocol::checklist::item_text(p(), item)
+                        .unwrap_or(t().police_called_112);
+                    (at, format!("✓ {text}"))
+                }));
+            }
+            (!rows.is_empty()).then_some(rows)
         })
     };
     move || {

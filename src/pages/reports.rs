@@ -136,7 +136,7 @@ pub fn ReportsPage() -> impl IntoView {
         } else {
             summary
         };
-        let href = format!("/meldingen/{}", r.id);
+        let href = Route::Report(r.id.clone()).path();
         let is_final = r.is_final();
         let for_delete = r.clone();
         view! {

@@ -1,4 +1,4 @@
-//! Settings: language and the organisation's phone numbers.
+//! Settings: language, the organisation's name and its phone numbers.
 
 use leptos::prelude::*;
 use veilig_core::settings::{tel_href, Settings};
@@ -47,6 +47,32 @@ pub fn SettingsPage() -> impl IntoView {
             </div>
         }
     };
+    // A name as it should appear in the protocol text; blank means the protocol's own word.
+    let text = move |id: &'static str,
+                     label: fn(&'static crate::i18n::Texts) -> &'static str,
+                     get: fn(&Settings) -> String,
+                     set: fn(&mut Settings, String)| {
+        let saved = RwSignal::new(false);
+        view! {
+            <div class="field">
+                <label for=id>{move || label(t())}</label>
+                <input
+                    id=id
+                    type="text"
+                    autocomplete="organization"
+                    maxlength="80"
+                    prop:value=app.settings.with_untracked(get)
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        saved.set(app.update_settings(|s| set(s, v)));
+                    }
+                />
+                <Show when=move || saved.get()>
+                    <p class="field-ok">{move || t().saved}</p>
+                </Show>
+            </div>
+        }
+    };
     let language = move |locale: Locale, label: &'static str| {
         view! {
             <label class="radio">
@@ -73,6 +99,13 @@ pub fn SettingsPage() -> impl IntoView {
                 <p class="muted">{move || t().settings_numbers_hint}</p>
                 {phone("manager-phone", |t| t.manager_phone, |s| s.manager_phone.clone(), |s, v| s.manager_phone = v)}
                 {phone("office-phone", |t| t.office_phone, |s| s.office_phone.clone(), |s, v| s.office_phone = v)}
+                {phone("police-phone", |t| t.police_phone, |s| s.police_phone.clone(), |s, v| s.police_phone = v)}
+            </fieldset>
+            <fieldset>
+                <legend>{move || t().settings_organisation}</legend>
+                <p class="muted">{move || t().settings_organisation_hint}</p>
+                {text("organisation", |t| t.organisation_name, |s| s.organisation.clone(), |s, v| s.organisation = v)}
+                {text("organisation-kind", |t| t.organisation_kind, |s| s.organisation_kind.clone(), |s, v| s.organisation_kind = v)}
             </fieldset>
             <fieldset>
                 <legend>{move || t().delivery_title}</legend>

@@ -63,29 +63,42 @@ pub async fn save_run(run: &FlowRun) -> Result<(), StorageError> {
 }
 
 /// The extreme-incident checklist in use (empty when there is none).
-pub async fn load_extreme() -> Loaded<Checklist> {
-    let problem = move_from_local_storage().await;
-    match idb_store::get(CHECKLISTS, EXTREME).await {
-        Ok(None) => Loaded {
-            value: Checklist::default(),
-            problem,
-        },
-        Ok(Some(raw)) => match envelope::decode(&raw, CHECKLIST_MIGRATIONS) {
-            Ok(value) => Loaded { value, problem },
-            Err(err) => Loaded {
-                value: Checklist::default(),
-                problem: Some(quarantine::keep_record(CHECKLISTS, EXTREME, &raw, &err).await),
-            },
-        },
-        Err(err) => Loaded {
-            value: Checklist::default(),
-            problem: Some(err.to_string()),
-        },
+/// Every extreme-incident checklist on this device, one per incident. A checklist stored
+/// before there could be several has no id of its own: it gets its record's key.
+pub async fn load_checklists() -> Loaded<Vec<Checklist>> {
+    let mut problem = move_from_local_storage().await;
+    let mut checklists = Vec::new();
+    match idb_store::all(CHECKLISTS).await {
+        Ok(records) => {
+            for (key, raw) in records {
+                match envelope::decode::<Checklist>(&raw, CHECKLIST_MIGRATIONS) {
+                    Ok(mut checklist) => {
+                        if checklist.id.is_empty() {
+                            checklist.id = key;
+                        }
+                        checklists.push(checklist);
+                    }
+                    Err(err) => {
+                        problem = Some(quarantine::keep_record(CHECKLISTS, &key, &raw, &err).await)
+                    }
+                }
+            }
+        }
+        Err(err) => problem = Some(err.to_string()),
+    }
+    Loaded {
+        value: checklists,
+        problem,
     }
 }
 
-pub async fn save_extreme(checklist: &Checklist) -> Result<(), StorageError> {
-    idb_store::put(CHECKLISTS, EXTREME, &encode(CHECKLIST_VERSION, checklist)?).await
+pub async fn save_checklist(checklist: &Checklist) -> Result<(), StorageError> {
+    idb_store::put(
+        CHECKLISTS,
+        &checklist.id,
+        &encode(CHECKLIST_VERSION, checklist)?,
+    )
+    .await
 }
 
 fn encode<T: serde::Serialize>(version: u32, value: &T) -> Result<String, StorageError> {

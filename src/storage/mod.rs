@@ -12,7 +12,7 @@ mod quarantine;
 pub mod reports;
 
 pub use local::StorageError;
-pub use logs::{load_extreme, load_runs, save_extreme, save_run};
+pub use logs::{load_checklists, load_runs, save_checklist, save_run};
 use veilig_core::envelope::{self, Migration};
 use veilig_core::settings::{Settings, SETTINGS_VERSION};
 

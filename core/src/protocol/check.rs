@@ -32,22 +32,18 @@ pub enum ContentError {
     Unreachable { flow: FlowId, node: String },
     #[error("flow {flow:?}: from node {node:?} no path leads to an end")]
     NoWayOut { flow: FlowId, node: String },
-    #[error(
-        "flow {flow:?}: answer {answer:?} of {node:?} waits for a count the step cannot reach"
-    )]
-    UnreachableCount {
-        flow: FlowId,
-        node: String,
-        answer: String,
-    },
     #[error("flow {flow:?}: node {node:?} has two answers with id {answer:?}")]
     DuplicateAnswer {
         flow: FlowId,
         node: String,
         answer: String,
     },
-    #[error("flow {flow:?}: node {node:?}: every answer waits for a count, so the first tap has no way on")]
-    NoOpenAnswer { flow: FlowId, node: String },
+    #[error("flow {flow:?}: node {node:?} has two actions to tick with id {tick:?}")]
+    DuplicateTick {
+        flow: FlowId,
+        node: String,
+        tick: String,
+    },
 }
 
 /// Every problem in the content; empty when it is sound.
@@ -114,22 +110,16 @@ pub fn check_flow(flow: &Flow) -> Vec<ContentError> {
                     next: answer.next.clone(),
                 });
             }
-            if let Some(needed) = answer.requires_count {
-                let reachable = node.counter.as_ref().is_some_and(|c| needed <= c.max);
-                if !reachable {
-                    errors.push(ContentError::UnreachableCount {
-                        flow: id,
-                        node: node.id.clone(),
-                        answer: answer.id.clone(),
-                    });
-                }
-            }
         }
-        if !node.answers.is_empty() && node.answers.iter().all(|a| a.requires_count.is_some()) {
-            errors.push(ContentError::NoOpenAnswer {
-                flow: id,
-                node: node.id.clone(),
-            });
+        let mut ticks = HashSet::new();
+        for tick in node.actions.iter().filter_map(|a| a.tick.as_deref()) {
+            if !ticks.insert(tick) {
+                errors.push(ContentError::DuplicateTick {
+                    flow: id,
+                    node: node.id.clone(),
+                    tick: tick.to_owned(),
+                });
+            }
         }
     }
 
@@ -198,9 +188,11 @@ fn reach<'a>(
 #[derive(PartialEq)]
 struct StepShape {
     id: String,
-    answers: Vec<(String, String, Option<u8>)>,
+    answers: Vec<(String, String, bool, bool)>,
     is_end: bool,
-    actions: usize,
+    actions: Vec<Option<String>>,
+    counter: Option<u8>,
+    warn_colleagues: bool,
 }
 
 fn shape(flow: &Flow) -> Vec<StepShape> {
@@ -211,10 +203,12 @@ fn shape(flow: &Flow) -> Vec<StepShape> {
             answers: n
                 .answers
                 .iter()
-                .map(|a| (a.id.clone(), a.next.clone(), a.requires_count))
+                .map(|a| (a.id.clone(), a.next.clone(), a.own, a.silent_alarm))
                 .collect(),
             is_end: n.is_end(),
-            actions: n.actions.len(),
+            actions: n.actions.iter().map(|a| a.tick.clone()).collect(),
+            counter: n.counter.as_ref().map(|c| c.max),
+            warn_colleagues: n.warn_colleagues,
         })
         .collect()
 }

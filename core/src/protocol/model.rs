@@ -89,6 +89,13 @@ impl Flow {
     }
 }
 
+impl Protocol {
+    /// Every `FlowId` has its flow (checked by the content tests for every locale).
+    pub fn flow(&self, id: FlowId) -> Option<&Flow> {
+        self.flows.iter().find(|f| f.id == id)
+    }
+}
+
 /// One box of a flowchart: a step with answers, or an end state.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Node {
@@ -105,6 +112,10 @@ pub struct Node {
     pub answers: Vec<Answer>,
     #[serde(default)]
     pub end: Option<End>,
+    /// Passing this step means the report is also a warning for colleagues (the phone flow:
+    /// "registreer voor collega's"); a report made from the run has it switched on.
+    #[serde(default)]
+    pub warn_colleagues: bool,
 }
 
 impl Node {
@@ -115,6 +126,12 @@ impl Node {
     pub fn answer(&self, id: &str) -> Option<&Answer> {
         self.answers.iter().find(|a| a.id == id)
     }
+
+    pub fn action(&self, tick: &str) -> Option<&Action> {
+        self.actions
+            .iter()
+            .find(|a| a.tick.as_deref() == Some(tick))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -122,28 +139,46 @@ pub struct Answer {
     pub id: String,
     pub label: String,
     pub next: String,
-    /// The answer is offered only once the step's counter reached this number.
+    /// The label is the app's own wording: the flowchart has no such box or arrow, but the
+    /// flow needs the way to be walkable. Shown as such in the reference; checked by the
+    /// content test (a label without it must be the source's words).
     #[serde(default)]
-    pub requires_count: Option<u8>,
+    pub own: bool,
+    /// Tapping it records that the silent alarm was pressed (the office chart's "Politie wordt
+    /// ingeschakeld door stil alarm").
+    #[serde(default)]
+    pub silent_alarm: bool,
 }
 
+/// A tally kept on a step with its times (the requests to leave the building). It gates
+/// nothing: the protocol says "zo nodig 3x", so fetching the manager never waits for taps.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Counter {
     pub max: u8,
     pub label: String,
+    /// Said once the tally reached `max` (the app's own wording of the protocol's rule).
+    pub reached: String,
 }
 
-/// Something to do at a step, with a call button when it means phoning someone.
+/// Something to do at a step, with a call button when it means phoning someone. With a `tick`
+/// id it is also ticked off with its time, each action on its own, so the log says which were
+/// done.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Action {
     pub text: String,
     pub call: Option<CallTarget>,
+    #[serde(default)]
+    pub tick: Option<String>,
+    /// The app's own wording (see [`Answer::own`]).
+    #[serde(default)]
+    pub own: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CallTarget {
-    /// 112: fixed, never configurable.
+    /// 112 for emergencies (fixed, never configurable), with the police's non-emergency
+    /// number beside it: the protocol says "bel indien nodig de politie".
     Police,
     /// Numbers from the organisation settings.
     Manager,
@@ -165,6 +200,25 @@ pub struct End {
     pub police: bool,
     #[serde(default)]
     pub then: Vec<String>,
+}
+
+/// What an end screen may say about registering the incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegisterRule {
+    /// "Ieder voorval registreren": the protocol's own rule (sections 1.4 and 2).
+    EveryIncident,
+    /// The conversation went on calmly: the protocol leaves it to the manager ("de
+    /// leidinggevende bepaalt met betrokkene in welke gevallen het formulier ingevuld wordt").
+    ManagerDecides,
+}
+
+impl End {
+    pub fn register_rule(&self) -> RegisterRule {
+        match (self.outcome, self.police) {
+            (Outcome::Calm, false) => RegisterRule::ManagerDecides,
+            _ => RegisterRule::EveryIncident,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

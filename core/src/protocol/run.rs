@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::model::{Flow, FlowId, Node, Outcome};
+use super::model::{Flow, FlowId, KindId, Node, Outcome};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlowRun {
@@ -38,6 +38,13 @@ pub enum EventKind {
     Counted { node: String },
     /// Takes back the latest answer or tally that is still in force.
     Undone,
+    /// An action of a step ticked off (left the home, informed the manager, …).
+    Ticked { node: String, action: String },
+    /// A tick taken back.
+    Unticked { node: String, action: String },
+    /// The guidance shown: frustration or instrumental aggression. The latest choice is
+    /// carried into the report's `aard`.
+    Guided { kind: KindId },
 }
 
 #[derive(Deserialize)]
@@ -49,6 +56,10 @@ struct RunEventWire {
     node: Option<String>,
     #[serde(default)]
     answer: Option<String>,
+    #[serde(default)]
+    action: Option<String>,
+    #[serde(default)]
+    kind: Option<KindId>,
 }
 
 #[derive(Deserialize)]
@@ -57,18 +68,33 @@ enum EventName {
     Answered,
     Counted,
     Undone,
+    Ticked,
+    Unticked,
+    Guided,
 }
 
 impl TryFrom<RunEventWire> for RunEvent {
     type Error = &'static str;
 
     fn try_from(wire: RunEventWire) -> Result<Self, Self::Error> {
-        let kind = match (wire.event, wire.node, wire.answer) {
-            (EventName::Answered, Some(node), Some(answer)) => EventKind::Answered { node, answer },
+        let kind = match (wire.event, wire.node, wire.answer, wire.action) {
+            (EventName::Answered, Some(node), Some(answer), _) => {
+                EventKind::Answered { node, answer }
+            }
             (EventName::Answered, ..) => return Err("an answer needs `node` and `answer`"),
-            (EventName::Counted, Some(node), _) => EventKind::Counted { node },
-            (EventName::Counted, None, _) => return Err("a tally needs `node`"),
+            (EventName::Counted, Some(node), ..) => EventKind::Counted { node },
+            (EventName::Counted, None, ..) => return Err("a tally needs `node`"),
             (EventName::Undone, ..) => EventKind::Undone,
+            (EventName::Ticked, Some(node), _, Some(action)) => EventKind::Ticked { node, action },
+            (EventName::Unticked, Some(node), _, Some(action)) => {
+                EventKind::Unticked { node, action }
+            }
+            (EventName::Ticked | EventName::Unticked, ..) => {
+                return Err("a tick needs `node` and `action`")
+            }
+            (EventName::Guided, ..) => EventKind::Guided {
+                kind: wire.kind.ok_or("guidance needs `kind`")?,
+            },
         };
         Ok(RunEvent { at: wire.at, kind })
     }
@@ -80,8 +106,12 @@ pub enum RunError {
     Finished,
     #[error("step {node:?} has no answer {answer:?}")]
     UnknownAnswer { node: String, answer: String },
-    #[error("this answer opens after {needed} requests; {done} made so far")]
-    NotYetAllowed { needed: u8, done: u8 },
+    #[error(
+        "the run moved on from step {shown:?}; the tap was meant for a screen no longer shown"
+    )]
+    Moved { shown: String },
+    #[error("step {node:?} has no action to tick {action:?}")]
+    UnknownAction { node: String, action: String },
     #[error("step {node:?} has no counter")]
     NoCounter { node: String },
     #[error("the counter already stands at its maximum of {max}")]
@@ -92,6 +122,19 @@ pub enum RunError {
     UnknownNode { node: String },
 }
 
+/// One line of a run's log. Texts from the content are carried; the interface's own words
+/// (started, undone, ticked) are the shell's to translate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Logged {
+    Started,
+    Answer(String),
+    Counted(String),
+    Undone,
+    Ticked(String),
+    Unticked(String),
+    Guided(KindId),
+}
+
 /// Where a run stands, derived from its log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunState {
@@ -99,8 +142,22 @@ pub struct RunState {
     pub path: Vec<String>,
     /// Times of the tallies on the current step's counter.
     pub counts: Vec<DateTime<Utc>>,
-    /// Events still in force, oldest first (undone ones removed).
+    /// Answers and tallies still in force, oldest first (undone ones removed): what the
+    /// back button takes back.
     pub effective: Vec<RunEvent>,
+    /// Actions ticked now, by step and action, with the time of the tick.
+    pub ticked: Vec<(String, String, DateTime<Utc>)>,
+    /// The latest guidance chosen.
+    pub guided: Option<KindId>,
+}
+
+impl RunState {
+    pub fn ticked_at(&self, node: &str, action: &str) -> Option<DateTime<Utc>> {
+        self.ticked
+            .iter()
+            .find(|(n, a, _)| n == node && a == action)
+            .map(|(.., at)| *at)
+    }
 }
 
 impl RunState {
@@ -122,12 +179,24 @@ impl FlowRun {
     /// Replays the log against the flow.
     pub fn state(&self, flow: &Flow) -> Result<RunState, RunError> {
         let mut effective: Vec<RunEvent> = Vec::new();
+        let mut ticked: Vec<(String, String, DateTime<Utc>)> = Vec::new();
+        let mut guided = None;
         for event in &self.events {
-            match event.kind {
+            match &event.kind {
                 EventKind::Undone => {
                     effective.pop();
                 }
-                _ => effective.push(event.clone()),
+                EventKind::Answered { .. } | EventKind::Counted { .. } => {
+                    effective.push(event.clone())
+                }
+                EventKind::Ticked { node, action } => {
+                    ticked.retain(|(n, a, _)| !(n == node && a == action));
+                    ticked.push((node.clone(), action.clone(), event.at));
+                }
+                EventKind::Unticked { node, action } => {
+                    ticked.retain(|(n, a, _)| !(n == node && a == action));
+                }
+                EventKind::Guided { kind } => guided = Some(*kind),
             }
         }
         let mut path = vec![flow.start.clone()];
@@ -143,13 +212,15 @@ impl FlowRun {
                     counts.clear();
                 }
                 EventKind::Counted { .. } => counts.push(event.at),
-                EventKind::Undone => {}
+                _ => {}
             }
         }
         Ok(RunState {
             path,
             counts,
             effective,
+            ticked,
+            guided,
         })
     }
 
@@ -163,25 +234,34 @@ impl FlowRun {
         Ok((node, state))
     }
 
-    /// Whether `answer` can be chosen now; the UI disables it otherwise.
+    /// Whether `answer` can be chosen now.
     pub fn check_answer(&self, flow: &Flow, answer: &str) -> Result<(), RunError> {
-        let (node, state) = self.current_node(flow)?;
+        let (node, _) = self.current_node(flow)?;
         if node.is_end() {
             return Err(RunError::Finished);
         }
-        let chosen = node.answer(answer).ok_or_else(|| RunError::UnknownAnswer {
+        node.answer(answer).ok_or_else(|| RunError::UnknownAnswer {
             node: node.id.clone(),
             answer: answer.to_owned(),
         })?;
-        if let Some(needed) = chosen.requires_count {
-            let done = state.counts.len() as u8;
-            if done < needed {
-                return Err(RunError::NotYetAllowed { needed, done });
-            }
-        }
         Ok(())
     }
 
+    /// A tap on an answer of the step `shown`. A second tap that arrives after the run moved
+    /// on (a double tap, or a tap queued behind a write) is refused, never applied to the
+    /// next step, whose answers may have the same id.
+    pub fn answer_from(
+        &mut self,
+        flow: &Flow,
+        shown: &str,
+        answer: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), RunError> {
+        self.expect_at(flow, shown)?;
+        self.answer(flow, answer, at)
+    }
+
+    /// An answer at the current step.
     pub fn answer(&mut self, flow: &Flow, answer: &str, at: DateTime<Utc>) -> Result<(), RunError> {
         self.check_answer(flow, answer)?;
         let node = self.state(flow)?.current().to_owned();
@@ -195,7 +275,17 @@ impl FlowRun {
         Ok(())
     }
 
-    /// One more request to leave (or whatever the step counts).
+    fn expect_at(&self, flow: &Flow, shown: &str) -> Result<(), RunError> {
+        if self.state(flow)?.current() == shown {
+            Ok(())
+        } else {
+            Err(RunError::Moved {
+                shown: shown.to_owned(),
+            })
+        }
+    }
+
+    /// One more request to leave (or whatever the step counts). Returns the new tally.
     pub fn count(&mut self, flow: &Flow, at: DateTime<Utc>) -> Result<u8, RunError> {
         let (node, state) = self.current_node(flow)?;
         let counter = node.counter.as_ref().ok_or_else(|| RunError::NoCounter {
@@ -214,6 +304,56 @@ impl FlowRun {
         Ok(done + 1)
     }
 
+    /// A tap on the counter of the step `shown` (see [`FlowRun::answer_from`]).
+    pub fn count_at(
+        &mut self,
+        flow: &Flow,
+        shown: &str,
+        at: DateTime<Utc>,
+    ) -> Result<u8, RunError> {
+        self.expect_at(flow, shown)?;
+        self.count(flow, at)
+    }
+
+    /// Ticks an action of the step `shown` off, or takes the tick back. Returns whether it is
+    /// ticked now.
+    pub fn toggle_tick(
+        &mut self,
+        flow: &Flow,
+        shown: &str,
+        action: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, RunError> {
+        self.expect_at(flow, shown)?;
+        let (node, state) = self.current_node(flow)?;
+        if node.action(action).is_none() {
+            return Err(RunError::UnknownAction {
+                node: node.id.clone(),
+                action: action.to_owned(),
+            });
+        }
+        let (node, action) = (node.id.clone(), action.to_owned());
+        let done = state.ticked_at(&node, &action).is_none();
+        let kind = if done {
+            EventKind::Ticked { node, action }
+        } else {
+            EventKind::Unticked { node, action }
+        };
+        self.events.push(RunEvent { at, kind });
+        Ok(done)
+    }
+
+    /// The guidance chosen during the run; a repeat of the latest choice is not logged again.
+    pub fn guide(&mut self, flow: &Flow, kind: KindId, at: DateTime<Utc>) -> Result<(), RunError> {
+        if self.state(flow)?.guided != Some(kind) {
+            self.events.push(RunEvent {
+                at,
+                kind: EventKind::Guided { kind },
+            });
+        }
+        Ok(())
+    }
+
     /// Takes back the last answer or tally still in force (the back button).
     pub fn undo(&mut self, flow: &Flow, at: DateTime<Utc>) -> Result<(), RunError> {
         if self.state(flow)?.effective.is_empty() {
@@ -224,6 +364,65 @@ impl FlowRun {
             kind: EventKind::Undone,
         });
         Ok(())
+    }
+
+    /// The back button on the step `shown` (see [`FlowRun::answer_from`]).
+    pub fn undo_from(
+        &mut self,
+        flow: &Flow,
+        shown: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), RunError> {
+        self.expect_at(flow, shown)?;
+        self.undo(flow, at)
+    }
+
+    /// The log as people read it: what was tapped, in the words of the content. Shown on the
+    /// flow page and in the report; written once here.
+    pub fn log(&self, flow: &Flow) -> Vec<(DateTime<Utc>, Logged)> {
+        let node = |id: &str| flow.node(id);
+        let mut lines = vec![(self.started_at, Logged::Started)];
+        for e in &self.events {
+            let line = match &e.kind {
+                EventKind::Answered { node: n, answer } => Logged::Answer(
+                    node(n)
+                        .and_then(|n| n.answer(answer))
+                        .map_or_else(|| answer.clone(), |a| a.label.clone()),
+                ),
+                EventKind::Counted { node: n } => Logged::Counted(
+                    node(n)
+                        .and_then(|n| n.counter.as_ref())
+                        .map_or_else(|| n.clone(), |c| c.label.clone()),
+                ),
+                EventKind::Undone => Logged::Undone,
+                EventKind::Ticked { node: n, action } | EventKind::Unticked { node: n, action } => {
+                    let text = node(n)
+                        .and_then(|n| n.action(action))
+                        .map_or_else(|| action.clone(), |a| a.text.clone());
+                    if matches!(e.kind, EventKind::Ticked { .. }) {
+                        Logged::Ticked(text)
+                    } else {
+                        Logged::Unticked(text)
+                    }
+                }
+                EventKind::Guided { kind } => Logged::Guided(*kind),
+            };
+            lines.push((e.at, line));
+        }
+        lines
+    }
+
+    /// When the silent alarm was pressed, if the run went that way and still does.
+    pub fn silent_alarm(&self, flow: &Flow) -> Option<DateTime<Utc>> {
+        let state = self.state(flow).ok()?;
+        state.effective.iter().find_map(|e| match &e.kind {
+            EventKind::Answered { node, answer } => flow
+                .node(node)
+                .and_then(|n| n.answer(answer))
+                .filter(|a| a.silent_alarm)
+                .map(|_| e.at),
+            _ => None,
+        })
     }
 
     /// The end reached, if the run is over.
@@ -246,11 +445,7 @@ mod tests {
     }
 
     fn office() -> &'static Flow {
-        dutch()
-            .flows
-            .iter()
-            .find(|f| f.id == FlowId::Kantoor)
-            .expect("office flow")
+        dutch().flow(FlowId::Kantoor).expect("office flow")
     }
 
     #[test]
@@ -271,21 +466,29 @@ mod tests {
         assert_eq!(run.answer(flow, "rustiger", at(3)), Err(RunError::Finished));
     }
 
+    fn to_the_requests_to_leave(run: &mut FlowRun) {
+        for answer in ["agressief", "agressief", "blijft"] {
+            run.answer(office(), answer, at(1)).unwrap();
+        }
+        assert_eq!(run.state(office()).unwrap().current(), "verzoek_verlaten");
+    }
+
     #[test]
-    fn the_police_step_opens_only_after_three_requests_to_leave() {
+    fn fetching_the_manager_never_waits_for_the_requests_to_leave() {
         let flow = office();
         let mut run = FlowRun::new("r1", FlowId::Kantoor, at(0));
-        for (i, answer) in ["agressief", "agressief", "blijft"].iter().enumerate() {
-            run.answer(flow, answer, at(i as u32 + 1)).unwrap();
-        }
-        assert_eq!(run.state(flow).unwrap().current(), "verzoek_verlaten");
-        assert_eq!(
-            run.answer(flow, "geen_gehoor", at(5)),
-            Err(RunError::NotYetAllowed { needed: 3, done: 0 })
-        );
+        to_the_requests_to_leave(&mut run);
+        run.answer(flow, "geen_gehoor", at(5)).unwrap();
+        assert_eq!(run.state(flow).unwrap().current(), "leidinggevende");
+    }
+
+    #[test]
+    fn the_requests_to_leave_count_to_three_with_their_times_and_no_further() {
+        let flow = office();
+        let mut run = FlowRun::new("r1", FlowId::Kantoor, at(0));
+        to_the_requests_to_leave(&mut run);
         assert_eq!(run.count(flow, at(5)), Ok(1));
         assert_eq!(run.count(flow, at(6)), Ok(2));
-        assert!(run.check_answer(flow, "geen_gehoor").is_err());
         assert_eq!(run.count(flow, at(7)), Ok(3));
         assert_eq!(
             run.count(flow, at(8)),
@@ -293,18 +496,117 @@ mod tests {
         );
         assert_eq!(run.state(flow).unwrap().counts, vec![at(5), at(6), at(7)]);
         run.answer(flow, "geen_gehoor", at(9)).unwrap();
-        assert_eq!(run.state(flow).unwrap().current(), "leidinggevende");
-        run.answer(flow, "geen_gehoor", at(10)).unwrap();
-        assert_eq!(run.outcome(flow), Some((Outcome::Sanctions, true)));
+        assert!(
+            run.state(flow).unwrap().counts.is_empty(),
+            "a new step, a new tally"
+        );
     }
 
     #[test]
-    fn leaving_after_one_request_needs_no_count() {
+    fn both_police_ends_of_the_office_chart_are_walkable() {
+        let flow = office();
+        // Through the manager: "Politie wordt ingeschakeld … door leidinggevende".
+        let mut run = FlowRun::new("r1", FlowId::Kantoor, at(0));
+        to_the_requests_to_leave(&mut run);
+        run.answer(flow, "geen_gehoor", at(2)).unwrap();
+        run.answer(flow, "geen_gehoor", at(3)).unwrap();
+        assert_eq!(run.state(flow).unwrap().current(), "politie_leidinggevende");
+        assert_eq!(run.outcome(flow), Some((Outcome::Sanctions, true)));
+        // Through the silent alarm, pressed at the desk: the log keeps when.
+        let mut run = FlowRun::new("r2", FlowId::Kantoor, at(0));
+        to_the_requests_to_leave(&mut run);
+        run.answer(flow, "stil_alarm", at(4)).unwrap();
+        assert_eq!(run.state(flow).unwrap().current(), "politie_stil_alarm");
+        assert_eq!(run.outcome(flow), Some((Outcome::Sanctions, true)));
+        assert!(run.silent_alarm(flow).is_some_and(|t| t == at(4)));
+    }
+
+    #[test]
+    fn a_tap_meant_for_a_step_no_longer_shown_is_refused() {
         let flow = office();
         let mut run = FlowRun::new("r1", FlowId::Kantoor, at(0));
-        for answer in ["agressief", "agressief", "blijft"] {
-            run.answer(flow, answer, at(1)).unwrap();
-        }
+        run.answer_from(flow, "kalmeren", "agressief", at(1))
+            .unwrap();
+        // The same button tapped again: "grens" has an answer with the same id.
+        assert_eq!(
+            run.answer_from(flow, "kalmeren", "agressief", at(1)),
+            Err(RunError::Moved {
+                shown: "kalmeren".into()
+            })
+        );
+        assert_eq!(run.state(flow).unwrap().current(), "grens");
+        assert!(run.count_at(flow, "kalmeren", at(2)).is_err());
+        assert!(run.undo_from(flow, "kalmeren", at(2)).is_err());
+        assert_eq!(run.events.len(), 1);
+    }
+
+    #[test]
+    fn each_closing_action_of_a_home_visit_is_ticked_on_its_own_with_its_time() {
+        let flow = dutch().flow(FlowId::Woning).unwrap();
+        let mut run = FlowRun::new("r1", FlowId::Woning, at(0));
+        run.answer(flow, "agressief", at(1)).unwrap();
+        run.answer(flow, "agressief", at(2)).unwrap();
+        assert_eq!(run.state(flow).unwrap().current(), "verlaten");
+        assert_eq!(
+            run.toggle_tick(flow, "verlaten", "verlaten", at(3)),
+            Ok(true)
+        );
+        assert_eq!(
+            run.toggle_tick(flow, "verlaten", "collega", at(4)),
+            Ok(true)
+        );
+        assert_eq!(
+            run.toggle_tick(flow, "verlaten", "collega", at(5)),
+            Ok(false)
+        );
+        assert_eq!(
+            run.toggle_tick(flow, "verlaten", "collega", at(6)),
+            Ok(true)
+        );
+        assert!(matches!(
+            run.toggle_tick(flow, "verlaten", "koffie", at(7)),
+            Err(RunError::UnknownAction { .. })
+        ));
+        let state = run.state(flow).unwrap();
+        assert_eq!(state.ticked_at("verlaten", "verlaten"), Some(at(3)));
+        assert_eq!(state.ticked_at("verlaten", "collega"), Some(at(6)));
+        assert_eq!(state.ticked_at("verlaten", "politie"), None);
+        // Ticks are not steps: the back button takes back the last answer.
+        run.undo(flow, at(8)).unwrap();
+        assert_eq!(run.state(flow).unwrap().current(), "grens");
+        let log = run.log(flow);
+        let ticked: Vec<_> = log
+            .iter()
+            .filter(|(_, l)| matches!(l, Logged::Ticked(_)))
+            .collect();
+        assert_eq!(ticked.len(), 3, "{log:?}");
+        assert!(log.contains(&(
+            at(5),
+            Logged::Unticked("Licht je collega op kantoor in (receptie, balie)".into())
+        )));
+    }
+
+    #[test]
+    fn the_latest_guidance_is_remembered_and_not_logged_twice() {
+        let flow = office();
+        let mut run = FlowRun::new("r1", FlowId::Kantoor, at(0));
+        run.guide(flow, KindId::Frustratie, at(1)).unwrap();
+        run.guide(flow, KindId::Frustratie, at(2)).unwrap();
+        run.guide(flow, KindId::Instrumenteel, at(3)).unwrap();
+        assert_eq!(run.events.len(), 2);
+        assert_eq!(run.state(flow).unwrap().guided, Some(KindId::Instrumenteel));
+        assert_eq!(
+            run.undo(flow, at(4)),
+            Err(RunError::NothingToUndo),
+            "guidance is not a step to go back from"
+        );
+    }
+
+    #[test]
+    fn leaving_after_one_request_ends_with_sanctions_without_police() {
+        let flow = office();
+        let mut run = FlowRun::new("r1", FlowId::Kantoor, at(0));
+        to_the_requests_to_leave(&mut run);
         run.count(flow, at(2)).unwrap();
         run.answer(flow, "weg", at(3)).unwrap();
         assert_eq!(run.outcome(flow), Some((Outcome::Sanctions, false)));
@@ -325,9 +627,7 @@ mod tests {
     fn undo_takes_back_a_tally_before_an_answer() {
         let flow = office();
         let mut run = FlowRun::new("r1", FlowId::Kantoor, at(0));
-        for answer in ["agressief", "agressief", "blijft"] {
-            run.answer(flow, answer, at(1)).unwrap();
-        }
+        to_the_requests_to_leave(&mut run);
         run.count(flow, at(2)).unwrap();
         run.count(flow, at(3)).unwrap();
         run.undo(flow, at(4)).unwrap();
@@ -389,6 +689,9 @@ mod tests {
             r#"{"at":"2026-11-30T09:00:00Z","event":"counted"}"#,
             r#"{"at":"2026-11-30T09:00:00Z","event":"vergeten"}"#,
             r#"{"event":"undone"}"#,
+            r#"{"at":"2026-11-30T09:00:00Z","event":"ticked","node":"verlaten"}"#,
+            r#"{"at":"2026-11-30T09:00:00Z","event":"guided"}"#,
+            r#"{"at":"2026-11-30T09:00:00Z","event":"guided","kind":"boos"}"#,
         ] {
             assert!(serde_json::from_str::<RunEvent>(json).is_err(), "{json}");
         }

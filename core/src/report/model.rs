@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::protocol::checklist::Checklist;
 use crate::protocol::run::FlowRun;
 
 /// Version of the report's shape; bump it and add a migration to the storage module's
@@ -62,6 +63,10 @@ pub struct Report {
     /// The protocol flow this report was started from, with its timestamped log.
     #[serde(default)]
     pub flow_run: Option<FlowRun>,
+    /// The extreme-incident checklist this report was started from, with the time of every
+    /// tick.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checklist: Option<Checklist>,
     /// A correction is a new report (new id) that names the report it corrects; the server
     /// keeps both. A report, once received, is never changed in place (409).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,6 +84,7 @@ impl Report {
             status: Status::Draft,
             values: BTreeMap::new(),
             flow_run: None,
+            checklist: None,
             corrects: None,
         }
     }
@@ -156,6 +162,8 @@ struct ReportWire {
     #[serde(default)]
     flow_run: Option<FlowRun>,
     #[serde(default)]
+    checklist: Option<Checklist>,
+    #[serde(default)]
     corrects: Option<String>,
 }
 
@@ -184,6 +192,7 @@ impl TryFrom<ReportWire> for Report {
             status,
             values: wire.values,
             flow_run: wire.flow_run,
+            checklist: wire.checklist,
             corrects: wire.corrects,
         })
     }
