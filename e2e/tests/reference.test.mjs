@@ -10,6 +10,7 @@ const protocol = JSON.parse(readFileSync(join(ROOT, 'core/content/protocol.nl.js
 // core: texts::Place::anchor
 const anchor = (flow, node) => `procedure-${flow.id}-${node.id}`;
 const plain = (text) => text.replace(/\s+/g, ' ').trim();
+const OWN = '(eigen tekst van de app, staat niet in het protocol)';
 
 let server;
 let context;
@@ -46,7 +47,11 @@ test('every step and end of every procedure is shown with its answers, where the
         links.map((l) => l.href),
         (n.answers ?? []).map((a) => `#procedure-${flow.id}-${a.next}`),
       );
-      (n.answers ?? []).forEach((a, i) => assert.ok(links[i].text.includes(plain(a.label)), a.label));
+      (n.answers ?? []).forEach((a, i) => {
+        assert.ok(links[i].text.includes(plain(a.label)), a.label);
+        // Answers the app added say so; the protocol's own do not.
+        assert.equal(links[i].text.includes(OWN), Boolean(a.own), `${a.label}: own wording note`);
+      });
     }
     // The points to read before the steps (the home visit's) are there.
     for (const point of flow.intro) await page.locator(`#procedure-${flow.id}`).getByText(point).waitFor();

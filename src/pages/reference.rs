@@ -101,6 +101,11 @@ fn node_view(f: &Flow, n: &Node, t: &'static Texts) -> impl IntoView {
         }
         .anchor()
     };
+    // Words the app added to make a flow walkable say so: the protocol has no such box.
+    let own = |text: &str, own: bool| match own {
+        true => format!("{text} {}", t.own_text),
+        false => text.to_owned(),
+    };
     let answers = n
         .answers
         .iter()
@@ -108,7 +113,7 @@ fn node_view(f: &Flow, n: &Node, t: &'static Texts) -> impl IntoView {
             let to = f.node(&a.next).map(|x| x.text.clone()).unwrap_or_default();
             view! {
                 <li>
-                    {a.label.clone()} <span aria-hidden="true">" → "</span>
+                    {own(&a.label, a.own)} <span aria-hidden="true">" → "</span>
                     <span class="sr-only">{t.leads_to}</span>
                     <a href=format!("#{}", at(&a.next))>{to}</a>
                 </li>
@@ -126,7 +131,7 @@ fn node_view(f: &Flow, n: &Node, t: &'static Texts) -> impl IntoView {
             {n.detail.clone().map(|d| view! { <p>{d}</p> })}
             {n.counter.as_ref().map(|c| view! { <p class="muted">{c.label.clone()} ": " {(t.counter_up_to)(c.max)}</p> })}
             {(!n.actions.is_empty()).then(|| view! {
-                <TextList items=n.actions.iter().map(|a| a.text.clone()).collect()/>
+                <TextList items=n.actions.iter().map(|a| own(&a.text, a.own)).collect()/>
             })}
             {(!n.answers.is_empty()).then(|| view! { <ul class="ref-answers">{answers}</ul> })}
             {(!then.is_empty()).then(|| view! { <TextList items=then/> })}
