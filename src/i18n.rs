@@ -85,6 +85,11 @@ pub struct Texts {
     pub card_title: &'static str,
     pub card_numbers: &'static str,
     pub print: &'static str,
+    pub flowchart: &'static str,
+    pub to_fill: &'static str,
+    pub own_text: &'static str,
+    pub leads_to: &'static str,
+    pub counter_up_to: fn(u8) -> String,
 
     pub settings_title: &'static str,
     pub settings_numbers: &'static str,
@@ -260,9 +265,14 @@ pub static NL: Texts = Texts {
     },
     contents: "Inhoud",
 
-    card_title: "Kaart receptie: agressie op kantoor",
+    card_title: "Kaart receptie: agressie op kantoor en aan de telefoon",
     card_numbers: "Noodnummers",
     print: "Afdrukken",
+    flowchart: "Stroomschema",
+    to_fill: "nog in te vullen",
+    own_text: "(eigen tekst van de app, staat niet in het protocol)",
+    leads_to: "ga naar",
+    counter_up_to: |n| format!("tel mee, tot {n} keer"),
 
     settings_title: "Instellingen",
     settings_numbers: "Telefoonnummers van de organisatie",
@@ -437,9 +447,14 @@ pub static EN: Texts = Texts {
     },
     contents: "Contents",
 
-    card_title: "Reception card: aggression at the office",
+    card_title: "Reception card: aggression at the office and on the phone",
     card_numbers: "Emergency numbers",
     print: "Print",
+    flowchart: "Flowchart",
+    to_fill: "still to fill in",
+    own_text: "(the app's own wording, not in the protocol)",
+    leads_to: "go to",
+    counter_up_to: |n| format!("count, up to {n} times"),
 
     settings_title: "Settings",
     settings_numbers: "The organisation's phone numbers",

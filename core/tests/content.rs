@@ -491,3 +491,33 @@ fn a_translation_that_drops_a_step_is_caught() {
     office(&mut en).nodes.pop();
     assert!(!same_shape(&nl(), &en).is_empty());
 }
+
+/// The reception card's flowcharts hold every box of the source's office and phone charts:
+/// the wrapped lines of each chart box, joined, contain the box's words in order.
+#[test]
+fn the_cards_flowcharts_contain_every_box_of_both_procedures() {
+    use veilig_core::protocol::chart::{layout, CARD_FLOWS};
+    let p = nl();
+    for id in CARD_FLOWS {
+        let chart = layout(p.flows.iter().find(|f| f.id == id).expect("flow"));
+        let shown: Vec<String> = chart
+            .blocks
+            .iter()
+            .flat_map(|b| [b.lines.join(" "), b.notes.join(" ")])
+            .map(|t| fold(&normalize(&t)))
+            .collect();
+        let boxes: Vec<&str> = FLOW_BOXES
+            .iter()
+            .filter(|(f, _)| *f == id)
+            .map(|(_, b)| *b)
+            .collect();
+        assert!(boxes.len() >= 8, "{id:?}: {} boxes", boxes.len());
+        for boxed in boxes {
+            let wanted = fold(&normalize(boxed));
+            assert!(
+                shown.iter().any(|t| t.contains(&wanted)),
+                "the {id:?} chart lacks {boxed:?}"
+            );
+        }
+    }
+}

@@ -1,24 +1,74 @@
-//! The reception card: the office procedure, the general points and the emergency numbers on
-//! one landscape tablet screen, and on exactly one printed A4 page (style/main.css @media print).
+//! The reception card: the office and the phone procedure as flowcharts, the general points and
+//! the emergency numbers on one landscape tablet screen, and on exactly one printed A4 page
+//! (style/main.css @media print). The charts are laid out in core (`protocol::chart`); this
+//! only draws them.
 
 use leptos::prelude::*;
-use veilig_core::protocol::{FlowId, Node};
+use veilig_core::protocol::chart::{layout, Kind, CARD_FLOWS};
+use veilig_core::protocol::Flow;
 use veilig_core::settings::tel_href;
 
 use crate::state::{use_app, use_protocol, use_texts};
 
-/// "answer → what comes next", for a compact chart.
-fn branches(node: &Node, flow: &veilig_core::protocol::Flow) -> Vec<(String, String)> {
-    node.answers
-        .iter()
-        .map(|a| {
-            let next = flow
-                .node(&a.next)
-                .map(|n| n.text.clone())
-                .unwrap_or_default();
-            (a.label.clone(), next)
-        })
-        .collect()
+/// The chart as inline SVG with real text (screen readers read it in reading order: a step, its
+/// answers and where they lead). Kinds differ by shape, not colour: a step is a square box with
+/// a heavy line, an answer a rounded one, an end a box with a double line. Written as one
+/// string: a `view!` per element cost about 2 KB of brotli in the wasm.
+fn chart(flow: &Flow, label: String) -> impl IntoView {
+    use std::fmt::Write;
+    let c = layout(flow);
+    let head = format!("head-{}", flow.id.slug());
+    let mut svg = format!(
+        r#"<defs><marker id="{head}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0L10 5L0 10z"/></marker></defs><g class="arrows">"#
+    );
+    for e in &c.edges {
+        svg.push_str("<path d=\"");
+        for (i, (x, y)) in e.points.iter().enumerate() {
+            let _ = write!(svg, "{}{x} {y}", if i == 0 { 'M' } else { 'L' });
+        }
+        let _ = write!(svg, r#"" marker-end="url(#{head})"/>"#);
+    }
+    svg.push_str("</g>");
+    for b in &c.blocks {
+        let (class, rx) = match b.kind {
+            Kind::Step => ("step", 0),
+            Kind::Answer => ("answer", 9),
+            Kind::End => ("end", 4),
+        };
+        let (x, y, w, h) = (b.x, b.y, b.w, b.h);
+        let _ = write!(
+            svg,
+            r#"<g class="{class}"><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="{rx}"/>"#
+        );
+        if b.kind == Kind::End {
+            let _ = write!(
+                svg,
+                r#"<rect x="{}" y="{}" width="{}" height="{}" rx="2"/>"#,
+                x + 3,
+                y + 3,
+                w - 6,
+                h - 6
+            );
+        }
+        svg.push_str("<text>");
+        for (x, y, text, note) in b.rows() {
+            let note = if note { r#" class="note""# } else { "" };
+            let _ = write!(svg, r#"<tspan x="{x}" y="{y}"{note}>"#);
+            for ch in text.chars() {
+                match ch {
+                    '&' => svg.push_str("&amp;"),
+                    '<' => svg.push_str("&lt;"),
+                    _ => svg.push(ch),
+                }
+            }
+            // The space keeps words of two lines apart for screen readers and copying.
+            svg.push_str(" </tspan>");
+        }
+        svg.push_str("</text></g>");
+    }
+    view! {
+        <svg class="chart" viewBox=format!("0 0 {} {}", c.width, c.height) role="group" aria-label=label inner_html=svg></svg>
+    }
 }
 
 #[component]
@@ -26,32 +76,24 @@ pub fn CardPage() -> impl IntoView {
     let app = use_app();
     let t = use_texts();
     let p = use_protocol();
-    let office = move || {
-        p().flows
+    let procedures = move || {
+        CARD_FLOWS
             .iter()
-            .find(|f| f.id == FlowId::Kantoor)
-            .expect("office flow")
-    };
-    let steps = move || {
-        let flow = office();
-        flow.nodes
-            .iter()
-            .filter(|n| !n.is_end())
-            .map(|n| {
-                let rows = branches(n, flow)
-                    .into_iter()
-                    .map(|(label, next)| view! { <li>{label} " → " <strong>{next}</strong></li> })
-                    .collect_view();
+            .filter_map(|id| p().flows.iter().find(|f| f.id == *id))
+            .map(|f| {
                 view! {
-                    <li>
-                        <span class="card-step">{n.text.clone()}</span>
-                        {n.detail.clone().map(|d| view! { <span class="card-detail">" — " {d}</span> })}
-                        <ul class="card-branches">{rows}</ul>
-                    </li>
+                    <section class="card-procedure">
+                        <h2>{f.title.clone()}</h2>
+                        {(!f.intro.is_empty()).then(|| view! {
+                            <ul>{f.intro.iter().map(|i| view! { <li>{i.clone()}</li> }).collect_view()}</ul>
+                        })}
+                        {chart(f, format!("{}: {}", t().flowchart, f.title))}
+                    </section>
                 }
             })
             .collect_view()
     };
+    // A number not set on this device is a line to write it on: the card is also a paper form.
     let number = move |label: &'static str, raw: String| {
         let href = tel_href(&raw);
         view! {
@@ -59,7 +101,7 @@ pub fn CardPage() -> impl IntoView {
                 <span>{label}</span>
                 {match href {
                     Some(h) => view! { <a href=h>{raw}</a> }.into_any(),
-                    None => view! { <em>{t().no_number}</em> }.into_any(),
+                    None => view! { <span class="blank" role="img" aria-label=t().to_fill></span> }.into_any(),
                 }}
             </li>
         }
@@ -73,10 +115,7 @@ pub fn CardPage() -> impl IntoView {
         <article class="card">
             <h1>{move || t().card_title}</h1>
             <div class="card-grid">
-                <section class="card-procedure">
-                    <h2>{move || office().title.clone()}</h2>
-                    <ol>{steps}</ol>
-                </section>
+                {procedures}
                 <div class="card-side">
                     <section class="card-numbers">
                         <h2>{move || t().card_numbers}</h2>
@@ -90,9 +129,9 @@ pub fn CardPage() -> impl IntoView {
                         <h2>{move || p().general_points.title.clone()}</h2>
                         <ul>{move || p().general_points.items.iter().map(|i| view! { <li>{i.clone()}</li> }).collect_view()}</ul>
                     </section>
+                    <button type="button" class="btn btn-secondary no-print" on:click=print>{move || t().print}</button>
                 </div>
             </div>
-            <button type="button" class="btn btn-secondary no-print" on:click=print>{move || t().print}</button>
         </article>
     }
 }

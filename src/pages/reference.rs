@@ -3,24 +3,11 @@
 use leptos::prelude::*;
 use veilig_core::protocol::search::search;
 use veilig_core::protocol::texts::Place;
-use veilig_core::protocol::{KindId, Protocol};
+use veilig_core::protocol::{Flow, Node, Protocol};
 
 use crate::components::text_list::TextList;
+use crate::i18n::Texts;
 use crate::state::{use_protocol, use_texts};
-
-/// The section of this page (or the flow) a search hit belongs to.
-fn href(place: &Place) -> String {
-    match place {
-        Place::Intro => "#inleiding".into(),
-        Place::GeneralPoints => "#algemeen".into(),
-        Place::Kind(KindId::Frustratie) => "#frustratie".into(),
-        Place::Kind(KindId::Instrumenteel) => "#instrumenteel".into(),
-        Place::Flow { flow, .. } => format!("#procedure-{}", flow.slug()),
-        Place::Extreme => "#extreem".into(),
-        Place::Aftercare => "#nazorg".into(),
-        Place::Sanctions => "#sancties".into(),
-    }
-}
 
 fn place_title(p: &Protocol, place: &Place) -> String {
     match place {
@@ -56,7 +43,7 @@ pub fn ReferencePage() -> impl IntoView {
             .into_iter()
             .map(|h| {
                 (
-                    href(&h.place),
+                    format!("#{}", h.place.anchor()),
                     place_title(proto, &h.place),
                     h.text.to_owned(),
                 )
@@ -98,20 +85,65 @@ pub fn ReferencePage() -> impl IntoView {
                 <a href="#nazorg">{move || p().aftercare.title.clone()}</a>
                 <a href="#sancties">{move || p().sanctions.title.clone()}</a>
             </nav>
-            {move || view! { <Sections p=p()/> }}
+            {move || view! { <Sections p=p() t=t()/> }}
         </article>
     }
 }
 
+/// One step or end with everything the protocol says about it: detail, counter, actions, each
+/// answer with a link to where it leads, and what follows an end. Its id is the anchor search
+/// hits link to.
+fn node_view(f: &Flow, n: &Node, t: &'static Texts) -> impl IntoView {
+    let at = |id: &str| {
+        Place::Flow {
+            flow: f.id,
+            node: Some(id.to_owned()),
+        }
+        .anchor()
+    };
+    // Words the app added to make a flow walkable say so: the protocol has no such box.
+    let own = |text: &str, own: bool| match own {
+        true => format!("{text} {}", t.own_text),
+        false => text.to_owned(),
+    };
+    let answers = n
+        .answers
+        .iter()
+        .map(|a| {
+            let to = f.node(&a.next).map(|x| x.text.clone()).unwrap_or_default();
+            view! {
+                <li>
+                    {own(&a.label, a.own)} <span aria-hidden="true">" → "</span>
+                    <span class="sr-only">{t.leads_to}</span>
+                    <a href=format!("#{}", at(&a.next))>{to}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    let then = n
+        .end
+        .iter()
+        .flat_map(|e| e.then.clone())
+        .collect::<Vec<_>>();
+    view! {
+        <li id=at(&n.id) class=if n.is_end() { "ref-end" } else { "ref-step" }>
+            <strong>{n.text.clone()}</strong>
+            {n.detail.clone().map(|d| view! { <p>{d}</p> })}
+            {n.counter.as_ref().map(|c| view! { <p class="muted">{c.label.clone()} ": " {(t.counter_up_to)(c.max)}</p> })}
+            {(!n.actions.is_empty()).then(|| view! {
+                <TextList items=n.actions.iter().map(|a| own(&a.text, a.own)).collect()/>
+            })}
+            {(!n.answers.is_empty()).then(|| view! { <ul class="ref-answers">{answers}</ul> })}
+            {(!then.is_empty()).then(|| view! { <TextList items=then/> })}
+        </li>
+    }
+}
+
 #[component]
-fn Sections(p: &'static Protocol) -> impl IntoView {
+fn Sections(p: &'static Protocol, t: &'static Texts) -> impl IntoView {
     let kinds = p.kinds.iter().map(|k| {
-        let id = match k.id {
-            KindId::Frustratie => "frustratie",
-            KindId::Instrumenteel => "instrumenteel",
-        };
         view! {
-            <section id=id>
+            <section id=Place::Kind(k.id).anchor()>
                 <h2>{k.title.clone()}</h2>
                 <p class="muted">{k.definition.clone()}</p>
                 <p>{k.key_point.clone()}</p>
@@ -121,15 +153,15 @@ fn Sections(p: &'static Protocol) -> impl IntoView {
         }
     });
     let flows = p.flows.iter().map(|f| {
-        let steps: Vec<String> = f.nodes.iter().filter(|n| !n.is_end()).map(|n| n.text.clone()).collect();
+        // Steps first, then the ends, each in the content's order.
+        let nodes = f.nodes.iter().filter(|n| !n.is_end()).chain(f.nodes.iter().filter(|n| n.is_end()));
+        let nodes = nodes.map(|n| node_view(f, n, t)).collect_view();
         view! {
-            <section id=format!("procedure-{}", f.id.slug())>
+            <section id=Place::Flow { flow: f.id, node: None }.anchor()>
                 <h3>{f.title.clone()}</h3>
                 {(!f.intro.is_empty()).then(|| view! { <TextList items=f.intro.clone()/> })}
-                <TextList items=steps ordered=true/>
-                {view! {
-                    <a class="btn btn-secondary" href=format!("/protocol/{}", f.id.slug())>{f.title.clone()} " →"</a>
-                }}
+                <ol class="ref-flow">{nodes}</ol>
+                <a class="btn btn-secondary" href=format!("/protocol/{}", f.id.slug())>{f.title.clone()} " →"</a>
             </section>
         }
     });
@@ -151,10 +183,10 @@ fn Sections(p: &'static Protocol) -> impl IntoView {
         }
     });
     view! {
-        <section id="inleiding">
+        <section id=Place::Intro.anchor()>
             {p.intro.iter().map(|t| view! { <p>{t.clone()}</p> }).collect_view()}
         </section>
-        <section id="algemeen">
+        <section id=Place::GeneralPoints.anchor()>
             <h2>{p.general_points.title.clone()}</h2>
             <TextList items=p.general_points.items.clone()/>
             <p>{p.kinds_intro.clone()}</p>
@@ -164,7 +196,7 @@ fn Sections(p: &'static Protocol) -> impl IntoView {
             <h2>{p.procedures_title.clone()}</h2>
             {flows.collect_view()}
         </section>
-        <section id="extreem">
+        <section id=Place::Extreme.anchor()>
             <h2>{p.extreme.title.clone()}</h2>
             <p>{p.extreme.definition.clone()}</p>
             <h3>{p.extreme.during_title.clone()}</h3>
@@ -172,7 +204,7 @@ fn Sections(p: &'static Protocol) -> impl IntoView {
             <h3>{p.extreme.after_title.clone()}</h3>
             <TextList items=p.extreme.after.clone()/>
         </section>
-        <section id="nazorg">
+        <section id=Place::Aftercare.anchor()>
             <h2>{a.title.clone()}</h2>
             {a.intro.iter().map(|t| view! { <p>{t.clone()}</p> }).collect_view()}
             <h3>{a.first_care_title.clone()}</h3>
@@ -188,7 +220,7 @@ fn Sections(p: &'static Protocol) -> impl IntoView {
             <TextList items=a.reactions.clone()/>
             {a.processing_after.iter().map(|t| view! { <p>{t.clone()}</p> }).collect_view()}
         </section>
-        <section id="sancties">
+        <section id=Place::Sanctions.anchor()>
             <h2>{s.title.clone()}</h2>
             {s.intro.iter().map(|t| view! { <p>{t.clone()}</p> }).collect_view()}
             <h3>{s.list_title.clone()}</h3>

@@ -1,6 +1,7 @@
 //! The aggression protocol: typed model, embedded content, structural checks, the flow runner
 //! and search.
 
+pub mod chart;
 pub mod check;
 pub mod checklist;
 pub mod content;

@@ -15,6 +15,27 @@ pub enum Place {
     Sanctions,
 }
 
+impl Place {
+    /// The id of the element on the reference page that shows this place, so a search hit
+    /// opens exactly the step or end it names. The page renders its ids with this function.
+    pub fn anchor(&self) -> String {
+        match self {
+            Place::Intro => "inleiding".into(),
+            Place::GeneralPoints => "algemeen".into(),
+            Place::Kind(KindId::Frustratie) => "frustratie".into(),
+            Place::Kind(KindId::Instrumenteel) => "instrumenteel".into(),
+            Place::Flow { flow, node: None } => format!("procedure-{}", flow.slug()),
+            Place::Flow {
+                flow,
+                node: Some(node),
+            } => format!("procedure-{}-{node}", flow.slug()),
+            Place::Extreme => "extreem".into(),
+            Place::Aftercare => "nazorg".into(),
+            Place::Sanctions => "sancties".into(),
+        }
+    }
+}
+
 pub fn all_texts(p: &Protocol) -> Vec<(Place, &str)> {
     let mut out = Vec::new();
     out.push((Place::Intro, p.title.as_str()));
@@ -128,4 +149,40 @@ pub fn all_texts(p: &Protocol) -> Vec<(Place, &str)> {
         out.extend(x.paragraphs.iter().map(|t| (Place::Sanctions, t.as_str())));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::dutch;
+    use std::collections::HashMap;
+
+    /// Every place a text can have, and every step and end, gets an anchor of its own, usable
+    /// as an HTML id. That the reference page renders them is checked in e2e (naslag.test.mjs).
+    #[test]
+    fn every_place_has_its_own_anchor() {
+        let p = dutch();
+        let mut seen: HashMap<String, Place> = HashMap::new();
+        let nodes = p.flows.iter().flat_map(|f| {
+            f.nodes.iter().map(|n| Place::Flow {
+                flow: f.id,
+                node: Some(n.id.clone()),
+            })
+        });
+        let places = all_texts(p).into_iter().map(|(place, _)| place);
+        for place in places.chain(nodes) {
+            let anchor = place.anchor();
+            assert!(
+                !anchor.is_empty() && !anchor.contains(char::is_whitespace),
+                "{anchor:?}"
+            );
+            assert!(!anchor.contains('#'), "{anchor:?}");
+            if let Some(other) = seen.insert(anchor.clone(), place.clone()) {
+                assert_eq!(other, place, "{anchor} is shared");
+            }
+        }
+        // Every step and end of every flow, each part of the text, and each flow as a whole.
+        let flows: usize = p.flows.iter().map(|f| f.nodes.len() + 1).sum();
+        assert_eq!(seen.len(), flows + 7);
+    }
 }
