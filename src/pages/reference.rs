@@ -5,7 +5,7 @@ use veilig_core::protocol::search::search;
 use veilig_core::protocol::texts::Place;
 use veilig_core::protocol::{Flow, Node, Protocol};
 
-use crate::components::text_list::TextList;
+use crate::html::Html;
 use crate::i18n::Texts;
 use crate::state::{use_protocol, use_texts};
 
@@ -85,7 +85,7 @@ pub fn ReferencePage() -> impl IntoView {
                 <a href="#nazorg">{move || p().aftercare.title.clone()}</a>
                 <a href="#sancties">{move || p().sanctions.title.clone()}</a>
             </nav>
-            {move || view! { <Sections p=p() t=t()/> }}
+            <div class="sections" inner_html=move || sections_html(p(), t())></div>
         </article>
     }
 }
@@ -93,7 +93,7 @@ pub fn ReferencePage() -> impl IntoView {
 /// One step or end with everything the protocol says about it: detail, counter, actions, each
 /// answer with a link to where it leads, and what follows an end. Its id is the anchor search
 /// hits link to.
-fn node_view(f: &Flow, n: &Node, t: &'static Texts) -> impl IntoView {
+fn node_html(h: &mut Html, f: &Flow, n: &Node, t: &Texts) {
     let at = |id: &str| {
         Place::Flow {
             flow: f.id,
@@ -106,127 +106,135 @@ fn node_view(f: &Flow, n: &Node, t: &'static Texts) -> impl IntoView {
         true => format!("{text} {}", t.own_text),
         false => text.to_owned(),
     };
-    let answers = n
-        .answers
-        .iter()
-        .map(|a| {
-            let to = f.node(&a.next).map(|x| x.text.clone()).unwrap_or_default();
-            view! {
-                <li>
-                    {own(&a.label, a.own)} <span aria-hidden="true">" → "</span>
-                    <span class="sr-only">{t.leads_to}</span>
-                    <a href=format!("#{}", at(&a.next))>{to}</a>
-                </li>
-            }
-        })
-        .collect_view();
-    let then = n
-        .end
-        .iter()
-        .flat_map(|e| e.then.clone())
-        .collect::<Vec<_>>();
-    view! {
-        <li id=at(&n.id) class=if n.is_end() { "ref-end" } else { "ref-step" }>
-            <strong>{n.text.clone()}</strong>
-            {n.detail.clone().map(|d| view! { <p>{d}</p> })}
-            {n.counter.as_ref().map(|c| view! { <p class="muted">{c.label.clone()} ": " {(t.counter_up_to)(c.max)}</p> })}
-            {(!n.actions.is_empty()).then(|| view! {
-                <TextList items=n.actions.iter().map(|a| own(&a.text, a.own)).collect()/>
-            })}
-            {(!n.answers.is_empty()).then(|| view! { <ul class="ref-answers">{answers}</ul> })}
-            {(!then.is_empty()).then(|| view! { <TextList items=then/> })}
-        </li>
+    let class = if n.is_end() { "ref-end" } else { "ref-step" };
+    h.open("li", &[("id", &at(&n.id)), ("class", class)]);
+    h.el("strong", &[], &n.text);
+    if let Some(d) = &n.detail {
+        h.el("p", &[], d);
     }
+    if let Some(c) = &n.counter {
+        h.el(
+            "p",
+            &[("class", "muted")],
+            &format!("{}: {}", c.label, (t.counter_up_to)(c.max)),
+        );
+    }
+    if !n.actions.is_empty() {
+        let actions: Vec<String> = n.actions.iter().map(|a| own(&a.text, a.own)).collect();
+        h.list(actions.iter().map(String::as_str));
+    }
+    if !n.answers.is_empty() {
+        h.open("ul", &[("class", "ref-answers")]);
+        for a in &n.answers {
+            let to = f.node(&a.next).map(|x| x.text.as_str()).unwrap_or_default();
+            h.open("li", &[]).text(&own(&a.label, a.own)).text(" ");
+            h.el("span", &[("aria-hidden", "true")], "→ ");
+            h.el("span", &[("class", "sr-only")], t.leads_to);
+            h.el("a", &[("href", &format!("#{}", at(&a.next)))], to);
+            h.close("li");
+        }
+        h.close("ul");
+    }
+    if let Some(end) = n.end.as_ref().filter(|e| !e.then.is_empty()) {
+        h.list(end.then.iter().map(String::as_str));
+    }
+    h.close("li");
 }
 
-#[component]
-fn Sections(p: &'static Protocol, t: &'static Texts) -> impl IntoView {
-    let kinds = p.kinds.iter().map(|k| {
-        view! {
-            <section id=Place::Kind(k.id).anchor()>
-                <h2>{k.title.clone()}</h2>
-                <p class="muted">{k.definition.clone()}</p>
-                <p>{k.key_point.clone()}</p>
-                <h3>{k.responses_title.clone()}</h3>
-                <TextList items=k.responses.clone()/>
-            </section>
-        }
-    });
-    let flows = p.flows.iter().map(|f| {
-        // Steps first, then the ends, each in the content's order.
-        let nodes = f.nodes.iter().filter(|n| !n.is_end()).chain(f.nodes.iter().filter(|n| n.is_end()));
-        let nodes = nodes.map(|n| node_view(f, n, t)).collect_view();
-        view! {
-            <section id=Place::Flow { flow: f.id, node: None }.anchor()>
-                <h3>{f.title.clone()}</h3>
-                {(!f.intro.is_empty()).then(|| view! { <TextList items=f.intro.clone()/> })}
-                <ol class="ref-flow">{nodes}</ol>
-                <a class="btn btn-secondary" href=format!("/protocol/{}", f.id.slug())>{f.title.clone()} " →"</a>
-            </section>
-        }
-    });
-    let a = &p.aftercare;
-    let conversations = a.conversations.iter().map(|c| {
-        view! {
-            <section class="conversation">
-                <h4>{c.title.clone()}</h4>
-                <p class="muted">{c.when.clone()}</p>
-                <TextList items=c.checklist.clone()/>
-            </section>
-        }
-    });
-    let s = &p.sanctions;
-    let explained = s.explained.iter().map(|x| {
-        view! {
-            <h4>{x.title.clone()}</h4>
-            {x.paragraphs.iter().map(|t| view! { <p>{t.clone()}</p> }).collect_view()}
-        }
-    });
-    view! {
-        <section id=Place::Intro.anchor()>
-            {p.intro.iter().map(|t| view! { <p>{t.clone()}</p> }).collect_view()}
-        </section>
-        <section id=Place::GeneralPoints.anchor()>
-            <h2>{p.general_points.title.clone()}</h2>
-            <TextList items=p.general_points.items.clone()/>
-            <p>{p.kinds_intro.clone()}</p>
-        </section>
-        {kinds.collect_view()}
-        <section id="procedures">
-            <h2>{p.procedures_title.clone()}</h2>
-            {flows.collect_view()}
-        </section>
-        <section id=Place::Extreme.anchor()>
-            <h2>{p.extreme.title.clone()}</h2>
-            <p>{p.extreme.definition.clone()}</p>
-            <h3>{p.extreme.during_title.clone()}</h3>
-            <TextList items=p.extreme.during.clone()/>
-            <h3>{p.extreme.after_title.clone()}</h3>
-            <TextList items=p.extreme.after.clone()/>
-        </section>
-        <section id=Place::Aftercare.anchor()>
-            <h2>{a.title.clone()}</h2>
-            {a.intro.iter().map(|t| view! { <p>{t.clone()}</p> }).collect_view()}
-            <h3>{a.first_care_title.clone()}</h3>
-            {a.first_care.iter().map(|t| view! { <p>{t.clone()}</p> }).collect_view()}
-            <h3>{a.follow_up_title.clone()}</h3>
-            {a.follow_up.iter().map(|t| view! { <p>{t.clone()}</p> }).collect_view()}
-            <h3>{a.model_title.clone()}</h3>
-            <div class="conversations">{conversations.collect_view()}</div>
-            <h3>{a.extreme_title.clone()}</h3>
-            <p>{a.extreme.clone()}</p>
-            {a.processing.iter().map(|t| view! { <p>{t.clone()}</p> }).collect_view()}
-            <p>{a.reactions_title.clone()}</p>
-            <TextList items=a.reactions.clone()/>
-            {a.processing_after.iter().map(|t| view! { <p>{t.clone()}</p> }).collect_view()}
-        </section>
-        <section id=Place::Sanctions.anchor()>
-            <h2>{s.title.clone()}</h2>
-            {s.intro.iter().map(|t| view! { <p>{t.clone()}</p> }).collect_view()}
-            <h3>{s.list_title.clone()}</h3>
-            <TextList items=s.list.clone()/>
-            {explained.collect_view()}
-            {s.closing.iter().map(|t| view! { <p>{t.clone()}</p> }).collect_view()}
-        </section>
+/// Everything the protocol says, in its order, as markup (see `crate::html`).
+fn sections_html(p: &Protocol, t: &Texts) -> String {
+    let mut h = Html::default();
+    h.open("section", &[("id", &Place::Intro.anchor())]);
+    h.paragraphs(&p.intro).close("section");
+    h.open("section", &[("id", &Place::GeneralPoints.anchor())]);
+    h.el("h2", &[], &p.general_points.title);
+    h.list(p.general_points.items.iter().map(String::as_str));
+    h.el("p", &[], &p.kinds_intro).close("section");
+    for k in &p.kinds {
+        h.open("section", &[("id", &Place::Kind(k.id).anchor())]);
+        h.el("h2", &[], &k.title);
+        h.el("p", &[("class", "muted")], &k.definition);
+        h.el("p", &[], &k.key_point);
+        h.el("h3", &[], &k.responses_title);
+        h.list(k.responses.iter().map(String::as_str))
+            .close("section");
     }
+    h.open("section", &[("id", "procedures")]);
+    h.el("h2", &[], &p.procedures_title);
+    for f in &p.flows {
+        h.open(
+            "section",
+            &[(
+                "id",
+                &Place::Flow {
+                    flow: f.id,
+                    node: None,
+                }
+                .anchor(),
+            )],
+        );
+        h.el("h3", &[], &f.title);
+        if !f.intro.is_empty() {
+            h.list(f.intro.iter().map(String::as_str));
+        }
+        // Steps first, then the ends, each in the content's order.
+        h.open("ol", &[("class", "ref-flow")]);
+        for n in f
+            .nodes
+            .iter()
+            .filter(|n| !n.is_end())
+            .chain(f.nodes.iter().filter(|n| n.is_end()))
+        {
+            node_html(&mut h, f, n, t);
+        }
+        h.close("ol");
+        let path = veilig_core::route::Route::Flow(Some(f.id)).path();
+        h.el(
+            "a",
+            &[("class", "btn btn-secondary"), ("href", &path)],
+            &format!("{} →", f.title),
+        );
+        h.close("section");
+    }
+    h.close("section");
+    let e = &p.extreme;
+    h.open("section", &[("id", &Place::Extreme.anchor())]);
+    h.el("h2", &[], &e.title)
+        .el("p", &[], &e.definition)
+        .el("h3", &[], &e.during_title);
+    h.list(e.during.iter().map(String::as_str))
+        .el("h3", &[], &e.after_title);
+    h.list(e.after.iter().map(String::as_str)).close("section");
+    let a = &p.aftercare;
+    h.open("section", &[("id", &Place::Aftercare.anchor())]);
+    h.el("h2", &[], &a.title).paragraphs(&a.intro);
+    h.el("h3", &[], &a.first_care_title)
+        .paragraphs(&a.first_care);
+    h.el("h3", &[], &a.follow_up_title).paragraphs(&a.follow_up);
+    h.el("h3", &[], &a.model_title)
+        .open("div", &[("class", "conversations")]);
+    for c in &a.conversations {
+        h.open("section", &[("class", "conversation")]);
+        h.el("h4", &[], &c.title)
+            .el("p", &[("class", "muted")], &c.when);
+        h.list(c.checklist.iter().map(String::as_str))
+            .close("section");
+    }
+    h.close("div")
+        .el("h3", &[], &a.extreme_title)
+        .el("p", &[], &a.extreme);
+    h.paragraphs(&a.processing).el("p", &[], &a.reactions_title);
+    h.list(a.reactions.iter().map(String::as_str));
+    h.paragraphs(&a.processing_after).close("section");
+    let s = &p.sanctions;
+    h.open("section", &[("id", &Place::Sanctions.anchor())]);
+    h.el("h2", &[], &s.title)
+        .paragraphs(&s.intro)
+        .el("h3", &[], &s.list_title);
+    h.list(s.list.iter().map(String::as_str));
+    for x in &s.explained {
+        h.el("h4", &[], &x.title).paragraphs(&x.paragraphs);
+    }
+    h.paragraphs(&s.closing).close("section");
+    h.0
 }

@@ -490,7 +490,7 @@ fn ReadOnly(report: Report) -> impl IntoView {
     view! {
         <article class="report-form">
             <h1>{move || t().report_title}</h1>
-            <p class="badge">{move || t().ready_to_send}</p>
+            <p class="badge">{move || t().finalized_badge}</p>
             {corrects.map(|id| view! { <CorrectionOf id=id/> })}
             <p class="muted">{move || t().finalized_readonly}</p>
             {private.then(|| view! { <p class="notice private-address">{move || t().private_address_notice}</p> })}

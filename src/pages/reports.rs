@@ -119,7 +119,8 @@ pub fn ReportsPage() -> impl IntoView {
                 Some(State::Delivered { receipt }) => (t().state_delivered)(receipt.seq),
                 Some(State::Refused { .. }) => t().state_refused.to_owned(),
                 Some(State::Sending { .. }) => t().state_sending.to_owned(),
-                _ => t().ready_to_send.to_owned(),
+                Some(State::Waiting { .. }) => t().state_waiting.to_owned(),
+                None => t().finalized_badge.to_owned(),
             },
         )
     };
@@ -201,8 +202,8 @@ pub fn ReportsPage() -> impl IntoView {
                             view! { <ul class="report-list">{drafts.into_iter().map(|r| row(r, &every)).collect_view()}</ul> }.into_any()
                         }}
                         {(!finals.is_empty()).then(|| view! {
-                            <h2>{t().ready_to_send}</h2>
-                            <p class="muted">{t().ready_to_send_hint}</p>
+                            <h2>{t().finalized_badge}</h2>
+                            <p class="muted">{t().finalized_hint}</p>
                             <ul class="report-list">{finals.into_iter().map(|r| row(r, &every)).collect_view()}</ul>
                         })}
                     }
