@@ -37,6 +37,29 @@ for (const [name, path, heading] of screens) {
   });
 }
 
+test('no axe violations on a step with ticks and call buttons, and on a police end', async () => {
+  const page = await context.newPage();
+  const axe = async () =>
+    (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()).violations.map(
+      (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  await page.goto(new URL('/protocol/woning', server.url).href);
+  for (const label of ['Persoon blijft agressief', 'Persoon blijft agressief']) {
+    await page.getByRole('button', { name: label, exact: true }).click();
+  }
+  await page.getByRole('checkbox', { name: 'Sein leidinggevende in' }).check();
+  await page.locator('.action-tick .done-at').waitFor();
+  assert.deepEqual(await axe(), []);
+  await page.goto(new URL('/protocol/kantoor', server.url).href);
+  await page.getByRole('button', { name: 'Opnieuw beginnen' }).waitFor();
+  for (const label of ['Persoon blijft agressief of het wordt erger', 'Persoon blijft agressief', 'Persoon gaat niet weg en blijft agressief', 'Ik druk op het stille alarm']) {
+    await page.getByRole('button', { name: label, exact: true }).click();
+  }
+  await page.locator('h2.end-text').waitFor();
+  assert.deepEqual(await axe(), []);
+  await page.close();
+});
+
 test('no axe violations on the form, also with its error summary shown', async () => {
   const page = await context.newPage();
   page.on('dialog', (d) => d.accept());
