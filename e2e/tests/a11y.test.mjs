@@ -44,8 +44,10 @@ test('no axe violations on a step with ticks and call buttons, and on a police e
       (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
     );
   await page.goto(new URL('/protocol/woning', server.url).href);
-  for (const label of ['Persoon blijft agressief', 'Persoon blijft agressief']) {
-    await page.getByRole('button', { name: label, exact: true }).click();
+  // The same label on two steps: each tap waits for the step it is meant for.
+  for (const step of ['Probeer de persoon rustig te krijgen m.b.t. vaardigheden', 'Geef de grens aan en geef de persoon de keuze']) {
+    await page.getByRole('heading', { level: 2, name: step, exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Persoon blijft agressief', exact: true }).click();
   }
   await page.getByRole('checkbox', { name: 'Sein leidinggevende in' }).check();
   await page.locator('.action-tick .done-at').waitFor();
