@@ -128,7 +128,7 @@ test('several drafts are listed, resumed, deleted with confirmation and restored
   }
 });
 
-test('finalize: errors in Dutch with a linked summary, then read-only and ready to send', async () => {
+test('finalize: errors in Dutch with a linked summary, then read-only and finalized', async () => {
   const { context } = await launch({ viewport: { width: 390, height: 844 } });
   try {
     const page = await context.newPage();
@@ -144,7 +144,7 @@ test('finalize: errors in Dutch with a linked summary, then read-only and ready 
     await fillComplete(page);
     // A hospital admission makes the report one the labour inspectorate must hear of.
     await page.getByRole('radio', { name: 'Ziekenhuisopname' }).check();
-    await page.getByText('Meldplicht: P&O meldt dit incident direct bij de Arbeidsinspectie.').waitFor();
+    await page.getByText('Meldplicht: P&O meldt dit incident direct bij de Nederlandse Arbeidsinspectie.').waitFor();
     await waitSaved(page);
     await page.getByRole('button', { name: 'Afronden' }).click();
     await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
@@ -165,8 +165,16 @@ test('a report started from a flow carries its setting, time and steps', async (
   try {
     const page = await context.newPage();
     await page.goto(new URL('/protocol/telefoon', server.url).href);
-    for (const label of ['Persoon blijft agressief', 'Persoon blijft agressief', 'Ik heb opgehangen', 'Gemeld']) {
-      await page.getByRole('button', { name: label, exact: true }).click();
+    // A tap moves the screen once it is stored: each tap waits for the step it is meant for
+    // (two steps share the label "Persoon blijft agressief").
+    const phone = JSON.parse(readFileSync(join(ROOT, 'core/content/protocol.nl.json'), 'utf8')).flows.find((f) => f.id === 'telefoon');
+    let at = phone.start;
+    for (const id of ['agressief', 'agressief', 'opgehangen', 'gemeld']) {
+      const step = phone.nodes.find((n) => n.id === at);
+      await page.getByRole('heading', { level: 2, name: step.text, exact: true }).waitFor();
+      const answer = step.answers.find((a) => a.id === id);
+      await page.getByRole('button', { name: answer.label, exact: true }).click();
+      at = answer.next;
     }
     await page.getByRole('button', { name: 'Registreer dit incident' }).click();
     await page.getByRole('heading', { level: 1, name: 'Agressieregistratie' }).waitFor();
@@ -175,7 +183,7 @@ test('a report started from a flow carries its setting, time and steps', async (
     const steps = await page.locator('.steps-taken li').allTextContents();
     assert.equal(steps.length, 5);
     assert.match(steps[0], /Telefonische agressie/);
-    assert.match(steps[4], /Gemeld$/);
+    assert.match(steps[4], /Verder$/);
   } finally {
     await context.close();
   }
