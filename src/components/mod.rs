@@ -9,3 +9,4 @@ pub mod run_log;
 pub mod status_bar;
 pub mod sync_badge;
 pub mod text_list;
+pub mod tick;

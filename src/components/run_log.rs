@@ -1,5 +1,6 @@
-//! A flow run's log as people read it ("Genomen stappen"): on the flow page and in the report.
-//! The lines come from `FlowRun::log` in core; this only puts the interface's words to them.
+//! A flow run's log as people read it ("Genomen stappen"): on the flow page, and line by line
+//! in the report (`line_text`). The lines come from `FlowRun::log` in core; this only puts the
+//! interface's words to them.
 
 use leptos::prelude::*;
 use veilig_core::protocol::run::{FlowRun, Logged};
@@ -22,12 +23,11 @@ pub fn line_text(t: &Texts, flow_title: &str, line: Logged) -> String {
 }
 
 #[component]
-pub fn RunLog(run: Signal<Option<FlowRun>>, #[prop(optional)] open: bool) -> impl IntoView {
+pub fn RunLog(run: RwSignal<FlowRun>) -> impl IntoView {
     let t = use_texts();
     let p = use_protocol();
     let rows = move || {
         run.with(|run| {
-            let run = run.as_ref()?;
             let flow = p().flow(run.flow)?;
             Some(
                 run.log(flow)
@@ -38,7 +38,7 @@ pub fn RunLog(run: Signal<Option<FlowRun>>, #[prop(optional)] open: bool) -> imp
         })
     };
     view! {
-        <details class="runlog" open=open>
+        <details class="runlog">
             <summary>{move || t().run_log}</summary>
             <ol>
                 {move || rows().unwrap_or_default().into_iter().map(|(at, label)| view! {

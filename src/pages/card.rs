@@ -54,13 +54,9 @@ fn chart(flow: &Flow, label: String) -> impl IntoView {
         for (x, y, text, note) in b.rows() {
             let note = if note { r#" class="note""# } else { "" };
             let _ = write!(svg, r#"<tspan x="{x}" y="{y}"{note}>"#);
-            for ch in text.chars() {
-                match ch {
-                    '&' => svg.push_str("&amp;"),
-                    '<' => svg.push_str("&lt;"),
-                    _ => svg.push(ch),
-                }
-            }
+            let mut escaped = crate::html::Html(svg);
+            escaped.text(text);
+            svg = escaped.0;
             // The space keeps words of two lines apart for screen readers and copying.
             svg.push_str(" </tspan>");
         }

@@ -11,9 +11,10 @@ use veilig_core::protocol::CallTarget;
 use veilig_core::report::schema::EXTREME_KINDS;
 use veilig_core::route::Route;
 
-use crate::clock::{local_input, local_time, now};
+use crate::clock::{local_input, now};
 use crate::components::call::CallButton;
 use crate::components::general_points::GeneralPointsButton;
+use crate::components::tick::tick;
 use crate::state::{use_app, use_protocol, use_texts};
 use crate::storage;
 
@@ -77,19 +78,7 @@ pub fn ExtremePage() -> impl IntoView {
         let at = Memo::new(move |_| done_at(&key_for_state));
         view! {
             <li class="check">
-                <input
-                    type="checkbox"
-                    id=id.clone()
-                    prop:checked=move || at.get().is_some()
-                    disabled=move || !loaded()
-                    on:change=move |_| change(&|c| c.toggle(&key, now()))
-                />
-                <label for=id>
-                    {text}
-                    {move || at.get().map(|at| view! {
-                        <small class="done-at">{format!(" ({} {})", t().checked_at, local_time(at))}</small>
-                    })}
-                </label>
+                {tick(id, text, at, move || !loaded(), move || change(&|c| c.toggle(&key, now())))}
             </li>
         }
     };

@@ -15,6 +15,7 @@ use crate::components::general_points::GeneralPointsButton;
 use crate::components::guidance::Guidance;
 use crate::components::run_log::RunLog;
 use crate::components::text_list::TextList;
+use crate::components::tick::tick;
 use crate::state::{use_app, use_protocol, use_texts};
 use crate::storage;
 
@@ -143,7 +144,7 @@ fn FlowRunner(id: FlowId, run: FlowRun) -> impl IntoView {
                     <Guidance on_choose=on_guided/>
                 </Show>
             </div>
-            <RunLog run=Signal::derive(move || Some(run.get()))/>
+            <RunLog run=run/>
             <button type="button" class="btn btn-quiet" on:click=restart>{move || t().restart}</button>
         </article>
     }
@@ -241,11 +242,10 @@ fn action_view(
     state: Memo<Option<veilig_core::protocol::run::RunState>>,
     act: impl Fn(&Tap<'_>) + Copy + Send + Sync + 'static,
 ) -> AnyView {
-    let t = use_texts();
     let call = action
         .call
         .map(|target| view! { <CallButton target=target/> });
-    let Some(tick) = action.tick.clone() else {
+    let Some(tick_id) = action.tick.clone() else {
         return match call {
             Some(_) => {
                 view! { <CallButton target=action.call.expect("call") text=action.text.clone()/> }
@@ -255,25 +255,15 @@ fn action_view(
         };
     };
     let node = node.to_owned();
-    let dom_id = format!("tick-{node}-{tick}");
+    let dom_id = format!("tick-{node}-{tick_id}");
     let done_at = {
-        let (node, tick) = (node.clone(), tick.clone());
-        Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.ticked_at(&node, &tick))))
+        let (node, tick_id) = (node.clone(), tick_id.clone());
+        Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.ticked_at(&node, &tick_id))))
     };
+    let text = action.text.clone();
     view! {
         <div class="action action-tick">
-            <input
-                type="checkbox"
-                id=dom_id.clone()
-                prop:checked=move || done_at.get().is_some()
-                on:change=move |_| act(&|r, f| r.toggle_tick(f, &node, &tick, now()).is_ok())
-            />
-            <label for=dom_id>
-                {action.text.clone()}
-                {move || done_at.get().map(|at| view! {
-                    <small class="done-at">{format!(" ({} {})", t().checked_at, local_time(at))}</small>
-                })}
-            </label>
+            {tick(dom_id, text, done_at, || false, move || act(&|r, f| r.toggle_tick(f, &node, &tick_id, now()).is_ok()))}
             {call}
         </div>
     }

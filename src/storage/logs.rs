@@ -36,25 +36,36 @@ pub fn look_again_for_old_values() {
 
 /// Every readable run (in key order); what cannot be read is set aside and said.
 pub async fn load_runs() -> Loaded<Vec<FlowRun>> {
-    let mut problem = move_from_local_storage().await;
-    let mut runs = Vec::new();
-    match idb_store::all(RUNS).await {
+    let moved = move_from_local_storage().await;
+    let (runs, problem) = read_all::<FlowRun>(RUNS, RUN_MIGRATIONS).await;
+    Loaded {
+        value: runs.into_iter().map(|(_, run)| run).collect(),
+        problem: problem.or(moved),
+    }
+}
+
+/// Every record of a store with its key; what cannot be read is set aside (quarantine), and
+/// the sentence for the user says so.
+async fn read_all<T: serde::de::DeserializeOwned>(
+    store: &'static str,
+    migrations: &[Migration],
+) -> (Vec<(String, T)>, Option<String>) {
+    let mut problem = None;
+    let mut values = Vec::new();
+    match idb_store::all(store).await {
         Ok(records) => {
             for (key, raw) in records {
-                match envelope::decode::<FlowRun>(&raw, RUN_MIGRATIONS) {
-                    Ok(run) => runs.push(run),
+                match envelope::decode::<T>(&raw, migrations) {
+                    Ok(value) => values.push((key, value)),
                     Err(err) => {
-                        problem = Some(quarantine::keep_record(RUNS, &key, &raw, &err).await)
+                        problem = Some(quarantine::keep_record(store, &key, &raw, &err).await)
                     }
                 }
             }
         }
         Err(err) => problem = Some(err.to_string()),
     }
-    Loaded {
-        value: runs,
-        problem,
-    }
+    (values, problem)
 }
 
 /// Writes one run (by its id) and returns once the browser has committed it.
@@ -62,33 +73,23 @@ pub async fn save_run(run: &FlowRun) -> Result<(), StorageError> {
     idb_store::put(RUNS, &run.id, &encode(RUN_VERSION, run)?).await
 }
 
-/// The extreme-incident checklist in use (empty when there is none).
 /// Every extreme-incident checklist on this device, one per incident. A checklist stored
 /// before there could be several has no id of its own: it gets its record's key.
 pub async fn load_checklists() -> Loaded<Vec<Checklist>> {
-    let mut problem = move_from_local_storage().await;
-    let mut checklists = Vec::new();
-    match idb_store::all(CHECKLISTS).await {
-        Ok(records) => {
-            for (key, raw) in records {
-                match envelope::decode::<Checklist>(&raw, CHECKLIST_MIGRATIONS) {
-                    Ok(mut checklist) => {
-                        if checklist.id.is_empty() {
-                            checklist.id = key;
-                        }
-                        checklists.push(checklist);
-                    }
-                    Err(err) => {
-                        problem = Some(quarantine::keep_record(CHECKLISTS, &key, &raw, &err).await)
-                    }
-                }
+    let moved = move_from_local_storage().await;
+    let (checklists, problem) = read_all::<Checklist>(CHECKLISTS, CHECKLIST_MIGRATIONS).await;
+    let value = checklists
+        .into_iter()
+        .map(|(key, mut checklist)| {
+            if checklist.id.is_empty() {
+                checklist.id = key;
             }
-        }
-        Err(err) => problem = Some(err.to_string()),
-    }
+            checklist
+        })
+        .collect();
     Loaded {
-        value: checklists,
-        problem,
+        value,
+        problem: problem.or(moved),
     }
 }
 
