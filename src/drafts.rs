@@ -54,7 +54,11 @@ impl OpenReport {
         if self.report.with_untracked(Report::is_final) {
             return;
         }
-        self.report.update(change);
+        self.report.update(|report| {
+            let before = report.values.clone();
+            change(report);
+            veilig_core::report::confirm::withdraw_if_changed(&before, report);
+        });
         self.dirty.with_value(|d| d.set(true));
         self.state.set(SaveState::Saving);
         if !self.busy.with_value(|b| b.get()) {

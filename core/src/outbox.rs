@@ -165,7 +165,7 @@ impl Entry {
                     Some(e) => (e.code, e.message),
                     None => (
                         format!("http_{status}"),
-                        format!("De server weigerde de melding ({status})."),
+                        format!("De server weigerde de registratie ({status})."),
                     ),
                 };
                 self.last_error = Some(message.clone());

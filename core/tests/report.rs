@@ -434,6 +434,21 @@ fn a_version_1_report_is_not_refused_for_what_version_1_did_not_ask() {
 }
 
 #[test]
+fn a_version_1_report_is_not_refused_for_times_that_version_1_did_not_compare() {
+    let mut r = complete();
+    // The incident was at 10:15; version 1 accepted a first-care time before it.
+    r.set("opvang_tijd", text("2026-01-05T10:14"));
+    assert_eq!(
+        validate_received(&r, now(), 2)
+            .iter()
+            .map(|e| (e.field, e.problem))
+            .collect::<Vec<_>>(),
+        vec![("opvang_tijd", Problem::BeforeIncident)]
+    );
+    assert_eq!(validate_received(&r, now(), 1), vec![]);
+}
+
+#[test]
 fn a_value_of_the_wrong_kind_is_refused() {
     let mut r = complete();
     r.values

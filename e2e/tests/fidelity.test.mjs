@@ -49,14 +49,21 @@ async function latestRun(flowId) {
 /** Registers the incident from the end screen; returns the stored draft. */
 async function register() {
   await page.getByRole('button', { name: 'Registreer dit incident' }).click();
+  return registered();
+}
+
+/** The draft the page just opened, as stored. */
+async function registered() {
   await page.waitForURL(/\/registraties\/[0-9a-f-]{36}$/);
   const id = page.url().split('/').at(-1);
   const [stored] = await idbValues(page, 'reports', id);
   return stored.data;
 }
 
-async function restart() {
+/** Starts the flow on the page again and waits until the fresh run is stored and shown. */
+async function restart(flowId) {
   await page.getByRole('button', { name: 'Opnieuw beginnen' }).click();
+  await page.getByRole('heading', { level: 2, name: node(flowId, flow(flowId).start).text, exact: true }).waitFor();
 }
 
 test('office: the silent alarm pressed at the desk leads to its police box and is recorded with its time', async () => {
@@ -107,7 +114,7 @@ test('home visit: the closing actions are ticked one by one with their times; th
   await page.locator('details.runlog summary').click();
   const log = await page.locator('details.runlog li').allTextContents();
   assert.equal(log.filter((l) => l.includes('✓')).length, 2, log.join(' | '));
-  await restart();
+  await restart('woning');
 });
 
 test('the guidance chosen during a flow becomes the nature of the aggression in the report', async () => {
@@ -154,4 +161,17 @@ test('extreme: a checklist belongs to one incident and is registered into a repo
   await page.locator('.earlier li', { hasText: '2 punten afgevinkt' }).getByRole('link').waitFor();
   const stored = (await idbValues(page, 'checklists')).map((e) => e.data);
   assert.equal(stored.filter((c) => c.report === report.id).length, 1);
+
+  // A second incident left behind by "Nieuw incident" is not opened again as if it were going
+  // on: it waits in the list, where it can still be registered.
+  await page.getByRole('checkbox', { name: protocol.extreme.during[0] }).check();
+  await page.locator('.check', { hasText: protocol.extreme.during[0] }).locator('.done-at').waitFor();
+  await page.getByRole('button', { name: 'Nieuw incident' }).click();
+  await page.locator('.earlier li', { hasText: '1 punt afgevinkt' }).waitFor();
+  await page.reload();
+  await page.getByRole('heading', { level: 2, name: 'Eerdere incidenten op dit apparaat' }).waitFor();
+  assert.equal(await page.getByRole('checkbox', { name: protocol.extreme.during[0] }).isChecked(), false);
+  await page.locator('.earlier li', { hasText: '1 punt afgevinkt' }).getByRole('button', { name: 'Registreer dit incident' }).click();
+  const second = await registered();
+  assert.deepEqual(second.checklist.events.filter((e) => e.done).map((e) => e.item), ['during.0']);
 });

@@ -61,10 +61,10 @@ async fn read_body(body: Body) -> Result<Bytes, Problem> {
             Problem::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "body_too_large",
-                format!("De melding is groter dan {MAX_BODY_BYTES} bytes. / The report is larger than {MAX_BODY_BYTES} bytes."),
+                format!("De registratie is groter dan {MAX_BODY_BYTES} bytes. / The report is larger than {MAX_BODY_BYTES} bytes."),
             )
         } else {
-            Problem::new(StatusCode::BAD_REQUEST, "body_incomplete", "De melding kwam niet volledig aan. / The report did not arrive completely.")
+            Problem::new(StatusCode::BAD_REQUEST, "body_incomplete", "De registratie kwam niet volledig aan. / The report did not arrive completely.")
         }
     })
 }
@@ -112,20 +112,20 @@ fn check_report(id: &str, body: &[u8]) -> Result<(), Problem> {
         }
     };
     let shape_error = |e: String| {
-        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_report", format!("De melding heeft niet de juiste vorm: {e}. / The report does not have the expected shape."))
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_report", format!("De registratie heeft niet de juiste vorm: {e}. / The report does not have the expected shape."))
     };
     let value = migrate::to_current(value, version).map_err(shape_error)?;
     let report: Report = serde_json::from_value(value).map_err(|e| {
-        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_report", format!("De melding heeft niet de juiste vorm: {e}. / The report does not have the expected shape."))
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_report", format!("De registratie heeft niet de juiste vorm: {e}. / The report does not have the expected shape."))
     })?;
     if report.id != id {
-        return Err(Problem::new(StatusCode::BAD_REQUEST, "id_mismatch", "Het id in het adres en in de melding verschillen. / The id in the path and in the report differ.").field("id"));
+        return Err(Problem::new(StatusCode::BAD_REQUEST, "id_mismatch", "Het id in het adres en in de registratie verschillen. / The id in the path and in the report differ.").field("id"));
     }
     if !report.is_final() {
         return Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "not_final",
-            "Alleen afgeronde meldingen worden ontvangen. / Only finalized reports are accepted.",
+            "Alleen afgeronde registraties worden ontvangen. / Only finalized reports are accepted.",
         )
         .field("status"));
     }
@@ -133,7 +133,7 @@ fn check_report(id: &str, body: &[u8]) -> Result<(), Problem> {
         return Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "unknown_field",
-            "De melding bevat een onbekend veld. / The report has an unknown field.",
+            "De registratie bevat een onbekend veld. / The report has an unknown field.",
         )
         .field(field));
     }
@@ -176,7 +176,7 @@ async fn put_report(
         return Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            "Stuur de melding als application/json. / Send the report as application/json.",
+            "Stuur de registratie als application/json. / Send the report as application/json.",
         ));
     }
     let body = read_body(request.into_body()).await?;
@@ -192,7 +192,7 @@ async fn put_report(
         Stored::Conflict(_) => Problem::new(
             StatusCode::CONFLICT,
             "conflict",
-            "Er is al een andere melding met dit id ontvangen. Stuur een correctie als nieuwe melding die naar deze verwijst. / A different report with this id was already received; send a correction as a new report that names this one in `corrects`.",
+            "Er is al een andere registratie met dit id ontvangen. Stuur een correctie als nieuwe registratie die naar deze verwijst. / A different report with this id was already received; send a correction as a new report that names this one in `corrects`.",
         )
         .into_response(),
     })
@@ -237,7 +237,7 @@ async fn get_report(
         None => Err(Problem::new(
             StatusCode::NOT_FOUND,
             "not_found",
-            "Deze melding is niet ontvangen. / This report has not been received.",
+            "Deze registratie is niet ontvangen. / This report has not been received.",
         )),
     }
 }

@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 use veilig_core::protocol::checklist::{self, Checklist, POLICE_CALLED};
 use veilig_core::protocol::CallTarget;
-use veilig_core::report::schema::EXTREME_KINDS;
+use veilig_core::report::schema::{EXTREME_KINDS, NONE_OF_THESE};
 use veilig_core::route::Route;
 
 use crate::clock::{local_input, now};
@@ -92,6 +92,8 @@ pub fn ExtremePage() -> impl IntoView {
     let kinds = move || {
         EXTREME_KINDS
             .iter()
+            // "Geen van deze" belongs to the form, not to an incident that is going on.
+            .filter(|kind| kind.key != NONE_OF_THESE)
             .map(|kind| {
                 let key = kind.key;
                 let on = move || {
@@ -111,20 +113,34 @@ pub fn ExtremePage() -> impl IntoView {
             })
             .collect_view()
     };
-    let register = move |_| {
-        let Some(current) = latest.get_value() else {
+    // One report per incident: the button waits for the report and the mark on the checklist.
+    let busy = RwSignal::new(false);
+    // `None`: the incident on the page; `Some`: an earlier one from the list.
+    let register = move |earlier_one: Option<Checklist>| {
+        if busy.get_untracked() {
+            return;
+        }
+        let Some(checklist) = earlier_one.or_else(|| latest.get_value()) else {
             return;
         };
+        busy.set(true);
         leptos::task::spawn_local(async move {
-            let started = local_input(current.started_at.unwrap_or_else(now));
+            let started = local_input(checklist.started_at.unwrap_or_else(now));
             let created = crate::pages::reports::create(|r| {
-                veilig_core::report::prefill::from_checklist(r, &current, &started);
+                veilig_core::report::prefill::from_checklist(r, &checklist, &started);
             })
             .await;
             match created {
                 Ok(id) => {
-                    let mut done = current;
+                    // The checklist as it is now: a tick may have been stored meanwhile.
+                    let mut done = latest
+                        .get_value()
+                        .filter(|c| c.id == checklist.id)
+                        .unwrap_or(checklist);
                     done.report = Some(id.clone());
+                    if latest.with_value(|l| l.as_ref().is_some_and(|l| l.id == done.id)) {
+                        latest.set_value(Some(done.clone()));
+                    }
                     if let Err(err) = storage::save_checklist(&done).await {
                         app.notice.set(Some(err.to_string()));
                     }
@@ -132,6 +148,7 @@ pub fn ExtremePage() -> impl IntoView {
                 }
                 Err(err) => app.notice.set(Some(err.to_string())),
             }
+            busy.set(false);
         });
     };
     let new_incident = move |_| {
@@ -172,7 +189,7 @@ pub fn ExtremePage() -> impl IntoView {
                 <CallButton target=CallTarget::Office/>
             </div>
             <div class="btn-row">
-                <button type="button" class="btn btn-register" disabled=move || !loaded() on:click=register>
+                <button type="button" class="btn btn-register" disabled=move || !loaded() || busy.get() on:click=move |_| register(None)>
                     {move || t().register_incident}
                 </button>
                 <button type="button" class="btn btn-secondary" disabled=move || !loaded() on:click=new_incident>
@@ -190,9 +207,15 @@ pub fn ExtremePage() -> impl IntoView {
                             view! {
                                 <li>
                                     {format!("{when} · {}", (t().ticks_count)(ticks))}
-                                    {c.report.map(|id| view! {
-                                        " · " <a href=Route::Report(id).path()>{move || t().open_registration}</a>
-                                    })}
+                                    " · "
+                                    {match c.report.clone() {
+                                        Some(id) => view! { <a href=Route::Report(id).path()>{move || t().open_registration}</a> }.into_any(),
+                                        None => view! {
+                                            <button type="button" class="btn btn-quiet" disabled=move || busy.get() on:click=move |_| register(Some(c.clone()))>
+                                                {move || t().register_incident}
+                                            </button>
+                                        }.into_any(),
+                                    }}
                                 </li>
                             }
                         }).collect_view()}

@@ -5,7 +5,7 @@
 //! reload or a killed browser right after a tap never shows less than was on the screen.
 
 use leptos::prelude::*;
-use veilig_core::protocol::run::FlowRun;
+use veilig_core::protocol::run::{FlowRun, Shown};
 use veilig_core::protocol::{Action, Flow, FlowId, Node, RegisterRule};
 use veilig_core::route::Route;
 
@@ -103,7 +103,10 @@ fn FlowRunner(id: FlowId, run: FlowRun) -> impl IntoView {
     };
 
     let state = Memo::new(move |_| run.with(|r| r.state(flow()).ok()));
-    let node = move || state.with(|s| s.as_ref().and_then(|s| flow().node(s.current())).cloned());
+    // The step is rebuilt only when the run moves to another step, not on every tally or tick
+    // (keyboard focus and the screen reader stay where they are).
+    let current = Memo::new(move |_| state.with(|s| s.as_ref().map(|s| s.current().to_owned())));
+    let node = move || current.with(|id| id.as_deref().and_then(|id| flow().node(id)).cloned());
     let step_no = move || state.with(|s| s.as_ref().map_or(1, |s| s.path.len()));
 
     let restart = move |_| {
@@ -163,7 +166,13 @@ fn StepView(
     let state = Memo::new(move |_| run.with(|r| r.state(flow()).ok()));
     let counts = move || state.with(|s| s.as_ref().map(|s| s.counts.clone()).unwrap_or_default());
     let can_undo = move || state.with(|s| s.as_ref().is_some_and(|s| !s.effective.is_empty()));
-    let shown = StoredValue::new(node.id.clone());
+    // What this screen shows when it is tapped: the step and the answers and tallies in force.
+    let step = StoredValue::new(node.id.clone());
+    let shown =
+        move |r: &mut FlowRun, f: &Flow, tap: &dyn Fn(&mut FlowRun, &Flow, Shown<'_>) -> bool| {
+            let in_force = state.with_untracked(|s| s.as_ref().map_or(0, |s| s.effective.len()));
+            step.with_value(|step| tap(r, f, Shown { step, in_force }))
+        };
 
     let counter = node.counter.clone().map(|counter| {
         let max = counter.max as usize;
@@ -180,7 +189,7 @@ fn StepView(
                     type="button"
                     class="btn btn-count"
                     disabled=move || { counts().len() >= max }
-                    on:click=move |_| act(&|r, f| shown.with_value(|s| r.count_at(f, s, now()).is_ok()))
+                    on:click=move |_| act(&|r, f| shown(r, f, &|r, f, s| r.count_at(f, s, now()).is_ok()))
                 >
                     {move || format!("{} ({})", t().request_again, (t().request_nth)((counts().len() + 1).min(max)))}
                 </button>
@@ -206,7 +215,7 @@ fn StepView(
                 <button
                     type="button"
                     class="btn btn-answer"
-                    on:click=move |_| act(&|r, f| shown.with_value(|s| r.answer_from(f, s, &id, now()).is_ok()))
+                    on:click=move |_| act(&|r, f| shown(r, f, &|r, f, s| r.answer_from(f, s, &id, now()).is_ok()))
                 >
                     {answer.label.clone()}
                 </button>
@@ -225,7 +234,7 @@ fn StepView(
                 type="button"
                 class="btn btn-back"
                 disabled=move || !can_undo()
-                on:click=move |_| act(&|r, f| shown.with_value(|s| r.undo_from(f, s, now()).is_ok()))
+                on:click=move |_| act(&|r, f| shown(r, f, &|r, f, s| r.undo_from(f, s, now()).is_ok()))
             >
                 <span aria-hidden="true">"← "</span>
                 {move || t().back}
@@ -290,7 +299,13 @@ fn EndView(node: Node, run: RwSignal<FlowRun>) -> impl IntoView {
     };
     // Hands the run's log to a new draft: setting, time, police, the nature of the aggression
     // and the ticks are prefilled.
+    // One report per tap: a second tap while the first is being written does nothing.
+    let busy = RwSignal::new(false);
     let register = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
         let run = run.get_untracked();
         leptos::task::spawn_local(async move {
             let Some(flow) = p().flow(run.flow) else {
@@ -305,6 +320,7 @@ fn EndView(node: Node, run: RwSignal<FlowRun>) -> impl IntoView {
                 Ok(id) => router.go(&Route::Report(id).path()),
                 Err(err) => app.notice.set(Some(err.to_string())),
             }
+            busy.set(false);
         });
     };
     let rule = match end.register_rule() {
@@ -330,7 +346,7 @@ fn EndView(node: Node, run: RwSignal<FlowRun>) -> impl IntoView {
                 </Show>
             </ul>
             <div class="btn-row">
-                <button type="button" class="btn btn-register" on:click=register>{move || t().register_incident}</button>
+                <button type="button" class="btn btn-register" disabled=move || busy.get() on:click=register>{move || t().register_incident}</button>
                 {(end.outcome == veilig_core::protocol::Outcome::Sanctions).then(|| view! {
                     <a class="btn btn-secondary" href=format!("{}#sancties", Route::Reference.path())>{move || t().read_sanctions}</a>
                 })}

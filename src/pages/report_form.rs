@@ -474,7 +474,13 @@ fn ReadOnly(report: Report) -> impl IntoView {
     let corrects = report.corrects.clone();
     let signal = RwSignal::new(report.clone());
     // A finalized report is never changed: a correction is a new draft that names it.
+    // One correction per tap: a second tap while the first is being written does nothing.
+    let busy = RwSignal::new(false);
     let correct = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
         let original = signal.get_untracked();
         leptos::task::spawn_local(async move {
             match crate::pages::reports::create(|draft| {
@@ -485,6 +491,7 @@ fn ReadOnly(report: Report) -> impl IntoView {
                 Ok(id) => router.go(&Route::Report(id).path()),
                 Err(err) => app.notice.set(Some(err.to_string())),
             }
+            busy.set(false);
         });
     };
     view! {
@@ -498,7 +505,7 @@ fn ReadOnly(report: Report) -> impl IntoView {
             <StepsTaken report=signal/>
             <section class="panel correct">
                 <p>{move || t().correct_hint}</p>
-                <button type="button" class="btn btn-secondary" on:click=correct>{move || t().correct_button}</button>
+                <button type="button" class="btn btn-secondary" disabled=move || busy.get() on:click=correct>{move || t().correct_button}</button>
             </section>
         </article>
     }

@@ -107,13 +107,14 @@ pub fn item_text<'p>(protocol: &'p Protocol, item: &str) -> Option<&'p str> {
     list.get(index.parse::<usize>().ok()?).map(String::as_str)
 }
 
-/// The checklist the extreme page opens: the latest one that is not registered yet. `None`
-/// means a fresh one is started.
+/// The checklist the extreme page opens: the newest one, unless it is registered already.
+/// `None` means a fresh one is started. An older incident left behind by "Nieuw incident" is
+/// never opened again as if it were going on: it stays in the list of earlier incidents.
 pub fn current(checklists: &[Checklist]) -> Option<&Checklist> {
     checklists
         .iter()
-        .filter(|c| c.report.is_none())
         .max_by_key(|c| c.started_at)
+        .filter(|c| c.report.is_none())
 }
 
 #[cfg(test)]
@@ -176,21 +177,18 @@ mod tests {
     }
 
     #[test]
-    fn a_registered_incident_is_not_opened_again_the_latest_open_one_is() {
-        let mut old = Checklist::new("old", at(0));
-        let newer = Checklist::new("newer", at(10));
+    fn only_the_newest_incident_is_opened_again_and_only_while_it_is_not_registered() {
+        let old = Checklist::new("old", at(0));
         let mut newest = Checklist::new("newest", at(20));
         assert_eq!(
-            current(&[old.clone(), newer.clone(), newest.clone()]).map(|c| c.id.as_str()),
+            current(&[newest.clone(), old.clone()]).map(|c| c.id.as_str()),
             Some("newest")
         );
+        // Registered: a fresh checklist, not the older incident left behind by "Nieuw
+        // incident" (it would look as if it were still going on).
         newest.report = Some("r1".into());
-        old.report = Some("r0".into());
-        assert_eq!(
-            current(&[old.clone(), newer, newest.clone()]).map(|c| c.id.as_str()),
-            Some("newer")
-        );
         assert_eq!(current(&[old, newest]), None);
+        assert_eq!(current(&[]), None);
     }
 
     #[test]

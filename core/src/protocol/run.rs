@@ -135,6 +135,14 @@ pub enum Logged {
     Guided(KindId),
 }
 
+/// What a screen showed when it was tapped: the step, and how many answers and tallies were in
+/// force (`RunState::effective`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown<'a> {
+    pub step: &'a str,
+    pub in_force: usize,
+}
+
 /// Where a run stands, derived from its log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunState {
@@ -247,13 +255,14 @@ impl FlowRun {
         Ok(())
     }
 
-    /// A tap on an answer of the step `shown`. A second tap that arrives after the run moved
-    /// on (a double tap, or a tap queued behind a write) is refused, never applied to the
-    /// next step, whose answers may have the same id.
+    /// A tap on an answer of the screen `shown`: the step and the number of answers and
+    /// tallies in force it showed. A second tap that arrives after the run moved on (a double
+    /// tap, or a tap queued behind a write) is refused, never applied to the next step, whose
+    /// answers may have the same id, nor counted twice.
     pub fn answer_from(
         &mut self,
         flow: &Flow,
-        shown: &str,
+        shown: Shown<'_>,
         answer: &str,
         at: DateTime<Utc>,
     ) -> Result<(), RunError> {
@@ -275,12 +284,13 @@ impl FlowRun {
         Ok(())
     }
 
-    fn expect_at(&self, flow: &Flow, shown: &str) -> Result<(), RunError> {
-        if self.state(flow)?.current() == shown {
+    fn expect_at(&self, flow: &Flow, shown: Shown<'_>) -> Result<(), RunError> {
+        let state = self.state(flow)?;
+        if state.current() == shown.step && state.effective.len() == shown.in_force {
             Ok(())
         } else {
             Err(RunError::Moved {
-                shown: shown.to_owned(),
+                shown: shown.step.to_owned(),
             })
         }
     }
@@ -304,11 +314,11 @@ impl FlowRun {
         Ok(done + 1)
     }
 
-    /// A tap on the counter of the step `shown` (see [`FlowRun::answer_from`]).
+    /// A tap on the counter of the screen `shown` (see [`FlowRun::answer_from`]).
     pub fn count_at(
         &mut self,
         flow: &Flow,
-        shown: &str,
+        shown: Shown<'_>,
         at: DateTime<Utc>,
     ) -> Result<u8, RunError> {
         self.expect_at(flow, shown)?;
@@ -324,7 +334,13 @@ impl FlowRun {
         action: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, RunError> {
-        self.expect_at(flow, shown)?;
+        // Ticks do not move the run: only the step is compared (a double click ticks and
+        // unticks, as on any checkbox).
+        if self.state(flow)?.current() != shown {
+            return Err(RunError::Moved {
+                shown: shown.to_owned(),
+            });
+        }
         let (node, state) = self.current_node(flow)?;
         if node.action(action).is_none() {
             return Err(RunError::UnknownAction {
@@ -366,11 +382,11 @@ impl FlowRun {
         Ok(())
     }
 
-    /// The back button on the step `shown` (see [`FlowRun::answer_from`]).
+    /// The back button on the screen `shown` (see [`FlowRun::answer_from`]).
     pub fn undo_from(
         &mut self,
         flow: &Flow,
-        shown: &str,
+        shown: Shown<'_>,
         at: DateTime<Utc>,
     ) -> Result<(), RunError> {
         self.expect_at(flow, shown)?;
@@ -522,22 +538,47 @@ mod tests {
     }
 
     #[test]
-    fn a_tap_meant_for_a_step_no_longer_shown_is_refused() {
+    fn a_tap_meant_for_a_screen_no_longer_shown_is_refused() {
         let flow = office();
+        let first = Shown {
+            step: "kalmeren",
+            in_force: 0,
+        };
         let mut run = FlowRun::new("r1", FlowId::Kantoor, at(0));
-        run.answer_from(flow, "kalmeren", "agressief", at(1))
-            .unwrap();
+        run.answer_from(flow, first, "agressief", at(1)).unwrap();
         // The same button tapped again: "grens" has an answer with the same id.
         assert_eq!(
-            run.answer_from(flow, "kalmeren", "agressief", at(1)),
+            run.answer_from(flow, first, "agressief", at(1)),
             Err(RunError::Moved {
                 shown: "kalmeren".into()
             })
         );
         assert_eq!(run.state(flow).unwrap().current(), "grens");
-        assert!(run.count_at(flow, "kalmeren", at(2)).is_err());
-        assert!(run.undo_from(flow, "kalmeren", at(2)).is_err());
+        assert!(run.count_at(flow, first, at(2)).is_err());
+        assert!(run.undo_from(flow, first, at(2)).is_err());
         assert_eq!(run.events.len(), 1);
+    }
+
+    #[test]
+    fn a_double_tap_on_the_counter_or_on_back_acts_once() {
+        let flow = office();
+        let mut run = FlowRun::new("r1", FlowId::Kantoor, at(0));
+        to_the_requests_to_leave(&mut run);
+        let screen = Shown {
+            step: "verzoek_verlaten",
+            in_force: 3,
+        };
+        assert_eq!(run.count_at(flow, screen, at(2)), Ok(1));
+        assert!(run.count_at(flow, screen, at(2)).is_err(), "counted once");
+        let after = Shown {
+            step: "verzoek_verlaten",
+            in_force: 4,
+        };
+        run.undo_from(flow, after, at(3)).unwrap();
+        assert!(run.undo_from(flow, after, at(3)).is_err(), "went back once");
+        let state = run.state(flow).unwrap();
+        assert_eq!(state.current(), "verzoek_verlaten");
+        assert!(state.counts.is_empty());
     }
 
     #[test]

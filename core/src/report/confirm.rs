@@ -2,6 +2,8 @@
 //! values (`Value` stays text, lists and persons): `akkoord` holds the moment (RFC 3339 UTC,
 //! written by the app, never typed) and `akkoord_naam` the name, prefilled from the reporter.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::model::{Report, Value};
@@ -28,6 +30,21 @@ pub fn withdraw(report: &mut Report) {
     report.values.remove(MOMENT);
 }
 
+/// A confirmation covers the content as it was confirmed: an edit to anything else withdraws
+/// it, so that the report never claims a confirmation of text written afterwards.
+pub fn withdraw_if_changed(before: &BTreeMap<String, Value>, report: &mut Report) {
+    let content = |values: &BTreeMap<String, Value>| {
+        values
+            .iter()
+            .filter(|(k, _)| *k != MOMENT && *k != NAME)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<Vec<_>>()
+    };
+    if report.values.contains_key(MOMENT) && content(before) != content(&report.values) {
+        withdraw(report);
+    }
+}
+
 /// Who confirmed and when, if the confirmation is given and readable.
 pub fn confirmation(report: &Report) -> Option<(&str, DateTime<Utc>)> {
     let at = parse_utc(report.text(MOMENT))?;
@@ -38,6 +55,28 @@ pub fn confirmation(report: &Report) -> Option<(&str, DateTime<Utc>)> {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn an_edit_after_confirming_withdraws_the_confirmation_ticking_it_does_not() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 30, 13, 5, 9).unwrap();
+        let mut r = Report::new("x", at);
+        r.set("omschrijving", Value::Text("Hij schreeuwde.".into()));
+        let before = r.values.clone();
+        confirm(&mut r, at);
+        withdraw_if_changed(&before, &mut r);
+        assert!(
+            confirmation(&r).is_some(),
+            "confirming is not an edit of the content"
+        );
+        let before = r.values.clone();
+        r.set(
+            "omschrijving",
+            Value::Text("Hij schreeuwde en sloeg.".into()),
+        );
+        withdraw_if_changed(&before, &mut r);
+        assert_eq!(confirmation(&r), None);
+        assert_eq!(r.text(NAME), "", "no name was given in this report");
+    }
 
     #[test]
     fn confirming_records_the_moment_and_the_reporters_name_unless_one_is_given() {

@@ -22,6 +22,7 @@ pub fn prefill_correction(draft: &mut Report, original: &Report) -> bool {
         draft.values.remove(*key);
     }
     draft.flow_run = original.flow_run.clone();
+    draft.checklist = original.checklist.clone();
     draft.corrects = Some(original.id.clone());
     true
 }
@@ -69,6 +70,7 @@ mod tests {
             original.values.len() - NOT_CARRIED_OVER.len()
         );
         assert_eq!(draft.flow_run, original.flow_run);
+        assert_eq!(draft.checklist, original.checklist);
     }
 
     #[test]

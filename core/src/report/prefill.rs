@@ -17,10 +17,13 @@ pub fn from_flow(report: &mut Report, flow: &Flow, run: &FlowRun, started_local:
     // The police were involved when the run ended at a police box, the silent alarm was
     // pressed, or calling them was ticked off.
     let police_end = run.outcome(flow).is_some_and(|(_, police)| police);
+    // A tick on a step the walk went back from is not counted: it can no longer be seen.
     let police_ticked = state.ticked.iter().any(|(node, action, _)| {
-        flow.node(node)
-            .and_then(|n| n.action(action))
-            .is_some_and(|a| a.call == Some(crate::protocol::CallTarget::Police))
+        state.path.contains(node)
+            && flow
+                .node(node)
+                .and_then(|n| n.action(action))
+                .is_some_and(|a| a.call == Some(crate::protocol::CallTarget::Police))
     });
     if police_end || police_ticked || run.silent_alarm(flow).is_some() {
         report.set("politie", Value::Text("gebeld".into()));
@@ -123,6 +126,13 @@ mod tests {
         });
         assert_eq!(not.text("politie"), "");
         assert!(not.flow_run.is_some(), "the ticks travel in the run's log");
+        // Ticked, then back to the step before: the tick can no longer be seen, so it does not
+        // count.
+        let back = draft(FlowId::Woning, &steps, |run, flow| {
+            run.toggle_tick(flow, "verlaten", "politie", t(2)).unwrap();
+            run.undo(flow, t(3)).unwrap();
+        });
+        assert_eq!(back.text("politie"), "");
     }
 
     #[test]

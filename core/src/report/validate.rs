@@ -224,7 +224,12 @@ pub fn validate_received(
 ) -> Vec<FieldError> {
     let mut errors = validate(report, latest);
     if sent_version == 1 {
-        errors.retain(|e| e.problem != Problem::Missing || asked_in_v1(e.field, report));
+        // Neither did version 1 compare times with the incident: a report finalized then must
+        // not be stuck in its device's outbox for a rule it could not know.
+        errors.retain(|e| {
+            !matches!(e.problem, Problem::BeforeIncident)
+                && (e.problem != Problem::Missing || asked_in_v1(e.field, report))
+        });
     }
     errors
 }
