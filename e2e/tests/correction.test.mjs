@@ -37,6 +37,8 @@ test('Corrigeer makes a new draft prefilled from the final report; both stay and
   await page.locator('#f-aangifte_door').getByRole('radio', { name: 'Door medewerker' }).check();
   await page.getByRole('radio', { name: 'Mijn privéadres is gebruikt' }).check();
   await page.getByText('Je privéadres is gebruikt. Je leidinggevende ziet dit').waitFor();
+  // These answers came after the confirmation: it is withdrawn, and given again.
+  await page.getByRole('checkbox', { name: 'Ik bevestig dat deze registratie klopt' }).check();
   await waitSaved(page);
   assert.equal((await storedReport(page, originalId)).values.wapen, 'getoond', 'a draft keeps every answer');
   await page.getByRole('button', { name: 'Afronden' }).click();

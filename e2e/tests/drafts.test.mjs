@@ -145,6 +145,10 @@ test('finalize: errors in Dutch with a linked summary, then read-only and finali
     // A hospital admission makes the report one the labour inspectorate must hear of.
     await page.getByRole('radio', { name: 'Ziekenhuisopname' }).check();
     await page.getByText('Meldplicht: P&O meldt dit incident direct bij de Nederlandse Arbeidsinspectie.').waitFor();
+    // The confirmation covered the content before this change: it is withdrawn, and given again.
+    const confirm = page.getByRole('checkbox', { name: 'Ik bevestig dat deze registratie klopt' });
+    assert.equal(await confirm.isChecked(), false, 'an edit after confirming withdraws the confirmation');
+    await confirm.check();
     await waitSaved(page);
     await page.getByRole('button', { name: 'Afronden' }).click();
     await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
