@@ -521,3 +521,23 @@ fn the_cards_flowcharts_contain_every_box_of_both_procedures() {
         }
     }
 }
+
+#[test]
+fn only_the_calm_end_leaves_registering_to_the_manager() {
+    use veilig_core::protocol::RegisterRule;
+    let p = nl();
+    for flow in &p.flows {
+        for node in flow.nodes.iter().filter(|n| n.is_end()) {
+            let rule = node.end.as_ref().unwrap().register_rule();
+            // "Gesprek wordt voortgezet": the protocol leaves registering to the manager; every
+            // end with sanctions or the police is "Ieder voorval registreren".
+            let calm = node.text == "Gesprek wordt voortgezet, mits gedrag rustig blijft";
+            let expected = if calm {
+                RegisterRule::ManagerDecides
+            } else {
+                RegisterRule::EveryIncident
+            };
+            assert_eq!(rule, expected, "{:?} {}", flow.id, node.id);
+        }
+    }
+}
