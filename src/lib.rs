@@ -4,6 +4,7 @@ pub mod app;
 pub mod clock;
 pub mod components;
 pub mod drafts;
+pub mod durable;
 pub mod html;
 pub mod i18n;
 pub mod net;

@@ -15,6 +15,7 @@ use crate::clock::{local_input, now};
 use crate::components::call::CallButton;
 use crate::components::general_points::GeneralPointsButton;
 use crate::components::tick::tick;
+use crate::durable::Durable;
 use crate::state::{use_app, use_protocol, use_texts};
 use crate::storage;
 
@@ -29,9 +30,10 @@ pub fn ExtremePage() -> impl IntoView {
     let p = use_protocol();
     let router = crate::router::use_router();
     let lang = move || usize::from(app.locale() == veilig_core::Locale::En);
-    // `shown` is what is stored; `latest` has every tick, also those still being written.
-    let shown = RwSignal::new(None::<Checklist>);
-    let latest = StoredValue::new(None::<Checklist>);
+    // The screen shows the stored checklist (`crate::durable`); ticks wait until it is read.
+    let list = Durable::new(Checklist::default());
+    let shown = list.shown;
+    let loaded = RwSignal::new(false);
     let earlier = RwSignal::new(Vec::<Checklist>::new());
     leptos::task::spawn_local(async move {
         let stored = storage::load_checklists().await;
@@ -50,27 +52,17 @@ pub fn ExtremePage() -> impl IntoView {
             .filter(|c| c.id != current.id && !c.is_untouched())
             .collect();
         earlier.set(others);
-        latest.set_value(Some(current.clone()));
-        shown.set(Some(current));
+        list.reset(current);
+        loaded.set(true);
     });
-    let store = move |next: Checklist| {
-        latest.set_value(Some(next.clone()));
-        leptos::task::spawn_local(async move {
-            if let Err(err) = storage::save_checklist(&next).await {
-                // The checklist must stay usable in a crisis: shown, with the notice.
-                app.notice.set(Some(format!("{} {err}", t().not_stored)));
-            }
-            shown.set(Some(next));
-        });
-    };
     let change = move |f: &dyn Fn(&mut Checklist)| {
-        if let Some(mut next) = latest.get_value() {
-            f(&mut next);
-            store(next);
-        }
+        list.change(|next| {
+            f(next);
+            true
+        })
     };
-    let loaded = move || shown.with(Option::is_some);
-    let done_at = move |item: &str| shown.with(|c| c.as_ref().and_then(|c| c.done_at(item)));
+    let loaded = move || loaded.get();
+    let done_at = move |item: &str| shown.with(|c| c.done_at(item));
 
     let tick_row = move |key: String, text: String| {
         let id = format!("x-{}", key.replace('.', "-"));
@@ -96,9 +88,7 @@ pub fn ExtremePage() -> impl IntoView {
             .filter(|kind| kind.key != NONE_OF_THESE)
             .map(|kind| {
                 let key = kind.key;
-                let on = move || {
-                    shown.with(|c| c.as_ref().is_some_and(|c| c.kinds.iter().any(|k| k == key)))
-                };
+                let on = move || shown.with(|c| c.kinds.iter().any(|k| k == key));
                 view! {
                     <button
                         type="button"
@@ -120,9 +110,7 @@ pub fn ExtremePage() -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        let Some(checklist) = earlier_one.or_else(|| latest.get_value()) else {
-            return;
-        };
+        let checklist = earlier_one.unwrap_or_else(|| list.latest());
         busy.set(true);
         leptos::task::spawn_local(async move {
             let started = local_input(checklist.started_at.unwrap_or_else(now));
@@ -133,13 +121,12 @@ pub fn ExtremePage() -> impl IntoView {
             match created {
                 Ok(id) => {
                     // The checklist as it is now: a tick may have been stored meanwhile.
-                    let mut done = latest
-                        .get_value()
-                        .filter(|c| c.id == checklist.id)
-                        .unwrap_or(checklist);
+                    let current = list.latest();
+                    let is_current = current.id == checklist.id;
+                    let mut done = if is_current { current } else { checklist };
                     done.report = Some(id.clone());
-                    if latest.with_value(|l| l.as_ref().is_some_and(|l| l.id == done.id)) {
-                        latest.set_value(Some(done.clone()));
+                    if is_current {
+                        list.reset(done.clone());
                     }
                     if let Err(err) = storage::save_checklist(&done).await {
                         app.notice.set(Some(err.to_string()));
@@ -158,10 +145,11 @@ pub fn ExtremePage() -> impl IntoView {
         if !confirmed {
             return;
         }
-        if let Some(old) = latest.get_value().filter(|c| !c.is_untouched()) {
+        let old = list.latest();
+        if !old.is_untouched() {
             earlier.update(|e| e.insert(0, old));
         }
-        store(Checklist::new(new_id(), now()));
+        list.store(Checklist::new(new_id(), now()));
     };
     view! {
         <article class="flow extreme">

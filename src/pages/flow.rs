@@ -16,6 +16,7 @@ use crate::components::guidance::Guidance;
 use crate::components::run_log::RunLog;
 use crate::components::text_list::TextList;
 use crate::components::tick::tick;
+use crate::durable::Durable;
 use crate::state::{use_app, use_protocol, use_texts};
 use crate::storage;
 
@@ -72,35 +73,16 @@ type Tap<'a> = dyn Fn(&mut FlowRun, &Flow) -> bool + 'a;
 
 #[component]
 fn FlowRunner(id: FlowId, run: FlowRun) -> impl IntoView {
-    let app = use_app();
     let t = use_texts();
     let p = use_protocol();
     let flow = move || {
         p().flow(id)
             .expect("every FlowId has a flow (core content test)")
     };
-    // `run` is what the screen shows: the stored log. `latest` has every tap, including those
-    // whose write has not completed; taps apply to it in order. Writes are started in tap
-    // order and IndexedDB completes them in that order, so `run` only ever moves forward.
-    let run = RwSignal::new(run.clone());
-    let latest = StoredValue::new(run.get_untracked());
-    let store = move |next: FlowRun| {
-        latest.set_value(next.clone());
-        leptos::task::spawn_local(async move {
-            if let Err(err) = storage::save_run(&next).await {
-                // In an incident the flow must go on even if this device cannot store: the
-                // step is shown, and the notice says that the log is not kept.
-                app.notice.set(Some(format!("{} {err}", t().not_stored)));
-            }
-            run.set(next);
-        });
-    };
-    let act = move |tap: &Tap<'_>| {
-        let mut next = latest.get_value();
-        if tap(&mut next, flow()) {
-            store(next);
-        }
-    };
+    // The screen shows the stored log (`crate::durable`).
+    let log = Durable::new(run);
+    let run = log.shown;
+    let act = move |tap: &Tap<'_>| log.change(|next| tap(next, flow()));
 
     let state = Memo::new(move |_| run.with(|r| r.state(flow()).ok()));
     // The step is rebuilt only when the run moves to another step, not on every tally or tick
@@ -114,7 +96,7 @@ fn FlowRunner(id: FlowId, run: FlowRun) -> impl IntoView {
             .and_then(|w| w.confirm_with_message(t().restart_confirm).ok())
             .unwrap_or(false);
         if confirmed {
-            store(FlowRun::new(new_id(), id, now()));
+            log.store(FlowRun::new(new_id(), id, now()));
         }
     };
     let on_guided = Callback::new(move |kind| {
@@ -251,18 +233,12 @@ fn action_view(
     state: Memo<Option<veilig_core::protocol::run::RunState>>,
     act: impl Fn(&Tap<'_>) + Copy + Send + Sync + 'static,
 ) -> AnyView {
+    let Some(tick_id) = action.tick.clone() else {
+        return plain_action(action);
+    };
     let call = action
         .call
         .map(|target| view! { <CallButton target=target/> });
-    let Some(tick_id) = action.tick.clone() else {
-        return match call {
-            Some(_) => {
-                view! { <CallButton target=action.call.expect("call") text=action.text.clone()/> }
-                    .into_any()
-            }
-            None => view! { <p class="action-text">{action.text.clone()}</p> }.into_any(),
-        };
-    };
     let node = node.to_owned();
     let dom_id = format!("tick-{node}-{tick_id}");
     let done_at = {
@@ -277,6 +253,14 @@ fn action_view(
         </div>
     }
     .into_any()
+}
+
+/// An action without a tick: its call button with the text, or only the text.
+fn plain_action(action: &Action) -> AnyView {
+    match action.call {
+        Some(target) => view! { <CallButton target=target text=action.text.clone()/> }.into_any(),
+        None => view! { <p class="action-text">{action.text.clone()}</p> }.into_any(),
+    }
 }
 
 #[component]
@@ -332,10 +316,7 @@ fn EndView(node: Node, run: RwSignal<FlowRun>) -> impl IntoView {
             <h2 class="end-text">{node.text.clone()}</h2>
             {end.police.then(|| view! { <p class="badge badge-police">{move || t().police_involved}</p> })}
             <div class="actions">
-                {node.actions.iter().map(|a| match a.call {
-                    Some(target) => view! { <CallButton target=target text=a.text.clone()/> }.into_any(),
-                    None => view! { <p class="action-text">{a.text.clone()}</p> }.into_any(),
-                }).collect_view()}
+                {node.actions.iter().map(plain_action).collect_view()}
             </div>
             <h3>{move || t().what_follows}</h3>
             <ul class="textlist">
