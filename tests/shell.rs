@@ -147,3 +147,49 @@ async fn unreadable_settings_are_kept_aside_and_reported_not_fatal() {
     assert_eq!(kept, vec![Some("{not json".to_owned())]);
     el.remove();
 }
+
+/// Waits (up to 5 s) for an element the app renders after reading storage.
+async fn find(el: &web_sys::HtmlElement, selector: &str) -> web_sys::Element {
+    for _ in 0..100 {
+        if let Some(found) = el.query_selector(selector).unwrap() {
+            return found;
+        }
+        settle().await;
+    }
+    panic!("{selector} did not appear");
+}
+
+#[wasm_bindgen_test]
+async fn a_tap_that_cannot_be_stored_still_moves_the_flow_on_and_says_so() {
+    fresh_start(None);
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/protocol/telefoon"))
+        .unwrap();
+    let el = container();
+    let _handle = leptos::mount::mount_to(el.clone(), App);
+    let calm: web_sys::HtmlElement = find(&el, "button.btn-answer").await.unchecked_into();
+    assert_eq!(
+        calm.text_content().as_deref(),
+        Some("Persoon past gedrag aan")
+    );
+    veilig::storage::idb_store::simulate_write_failure(Some("QuotaExceededError"));
+    calm.click();
+    let end = find(&el, "h2.end-text").await;
+    veilig::storage::idb_store::simulate_write_failure(None);
+    assert_eq!(
+        end.text_content().as_deref(),
+        Some("Gesprek wordt voortgezet, mits gedrag rustig blijft")
+    );
+    let notice = find(&el, "p.notice[role=alert]").await;
+    assert!(
+        notice
+            .text_content()
+            .unwrap_or_default()
+            .contains("Niet opgeslagen op dit apparaat"),
+        "{:?}",
+        notice.text_content()
+    );
+}
