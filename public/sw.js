@@ -3,6 +3,9 @@
 const VERSION = '__VERSION__';
 const PRECACHE = __PRECACHE__;
 const CACHE = `veilig-shell-${VERSION}`;
+// The outbox code built from src/bin/veilig-sw.rs (its glue defines `wasm_bindgen`).
+const WORKER = __WORKER__;
+importScripts(WORKER.js);
 
 self.addEventListener('install', (event) => {
   // `cache: 'reload'` skips the HTTP cache: the precache must hold exactly this build's bytes.
@@ -71,62 +74,23 @@ self.addEventListener('fetch', (event) => {
 });
 
 // Background Sync (Chromium browsers only; elsewhere the app sends when it is open).
-// The worker only delivers: it PUTs entries that wait, the exact bytes the app stored, and marks
-// them delivered with the receipt. Errors, backoff and refusals stay with the app. The server
-// answers identical bytes with the same receipt, so sending from here and from the app never
-// doubles a report.
-const OUTBOX_TAG = 'veilig-outbox';
+// The worker delivers with the app's own Rust code (src/bin/veilig-sw.rs): the same outbox
+// entries, the same sending, the same reading of the server's answer. The server answers
+// identical bytes with the same receipt, so sending from here and from the app never doubles a
+// report. Which tag is ours is decided there too (`veilig_core::outbox::SYNC_TAG`).
+let outbox;
+function outboxCode() {
+  outbox ??= caches
+    .match(WORKER.wasm, { cacheName: CACHE })
+    .then((hit) => wasm_bindgen({ module_or_path: hit || fetch(WORKER.wasm) }))
+    .catch((err) => {
+      outbox = undefined; // try again at the next sync
+      throw err;
+    });
+  return outbox;
+}
 
 self.addEventListener('sync', (event) => {
-  if (event.tag === OUTBOX_TAG) event.waitUntil(sendOutbox());
+  // A rejection (no answer from the server) makes the browser schedule the sync again.
+  event.waitUntil(outboxCode().then(() => wasm_bindgen.on_sync(event.tag)));
 });
-
-function request(req) {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-async function sendOutbox() {
-  const db = await request(indexedDB.open('veilig'));
-  try {
-    if (!db.objectStoreNames.contains('outbox')) return;
-    const read = db.transaction('outbox').objectStore('outbox');
-    const [keys, values] = await Promise.all([request(read.getAllKeys()), request(read.getAll())]);
-    for (let i = 0; i < keys.length; i++) {
-      let envelope;
-      try {
-        envelope = JSON.parse(values[i]);
-      } catch {
-        continue;
-      }
-      const entry = envelope && envelope.data;
-      if (!entry || entry.state !== 'waiting' || !entry.body) continue;
-      // A network error rejects: the browser schedules the sync again later.
-      const res = await fetch(`/api/v1/reports/${encodeURIComponent(entry.id)}`, {
-        method: 'PUT',
-        headers: { 'Content-Type': 'application/json' },
-        body: entry.body,
-      });
-      if (!res.ok) continue;
-      const receipt = await res.json().catch(() => null);
-      if (!receipt || receipt.id !== entry.id) continue;
-      const delivered = { ...entry, state: 'delivered', receipt, last_error: null };
-      delete delivered.next_attempt_at;
-      delete delivered.since;
-      // Only if the app did not change the entry meanwhile (read and write in one transaction).
-      const tx = db.transaction('outbox', 'readwrite');
-      const store = tx.objectStore('outbox');
-      const now = await request(store.get(keys[i]));
-      if (now === values[i]) store.put(JSON.stringify({ v: envelope.v, data: delivered }), keys[i]);
-      await new Promise((resolve, reject) => {
-        tx.oncomplete = resolve;
-        tx.onerror = () => reject(tx.error);
-        tx.onabort = () => reject(tx.error);
-      });
-    }
-  } finally {
-    db.close();
-  }
-}

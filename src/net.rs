@@ -1,34 +1,46 @@
-//! HTTP from the PWA: every request has a timeout; the answer becomes an outbox outcome.
+//! HTTP from the PWA and its service worker: every request has a timeout; the answer becomes
+//! an outbox outcome (`Outcome::from_answer`, in core). Only globals that a window and a worker
+//! both have are used, so that `src/bin/veilig-sw.rs` sends with this same code.
 
 use veilig_core::outbox::Outcome;
-use veilig_core::sync::{ApiError, Receipt};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Request, RequestInit, Response};
 
+#[wasm_bindgen]
+extern "C" {
+    /// `fetch`, `setTimeout` and `clearTimeout` of the global scope (window or worker).
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(request: &Request) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &js_sys::Function, ms: i32) -> i32;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: i32);
+}
+
 /// An answer read to its end: status and body.
 struct Answer {
     status: u16,
-    ok: bool,
     body: String,
+}
+
+impl Answer {
+    fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
 }
 
 /// Runs a request and reads its whole body, aborting after `timeout_ms` in total: a server that
 /// accepts and never answers, or stops halfway through the body, is "no answer", never a hang.
 async fn exchange(url: &str, init: RequestInit, timeout_ms: i32) -> Result<Answer, String> {
-    let window = web_sys::window().ok_or("no window")?;
     let controller = AbortController::new().map_err(|_| "no AbortController")?;
     init.set_signal(Some(&controller.signal()));
     let request = Request::new_with_str_and_init(url, &init).map_err(|_| "bad request")?;
     let abort = wasm_bindgen::closure::Closure::once(move || controller.abort());
-    let timer = window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            abort.as_ref().unchecked_ref(),
-            timeout_ms,
-        )
-        .unwrap_or(0);
+    let timer = set_timeout(abort.as_ref().unchecked_ref(), timeout_ms);
     let answer = async {
-        let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        let response: Response = JsFuture::from(global_fetch(&request))
             .await
             .map_err(|err| failure(&err))?
             .dyn_into()
@@ -43,12 +55,11 @@ async fn exchange(url: &str, init: RequestInit, timeout_ms: i32) -> Result<Answe
             .ok_or("answer cut off")?;
         Ok(Answer {
             status: response.status(),
-            ok: response.ok(),
             body,
         })
     }
     .await;
-    window.clear_timeout_with_handle(timer);
+    clear_timeout(timer);
     drop(abort);
     answer
 }
@@ -71,7 +82,7 @@ pub async fn get_text(url: &str) -> Result<String, String> {
     let init = RequestInit::new();
     init.set_method("GET");
     let answer = exchange(url, init, 10_000).await?;
-    if !answer.ok {
+    if !answer.ok() {
         return Err(format!("HTTP {}", answer.status));
     }
     Ok(answer.body)
@@ -82,7 +93,7 @@ pub async fn server_reachable() -> bool {
     let init = RequestInit::new();
     init.set_method("GET");
     init.set_cache(web_sys::RequestCache::NoStore);
-    matches!(exchange("/api/health", init, 5_000).await, Ok(a) if a.ok)
+    matches!(exchange("/api/health", init, 5_000).await, Ok(a) if a.ok())
 }
 
 /// How long one report may take, request and answer together. A report is at most 1 MiB; on a
@@ -98,21 +109,8 @@ pub async fn put_report(id: &str, body: &str) -> Outcome {
         let _ = h.set("Content-Type", "application/json");
         init.set_headers(h);
     }
-    let Answer { status, ok, body } =
-        match exchange(&format!("/api/v1/reports/{id}"), init, PUT_TIMEOUT_MS).await {
-            Ok(answer) => answer,
-            Err(reason) => return Outcome::NoAnswer(reason),
-        };
-    if ok {
-        match serde_json::from_str::<Receipt>(&body) {
-            Ok(receipt) if receipt.id == id => Outcome::Stored(receipt),
-            // A 2xx without our receipt (a proxy, a captive portal) proves nothing: try later.
-            _ => Outcome::NoAnswer("unexpected answer".into()),
-        }
-    } else {
-        Outcome::Failed {
-            status,
-            error: serde_json::from_str::<ApiError>(&body).ok(),
-        }
+    match exchange(&format!("/api/v1/reports/{id}"), init, PUT_TIMEOUT_MS).await {
+        Ok(answer) => Outcome::from_answer(id, answer.status, &answer.body),
+        Err(reason) => Outcome::NoAnswer(reason),
     }
 }

@@ -157,7 +157,7 @@ pub fn request_background_sync() {
             return;
         };
         if let Ok(register) = register.dyn_into::<js_sys::Function>() {
-            if let Ok(promise) = register.call1(&sync, &"veilig-outbox".into()) {
+            if let Ok(promise) = register.call1(&sync, &veilig_core::outbox::SYNC_TAG.into()) {
                 if let Ok(promise) = promise.dyn_into::<js_sys::Promise>() {
                     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
                 }

@@ -8,14 +8,13 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use veilig_core::backoff::Backoff;
-use veilig_core::outbox::{Entry, Outcome, State};
+use veilig_core::outbox::Entry;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::clock::now;
 use crate::state::AppState;
-use crate::storage::{outbox, reports};
+use crate::storage::outbox;
 
 /// How often the timer looks for entries whose retry time has come.
 const TICK_MS: i32 = 5_000;
@@ -72,7 +71,13 @@ impl SyncState {
     }
 
     async fn refresh(&self) -> Vec<Entry> {
-        let entries = outbox::all().await.unwrap_or_default();
+        let mut entries = outbox::all().await.unwrap_or_default();
+        if self.remove_after_delivery() {
+            // Delivered by the service worker, which cannot read the settings.
+            for entry in entries.iter_mut() {
+                let _ = outbox::forget_delivered(entry).await;
+            }
+        }
         self.entries.set(entries.clone());
         entries
     }
@@ -87,7 +92,7 @@ impl SyncState {
                 .refresh()
                 .await
                 .into_iter()
-                .filter(|e| e.is_due(now()) || (force && matches!(e.state, State::Waiting { .. })))
+                .filter(|e| e.should_send(now(), force))
                 .collect();
             if !due.is_empty() {
                 let reachable = crate::net::server_reachable().await;
@@ -113,25 +118,19 @@ impl SyncState {
     async fn send_all(&self, due: Vec<Entry>) {
         let total = due.len();
         self.progress.set(Some((0, total)));
-        let remove_after = self
-            .app
-            .settings
-            .with_untracked(|s| s.remove_after_delivery);
-        for (done, mut entry) in due.into_iter().enumerate() {
-            entry.start(now());
-            if outbox::put(&entry).await.is_err() {
+        let remove_after = self.remove_after_delivery();
+        for (done, entry) in due.into_iter().enumerate() {
+            let Ok(outbox::Sent {
+                mut entry,
+                no_answer,
+            }) = outbox::send(entry, now, js_sys::Math::random()).await
+            else {
                 break;
-            }
-            let outcome = crate::net::put_report(&entry.id, &entry.body).await;
-            let lost_connection = matches!(outcome, Outcome::NoAnswer(_));
-            entry.finish(outcome, now(), Backoff::default(), js_sys::Math::random());
-            if remove_after && matches!(entry.state, State::Delivered { .. }) {
+            };
+            if remove_after {
                 // Only after a receipt, and only because the user chose it.
-                if reports::delete(&entry.id).await.is_ok() {
-                    entry.body.clear();
-                }
+                let _ = outbox::forget_delivered(&mut entry).await;
             }
-            let _ = outbox::put(&entry).await;
             self.progress.set(Some((done + 1, total)));
             // Only this entry changed: no re-reading of the whole outbox per report.
             self.entries
@@ -139,11 +138,17 @@ impl SyncState {
                     Some(slot) => *slot = entry.clone(),
                     None => all.push(entry.clone()),
                 });
-            if lost_connection {
+            if no_answer {
                 self.reachable.set(Some(false));
                 break;
             }
         }
+    }
+
+    fn remove_after_delivery(&self) -> bool {
+        self.app
+            .settings
+            .with_untracked(|s| s.remove_after_delivery)
     }
 
     fn listen(&self) {

@@ -236,6 +236,37 @@ async fn a_full_quota_at_finalize_leaves_neither_a_final_report_nor_an_outbox_en
         .all(|e| e.id != "fin-quota-1"));
 }
 
+#[wasm_bindgen_test]
+async fn an_unreadable_outbox_entry_is_kept_aside_and_its_report_queued_again() {
+    let base = store_new(&draft("ob-garbage-1", "tekst")).await;
+    let fin = outbox::finalize(&base, &base, at(2)).await.unwrap();
+    idb_store::put(idb_store::OUTBOX, "ob-garbage-1", "{not json")
+        .await
+        .unwrap();
+    // Not silently dropped: copied to the quarantine, then out of the outbox.
+    assert!(outbox::all()
+        .await
+        .unwrap()
+        .iter()
+        .all(|e| e.id != "ob-garbage-1"));
+    let aside = idb_store::all(QUARANTINE).await.unwrap();
+    assert!(
+        aside
+            .iter()
+            .any(|(k, v)| k.starts_with("outbox/ob-garbage-1/") && v == "{not json"),
+        "{aside:?}"
+    );
+    // The final report is still there, so the next start queues its exact bytes again.
+    assert!(outbox::reconcile(at(3)).await.unwrap() >= 1);
+    let entry = outbox::all()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.id == "ob-garbage-1")
+        .expect("queued again");
+    assert_eq!(entry.body, serde_json::to_string(&fin).unwrap());
+}
+
 /// Flow runs and the extreme checklist as versions before 3 kept them: in localStorage.
 const OLD_RUNS: &str = r#"{"v":1,"data":[{"id":"old-1","flow":"kantoor","started_at":"2026-11-30T09:00:00Z","events":[{"at":"2026-11-30T09:01:00Z","event":"answered","node":"kalmeren","answer":"agressief"}]},{"id":"old-2","flow":"telefoon","started_at":"2026-11-30T08:00:00Z","events":[]}]}"#;
 const OLD_EXTREME: &str = r#"{"v":1,"data":{"started_at":"2026-11-30T09:10:00Z","events":[{"item":"during.0","at":"2026-11-30T09:10:00Z","done":true}]}}"#;

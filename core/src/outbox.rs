@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::backoff::Backoff;
+use crate::report::Report;
 use crate::sync::{ApiError, Receipt};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +109,16 @@ impl TryFrom<EntryWire> for Entry {
     }
 }
 
+/// The envelope version of a stored outbox entry (`crate::envelope`). The shape it stands
+/// for is pinned by `core/tests/fixtures/outbox-entry-v1.json`, which the browser tests also
+/// use to queue entries: a change to the shape fails `the_stored_shape_is_pinned` until the
+/// version, a migration and the fixture change with it.
+pub const ENVELOPE_VERSION: u32 = 1;
+
+/// The Background Sync tag under which the app asks the browser to wake the service worker,
+/// and the only one the worker answers to (`src/sw.rs`, `src/bin/veilig-sw.rs`).
+pub const SYNC_TAG: &str = "veilig-outbox";
+
 /// What came back from one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -119,6 +130,31 @@ pub enum Outcome {
     },
     /// No answer: offline, connection dropped, timeout.
     NoAnswer(String),
+}
+
+impl Outcome {
+    /// An HTTP answer read to its end, as an outcome for `id`. Only our own receipt delivers:
+    /// a 2xx without it (a proxy, a captive portal) proves nothing, so it is tried again later.
+    pub fn from_answer(id: &str, status: u16, body: &str) -> Self {
+        if (200..300).contains(&status) {
+            match serde_json::from_str::<Receipt>(body) {
+                Ok(receipt) if receipt.id == id => Outcome::Stored(receipt),
+                _ => Outcome::NoAnswer("unexpected answer".into()),
+            }
+        } else {
+            Outcome::Failed {
+                status,
+                error: serde_json::from_str::<ApiError>(body).ok(),
+            }
+        }
+    }
+}
+
+/// Whether the result of an attempt may be written: only if the stored entry is still the one
+/// this attempt marked as sending. Another sender (a second tab, the service worker) that got
+/// there first has written its own result, which stands.
+pub fn still_mine(stored: Option<&Entry>, marked: &Entry) -> bool {
+    stored == Some(marked)
 }
 
 /// A sending that started this long ago and never finished (tab closed, app killed) is retried.
@@ -137,12 +173,46 @@ impl Entry {
         }
     }
 
+    /// The entry for a finalized report: its body is the report's JSON, built here once, and
+    /// exactly these bytes are PUT on every attempt.
+    pub fn for_report(report: &Report, now: DateTime<Utc>) -> Result<Self, serde_json::Error> {
+        Ok(Self::new(
+            report.id.clone(),
+            serde_json::to_string(report)?,
+            now,
+        ))
+    }
+
+    /// At the app's start, a sending that no page finished (the page was closed or killed) is
+    /// put back to waiting, due at once; any other state stays. Returns whether it changed.
+    pub fn reset_interrupted(&mut self, now: DateTime<Utc>) -> bool {
+        if !matches!(self.state, State::Sending { .. }) {
+            return false;
+        }
+        self.state = State::Waiting {
+            next_attempt_at: now,
+        };
+        true
+    }
+
+    /// Delivered, and the report's bytes are still kept in the entry (the user can choose to
+    /// remove reports from the device once the server has them).
+    pub fn delivered_with_body(&self) -> bool {
+        matches!(self.state, State::Delivered { .. }) && !self.body.is_empty()
+    }
+
     pub fn is_due(&self, now: DateTime<Utc>) -> bool {
         match &self.state {
             State::Waiting { next_attempt_at } => *next_attempt_at <= now,
             State::Sending { since } => (now - *since).num_seconds() >= STALE_SENDING_SECS,
             State::Delivered { .. } | State::Refused { .. } => false,
         }
+    }
+
+    /// Whether a run sends this entry now: when it is due, or when the user pressed "send now"
+    /// (`forced`) and it waits for its backoff.
+    pub fn should_send(&self, now: DateTime<Utc>, forced: bool) -> bool {
+        self.is_due(now) || (forced && matches!(self.state, State::Waiting { .. }))
     }
 
     /// Still to arrive (counted in the "waiting for a connection" badge).
@@ -331,5 +401,124 @@ mod tests {
         let missing = r#"{"id":"r","body":"x","state":"refused","status":422,"failures":1}"#;
         let err = serde_json::from_str::<Entry>(missing).unwrap_err();
         assert!(err.to_string().contains("code"), "{err}");
+    }
+
+    #[test]
+    fn an_answer_becomes_an_outcome() {
+        let body = serde_json::to_string(&receipt()).unwrap();
+        assert_eq!(
+            Outcome::from_answer("r", 201, &body),
+            Outcome::Stored(receipt())
+        );
+        assert_eq!(
+            Outcome::from_answer("r", 200, &body),
+            Outcome::Stored(receipt())
+        );
+        // Someone else's receipt, or a 2xx page from a captive portal, delivers nothing.
+        for (status, body) in [(200, body.as_str()), (200, "<html>wifi login</html>")] {
+            assert_eq!(
+                Outcome::from_answer("other", status, body),
+                Outcome::NoAnswer("unexpected answer".into())
+            );
+        }
+        let refused = r#"{"code":"invalid_report","message":"Vul dit in.","field":"plaats"}"#;
+        assert_eq!(
+            Outcome::from_answer("r", 422, refused),
+            Outcome::Failed {
+                status: 422,
+                error: Some(ApiError {
+                    code: "invalid_report".into(),
+                    message: "Vul dit in.".into(),
+                    field: Some("plaats".into()),
+                })
+            }
+        );
+        assert_eq!(
+            Outcome::from_answer("r", 502, "Bad Gateway"),
+            Outcome::Failed {
+                status: 502,
+                error: None
+            }
+        );
+    }
+
+    #[test]
+    fn only_the_sender_that_still_holds_the_entry_writes_its_result() {
+        let mut marked = Entry::new("r", "{}", t(0));
+        marked.start(t(1));
+        assert!(still_mine(Some(&marked), &marked));
+        let mut other = marked.clone();
+        other.finish(Outcome::Stored(receipt()), t(2), Backoff::default(), 0.0);
+        assert!(
+            !still_mine(Some(&other), &marked),
+            "delivered by another sender"
+        );
+        let mut restarted = marked.clone();
+        restarted.start(t(3));
+        assert!(
+            !still_mine(Some(&restarted), &marked),
+            "another sender started later"
+        );
+        assert!(!still_mine(None, &marked));
+    }
+
+    #[test]
+    fn the_body_of_an_entry_is_the_reports_json() {
+        let report = crate::report::fixtures::complete_final(&crate::report::fixtures::id(1), "x");
+        let e = Entry::for_report(&report, t(0)).unwrap();
+        assert_eq!(e.id, report.id);
+        assert_eq!(e.body, serde_json::to_string(&report).unwrap());
+        assert!(e.is_due(t(0)));
+    }
+
+    #[test]
+    fn only_an_interrupted_sending_is_reset_at_start() {
+        let mut e = Entry::new("r", "{}", t(0));
+        e.start(t(5));
+        assert!(e.reset_interrupted(t(6)));
+        assert_eq!(
+            e.state,
+            State::Waiting {
+                next_attempt_at: t(6)
+            }
+        );
+        assert!(!e.reset_interrupted(t(7)), "waiting stays waiting");
+        e.finish(Outcome::Stored(receipt()), t(8), Backoff::default(), 0.0);
+        assert!(!e.reset_interrupted(t(9)));
+        assert!(e.delivered_with_body());
+        e.body.clear();
+        assert!(!e.delivered_with_body());
+    }
+
+    #[test]
+    fn the_stored_shape_is_pinned() {
+        let fixture = include_str!("../tests/fixtures/outbox-entry-v1.json").trim();
+        let at = crate::time::parse_utc("2026-01-05T11:30:00Z").unwrap();
+        let entry = Entry::new("ID", "BODY", at);
+        assert_eq!(
+            crate::envelope::encode(ENVELOPE_VERSION, &entry).unwrap(),
+            fixture,
+            "the outbox entry's stored shape changed: raise ENVELOPE_VERSION, add a migration \
+             and a new fixture"
+        );
+        let back: Entry = crate::envelope::decode(fixture, &[]).unwrap();
+        assert_eq!(back, entry);
+    }
+
+    #[test]
+    fn send_now_skips_the_backoff_but_nothing_else() {
+        let mut e = Entry::new("r", "{}", t(0));
+        e.finish(
+            Outcome::NoAnswer("offline".into()),
+            t(0),
+            Backoff::default(),
+            1.0,
+        );
+        assert!(!e.should_send(t(1), false));
+        assert!(e.should_send(t(1), true));
+        e.start(t(1));
+        assert!(!e.should_send(t(2), true), "already being sent");
+        e.finish(Outcome::Stored(receipt()), t(2), Backoff::default(), 0.0);
+        assert!(!e.should_send(t(3), true), "delivered");
     }
 }

@@ -22,6 +22,9 @@ test('the build carries no asset that nothing uses', () => {
   for (const url of files(DIST).map((f) => '/' + relative(DIST, f).split(sep).join('/'))) {
     if (!url.endsWith('.wasm') && wasm.includes(url)) used.add(url);
   }
+  // The service worker's outbox code is named in sw.js, which loads it.
+  const sw = readFileSync(join(DIST, 'sw.js'), 'utf8');
+  for (const url of Object.values(JSON.parse(sw.match(/const WORKER = (\{.*?\});/)[1]))) used.add(url);
   for (const icon of [...manifest.icons, ...(manifest.shortcuts ?? []).flatMap((s) => s.icons ?? [])]) used.add(icon.src);
   const unused = files(DIST)
     .map((f) => '/' + relative(DIST, f).split(sep).join('/'))

@@ -1,7 +1,7 @@
 // Shared helpers for the end-to-end tests: a real server on a free port with its own SQLite
 // file, and Debian's Chromium driven by playwright-core (never a downloaded browser).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -266,9 +266,19 @@ export function sampleReport(n, { final = true, description = `Melding ${n} <b>h
   };
 }
 
+/**
+ * An outbox entry for `report` as the app stores it: the shape pinned in core
+ * (`core/tests/fixtures/outbox-entry-v1.json`, checked against the Rust encoder by
+ * `outbox::tests::the_stored_shape_is_pinned`), with this report's id and exact JSON.
+ */
+export function outboxEntry(report) {
+  const stored = JSON.parse(readFileSync(join(ROOT, 'core/tests/fixtures/outbox-entry-v1.json'), 'utf8'));
+  Object.assign(stored.data, { id: report.id, body: JSON.stringify(report) });
+  return JSON.stringify(stored);
+}
+
 /** Stores reports and queues them in the outbox, as finalizing does (the body is the exact JSON). */
 export async function queueReports(page, reports) {
   await idbPut(page, 'reports', reports.map((r) => [r.id, JSON.stringify({ v: REPORT_VERSION, data: r })]));
-  const entry = (r) => ({ id: r.id, body: JSON.stringify(r), state: 'waiting', next_attempt_at: '2026-01-05T11:30:00Z', failures: 0, last_error: null });
-  await idbPut(page, 'outbox', reports.map((r) => [r.id, JSON.stringify({ v: 1, data: entry(r) })]));
+  await idbPut(page, 'outbox', reports.map((r) => [r.id, outboxEntry(r)]));
 }

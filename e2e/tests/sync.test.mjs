@@ -21,6 +21,26 @@ async function openOutbox(options) {
   return { server, page };
 }
 
+/** Fires the outbox's Background Sync in the worker of `server`, as the browser does. */
+async function dispatchSync(context, server) {
+  const blank = await context.newPage();
+  const cdp = await context.newCDPSession(blank);
+  const registrations = [];
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations));
+  await cdp.send('ServiceWorker.enable');
+  const deadline = Date.now() + 10000;
+  while (!registrations.some((r) => r.scopeURL === server.url) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const registration = registrations.find((r) => r.scopeURL === server.url);
+  assert.ok(registration, 'the app registered its worker');
+  await cdp.send('ServiceWorker.dispatchSyncEvent', {
+    origin: new URL(server.url).origin,
+    registrationId: registration.registrationId,
+    tag: 'veilig-outbox',
+    lastChance: false,
+  });
+  return blank;
+}
+
 test('offline: three reports finalized, a reload, back online: each arrives exactly once and the badge clears', async () => {
   const { server, context, page } = await openApp(cleanups, { waitForWorker: true });
   await context.setOffline(true);
@@ -112,21 +132,7 @@ test('with the app closed, the service worker delivers the outbox on a backgroun
   await page.close(); // the app is gone: only the worker can send now
 
   await context.setOffline(false);
-  const blank = await context.newPage();
-  const cdp = await context.newCDPSession(blank);
-  const registrations = [];
-  cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations));
-  await cdp.send('ServiceWorker.enable');
-  const deadline = Date.now() + 10000;
-  while (!registrations.some((r) => r.scopeURL === server.url) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  const registration = registrations.find((r) => r.scopeURL === server.url);
-  assert.ok(registration, 'the app registered its worker');
-  await cdp.send('ServiceWorker.dispatchSyncEvent', {
-    origin: new URL(server.url).origin,
-    registrationId: registration.registrationId,
-    tag: 'veilig-outbox',
-    lastChance: false,
-  });
+  await dispatchSync(context, server);
   const until = Date.now() + 20000;
   while ((await receivedReports(server.url)).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
   const received = await receivedReports(server.url);
@@ -139,6 +145,34 @@ test('with the app closed, the service worker delivers the outbox on a backgroun
   await again.locator('.outbox-row.state-delivered').waitFor();
   assert.equal((await receivedReports(server.url)).length, 1);
   assert.equal(await again.locator('.sync-badge').count(), 0);
+});
+
+test('the worker sends entries stored in the app\'s shape with the app\'s rules: a receipt delivers, a refusal is kept with its code', async () => {
+  const { server, context, page } = await openApp(cleanups, { waitForWorker: true });
+  await context.setOffline(true);
+  const bad = sampleReport(700);
+  delete bad.values.plaats; // refused by the server
+  const good = sampleReport(701);
+  // Entries in the shape pinned by core (core/tests/fixtures/outbox-entry-v1.json).
+  await queueReports(page, [bad, good]);
+  await page.close(); // no app runs from here on: only the worker can send
+
+  await context.setOffline(false);
+  const blank = await dispatchSync(context, server);
+  // Read the outbox from a page that does not run the app (the API is never the app shell).
+  await blank.goto(new URL('/api/health', server.url).href);
+  let entries = [];
+  for (const end = Date.now() + 20000; Date.now() < end; await blank.waitForTimeout(100)) {
+    entries = await outboxOf(blank);
+    if (entries.length === 2 && entries.every((e) => e.state === 'delivered' || e.state === 'refused')) break;
+  }
+  const byId = Object.fromEntries(entries.map((e) => [e.id, e]));
+  assert.equal(byId[good.id]?.state, 'delivered', JSON.stringify(entries));
+  assert.equal(byId[good.id].receipt.id, good.id);
+  assert.equal(byId[bad.id]?.state, 'refused', JSON.stringify(entries));
+  assert.equal(byId[bad.id].status, 422);
+  assert.equal(byId[bad.id].code, 'invalid_report');
+  assert.deepEqual((await receivedReports(server.url)).map((r) => r.id), [good.id]);
 });
 
 test('a report the server refuses is shown as refused with its reason, stops waiting and is not sent again', async () => {

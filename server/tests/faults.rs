@@ -16,7 +16,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use veilig_core::backoff::Backoff;
 use veilig_core::outbox::{Entry, Outcome};
-use veilig_core::sync::{ApiError, Receipt};
 
 #[derive(Default)]
 struct Counts {
@@ -121,17 +120,8 @@ async fn send(client: &reqwest::Client, base: &str, entry: &Entry) -> Outcome {
     let Ok(text) = res.text().await else {
         return Outcome::NoAnswer("cut off".into());
     };
-    if (200..300).contains(&status) {
-        match serde_json::from_str::<Receipt>(&text) {
-            Ok(receipt) if receipt.id == entry.id => Outcome::Stored(receipt),
-            _ => Outcome::NoAnswer("unexpected answer".into()),
-        }
-    } else {
-        Outcome::Failed {
-            status,
-            error: serde_json::from_str::<ApiError>(&text).ok(),
-        }
-    }
+    // The same function the app uses (src/net.rs): what an answer means is decided once.
+    Outcome::from_answer(&entry.id, status, &text)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -117,8 +117,10 @@ fn done(request: IdbRequest) -> impl std::future::Future<Output = Result<JsValue
 }
 
 async fn open() -> Result<IdbDatabase, StorageError> {
-    let factory = web_sys::window()
-        .and_then(|w| w.indexed_db().ok().flatten())
+    // The global scope's `indexedDB`: a window's or the service worker's (same code for both).
+    let factory = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<web_sys::IdbFactory>().ok())
         .ok_or(StorageError::Unavailable)?;
     let request = factory
         .open_with_u32(DB_NAME, DB_VERSION)
@@ -246,6 +248,18 @@ pub async fn update(
     store: &str,
     key: &str,
     decide: impl FnOnce(Option<String>) -> Result<Vec<Write>, StorageError>,
+) -> Result<(), StorageError> {
+    // One copy of the transaction's code for every caller (wasm size), not one per closure.
+    update_boxed(stores, store, key, Box::new(decide)).await
+}
+
+type Decide<'a> = Box<dyn FnOnce(Option<String>) -> Result<Vec<Write>, StorageError> + 'a>;
+
+async fn update_boxed(
+    stores: &[&str],
+    store: &str,
+    key: &str,
+    decide: Decide<'_>,
 ) -> Result<(), StorageError> {
     if let Some(err) = failing() {
         return Err(err);

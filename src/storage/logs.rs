@@ -58,7 +58,7 @@ async fn read_all<T: serde::de::DeserializeOwned>(
                 match envelope::decode::<T>(&raw, migrations) {
                     Ok(value) => values.push((key, value)),
                     Err(err) => {
-                        problem = Some(quarantine::keep_record(store, &key, &raw, &err).await)
+                        problem = Some(quarantine::keep_record(store, &key, &raw, &err).await.0)
                     }
                 }
             }

@@ -1,26 +1,53 @@
 //! The outbox in IndexedDB: one entry per finalized report with the exact bytes to send.
+//!
+//! One implementation, whatever wakes it: the app (`src/sync.rs`) and the service worker
+//! (`src/bin/veilig-sw.rs`) both send through [`send`], and what an entry is and how an answer
+//! changes it is decided in `veilig_core::outbox`.
 
-use veilig_core::envelope::{self, Migration};
-use veilig_core::outbox::{Entry, State};
+use chrono::{DateTime, Utc};
+use veilig_core::backoff::Backoff;
+use veilig_core::envelope::{self, DecodeError, Migration};
+use veilig_core::outbox::{still_mine, Entry, Outcome, ENVELOPE_VERSION};
 use veilig_core::report::{Report, Status};
 
 use super::idb_store::{self, Write, OUTBOX, REPORTS};
 use super::local::StorageError;
-use super::reports;
+use super::{quarantine, reports};
 
-const OUTBOX_VERSION: u32 = 1;
 const OUTBOX_MIGRATIONS: &[Migration] = &[];
 
 fn encode(entry: &Entry) -> Result<String, StorageError> {
-    envelope::encode(OUTBOX_VERSION, entry).map_err(|e| StorageError::Encode(e.to_string()))
+    envelope::encode(ENVELOPE_VERSION, entry).map_err(|e| StorageError::Encode(e.to_string()))
 }
 
+fn decode(raw: &str) -> Result<Entry, DecodeError> {
+    envelope::decode(raw, OUTBOX_MIGRATIONS)
+}
+
+fn write(entry: &Entry) -> Result<Write, StorageError> {
+    Ok(Write {
+        store: OUTBOX,
+        key: entry.id.clone(),
+        value: encode(entry)?,
+    })
+}
+
+/// Every readable entry. One that cannot be read is copied to the quarantine and, once the
+/// copy is written, taken out of the outbox: its report is still stored, so the next start
+/// queues it again from the report (`reconcile`).
 pub async fn all() -> Result<Vec<Entry>, StorageError> {
-    Ok(idb_store::all(OUTBOX)
-        .await?
-        .into_iter()
-        .filter_map(|(_, raw)| envelope::decode::<Entry>(&raw, OUTBOX_MIGRATIONS).ok())
-        .collect())
+    let mut entries = Vec::new();
+    for (key, raw) in idb_store::all(OUTBOX).await? {
+        match decode(&raw) {
+            Ok(entry) => entries.push(entry),
+            Err(err) => {
+                if quarantine::keep_record(OUTBOX, &key, &raw, &err).await.1 {
+                    let _ = idb_store::delete(OUTBOX, &key).await;
+                }
+            }
+        }
+    }
+    Ok(entries)
 }
 
 pub async fn put(entry: &Entry) -> Result<(), StorageError> {
@@ -33,37 +60,78 @@ pub async fn put(entry: &Entry) -> Result<(), StorageError> {
 pub async fn finalize(
     base: &Report,
     mine: &Report,
-    now: chrono::DateTime<chrono::Utc>,
+    now: DateTime<Utc>,
 ) -> Result<Report, StorageError> {
     let mut fin = mine.clone();
     fin.status = Status::Final { finalized_at: now };
     reports::save_with(&[REPORTS, OUTBOX], base, &fin, now, |written| {
-        let body =
-            serde_json::to_string(written).map_err(|e| StorageError::Encode(e.to_string()))?;
-        let entry = Entry::new(written.id.clone(), body, now);
-        Ok(vec![Write {
-            store: OUTBOX,
-            key: entry.id.clone(),
-            value: encode(&entry)?,
-        }])
+        let entry =
+            Entry::for_report(written, now).map_err(|e| StorageError::Encode(e.to_string()))?;
+        Ok(vec![write(&entry)?])
     })
     .await
 }
 
+/// One attempt's result: the entry as stored afterwards, and whether the server could not be
+/// reached (the caller stops sending the rest until later).
+pub struct Sent {
+    pub entry: Entry,
+    pub no_answer: bool,
+}
+
+/// One attempt for `entry`: marks it sending, PUTs its exact bytes, applies the answer
+/// (`Entry::finish`), and writes the result only if no other sender (a second tab, the service
+/// worker) changed the entry meanwhile (`still_mine`); otherwise the stored one stands.
+pub async fn send(
+    mut entry: Entry,
+    now: impl Fn() -> DateTime<Utc>,
+    jitter: f64,
+) -> Result<Sent, StorageError> {
+    entry.start(now());
+    put(&entry).await?;
+    let marked = entry.clone();
+    let outcome = crate::net::put_report(&entry.id, &entry.body).await;
+    let no_answer = matches!(outcome, Outcome::NoAnswer(_));
+    entry.finish(outcome, now(), Backoff::default(), jitter);
+    let record = write(&entry)?;
+    let mut other = None;
+    idb_store::update(&[OUTBOX], OUTBOX, &entry.id, |stored| {
+        let stored = stored.as_deref().and_then(|raw| decode(raw).ok());
+        if still_mine(stored.as_ref(), &marked) {
+            Ok(vec![record])
+        } else {
+            other = stored;
+            Ok(Vec::new())
+        }
+    })
+    .await?;
+    Ok(Sent {
+        entry: other.unwrap_or(entry),
+        no_answer,
+    })
+}
+
+/// The user chose to remove reports from this device once the server has them: removes the
+/// report of a delivered entry and the bytes the entry kept (the receipt stays).
+pub async fn forget_delivered(entry: &mut Entry) -> Result<(), StorageError> {
+    if !entry.delivered_with_body() {
+        return Ok(());
+    }
+    reports::delete(&entry.id).await?;
+    entry.body.clear();
+    put(entry).await
+}
+
 /// At app start: queues any final report that has no outbox entry (e.g. written by an older
-/// version), and puts back to waiting what a closed page left "sending" (this page cannot be
-/// sending yet; should another tab be, the server answers the same bytes with the same receipt).
-pub async fn reconcile(now: chrono::DateTime<chrono::Utc>) -> Result<usize, StorageError> {
+/// version, or an entry that had to be set aside), and puts back to waiting what a closed page
+/// left "sending" (should another tab or the worker still be sending it, the server answers
+/// the same bytes with the same receipt).
+pub async fn reconcile(now: DateTime<Utc>) -> Result<usize, StorageError> {
     let entries = all().await?;
-    for mut entry in entries
-        .iter()
-        .filter(|e| matches!(e.state, State::Sending { .. }))
-        .cloned()
-    {
-        entry.state = State::Waiting {
-            next_attempt_at: now,
-        };
-        put(&entry).await?;
+    for mut entry in entries.iter().cloned() {
+        if entry.reset_interrupted(now) {
+            put(&entry).await?;
+        }
     }
     let queued: Vec<String> = entries.into_iter().map(|e| e.id).collect();
     let (reports, _) = reports::list().await?;
@@ -72,9 +140,9 @@ pub async fn reconcile(now: chrono::DateTime<chrono::Utc>) -> Result<usize, Stor
         .iter()
         .filter(|r| r.is_final() && !queued.contains(&r.id))
     {
-        let body =
-            serde_json::to_string(report).map_err(|e| StorageError::Encode(e.to_string()))?;
-        put(&Entry::new(report.id.clone(), body, now)).await?;
+        let entry =
+            Entry::for_report(report, now).map_err(|e| StorageError::Encode(e.to_string()))?;
+        put(&entry).await?;
         added += 1;
     }
     Ok(added)

@@ -25,8 +25,8 @@ pub fn keep(key: &str, raw: &str, err: &DecodeError) -> (String, bool) {
 
 /// Copies an unreadable IndexedDB record to the quarantine store under
 /// `<store>/<key>/<time>` (kept, never deleted; the original stays until the same key is saved
-/// again) and returns the sentence to show.
-pub async fn keep_record(store: &str, key: &str, raw: &str, err: &DecodeError) -> String {
+/// again) and returns the sentence to show and whether the copy was written.
+pub async fn keep_record(store: &str, key: &str, raw: &str, err: &DecodeError) -> (String, bool) {
     let stamp = js_sys::Date::now() as u64;
     let aside = format!("{store}/{key}/{stamp}");
     let kept = idb_store::put(QUARANTINE, &aside, raw).await.is_ok();
@@ -37,7 +37,7 @@ pub async fn keep_record(store: &str, key: &str, raw: &str, err: &DecodeError) -
         )
         .into(),
     );
-    sentence(err)
+    (sentence(err), kept)
 }
 
 fn sentence(err: &DecodeError) -> String {
