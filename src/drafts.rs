@@ -1,10 +1,7 @@
 //! The open report and its autosave. Every change starts a write at once (no debounce); while a
 //! write is in flight the next one waits for it and then writes the latest state, so writes
 //! never overtake each other. Other tabs learn of each save through a BroadcastChannel and
-//! merge it in.
-
-use std::cell::Cell;
-use std::rc::Rc;
+//! merge it in; an open form's channel closes with the form.
 
 use leptos::prelude::*;
 use veilig_core::report::merge::merge;
@@ -13,10 +10,11 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::clock::now;
+use crate::single_flight::SingleFlight;
 use crate::storage::reports;
 use crate::storage::StorageError;
 
-const CHANNEL: &str = "veilig-reports";
+const CHANNEL_NAME: &str = "veilig-reports";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SaveState {
@@ -32,8 +30,7 @@ pub struct OpenReport {
     /// What is stored, as far as this tab knows: the base of the next save.
     base: StoredValue<Report, LocalStorage>,
     pub state: RwSignal<SaveState>,
-    busy: StoredValue<Rc<Cell<bool>>, LocalStorage>,
-    dirty: StoredValue<Rc<Cell<bool>>, LocalStorage>,
+    writes: StoredValue<SingleFlight, LocalStorage>,
 }
 
 impl OpenReport {
@@ -42,8 +39,7 @@ impl OpenReport {
             report: RwSignal::new(stored.clone()),
             base: StoredValue::new_local(stored),
             state: RwSignal::new(SaveState::Saved(now())),
-            busy: StoredValue::new_local(Rc::new(Cell::new(false))),
-            dirty: StoredValue::new_local(Rc::new(Cell::new(false))),
+            writes: StoredValue::new_local(SingleFlight::default()),
         };
         this.listen_to_other_tabs();
         this
@@ -59,9 +55,8 @@ impl OpenReport {
             change(report);
             veilig_core::report::confirm::withdraw_if_changed(&before, report);
         });
-        self.dirty.with_value(|d| d.set(true));
         self.state.set(SaveState::Saving);
-        if !self.busy.with_value(|b| b.get()) {
+        if self.writes.with_value(SingleFlight::ask) {
             let this = *self;
             leptos::task::spawn_local(async move { this.write_loop().await });
         }
@@ -93,40 +88,47 @@ impl OpenReport {
     }
 
     async fn write_loop(&self) {
-        if self.busy.with_value(|b| b.replace(true)) {
-            return;
-        }
-        while self.dirty.with_value(|d| d.replace(false)) {
-            let sent = self.report.get_untracked();
-            let base = self.base.get_value();
-            match reports::save(&base, &sent, now()).await {
-                Ok(written) => {
-                    // Edits made while the write was in flight stay; the rest is what was written.
-                    let current = self.report.get_untracked();
-                    let next = if current == sent {
-                        written.clone()
-                    } else {
-                        merge(&sent, &current, &written)
-                    };
-                    self.base.set_value(written.clone());
-                    self.report.set(next);
-                    announce(&written);
-                    if !self.dirty.with_value(|d| d.get()) {
-                        self.state.set(SaveState::Saved(written.saved_at));
+        let writes = self.writes.get_value();
+        let this = *self;
+        writes
+            .run(&mut || {
+                let writes = writes.clone();
+                Box::pin(async move {
+                    let sent = this.report.get_untracked();
+                    let base = this.base.get_value();
+                    match reports::save(&base, &sent, now()).await {
+                        Ok(written) => {
+                            // Edits made while the write was in flight stay; the rest is what
+                            // was written.
+                            let current = this.report.get_untracked();
+                            let next = if current == sent {
+                                written.clone()
+                            } else {
+                                merge(&sent, &current, &written)
+                            };
+                            this.base.set_value(written.clone());
+                            this.report.set(next);
+                            announce(&written);
+                            if !writes.asked_again() {
+                                this.state.set(SaveState::Saved(written.saved_at));
+                            }
+                            true
+                        }
+                        Err(err) => {
+                            // The last good version stays in storage; the edit stays on screen.
+                            this.state.set(SaveState::Failed(err));
+                            false
+                        }
                     }
-                }
-                Err(err) => {
-                    // The last good version stays in storage; the edit stays on screen.
-                    self.state.set(SaveState::Failed(err));
-                    break;
-                }
-            }
-        }
-        self.busy.with_value(|b| b.set(false));
+                })
+            })
+            .await;
     }
 
+    /// Listens for other tabs' saves of this report while the form is open: the channel is
+    /// closed when the component that opened the form is gone (`Listening`'s drop).
     fn listen_to_other_tabs(&self) {
-        let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else {
+        let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL_NAME) else {
             return;
         };
         let this = *self;
@@ -142,9 +144,10 @@ impl OpenReport {
             },
         );
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
-        // Keep the channel open as long as the page lives.
-        std::mem::forget(channel);
+        StoredValue::new_local(Listening {
+            channel,
+            _on_message: on_message,
+        });
     }
 
     /// Takes in what another tab saved, keeping this tab's unsaved edits.
@@ -163,8 +166,21 @@ impl OpenReport {
     }
 }
 
+/// An open form's channel to the other tabs; closed when the form's owner is disposed.
+struct Listening {
+    channel: web_sys::BroadcastChannel,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+    }
+}
+
 fn announce(report: &Report) {
-    if let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) {
+    if let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL_NAME) {
         let _ = channel.post_message(&report.id.clone().into());
         channel.close();
     }

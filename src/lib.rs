@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod net;
 pub mod pages;
 pub mod router;
+pub mod single_flight;
 pub mod state;
 pub mod storage;
 pub mod sw;

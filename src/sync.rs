@@ -5,7 +5,6 @@
 //! receipt.
 
 use std::cell::Cell;
-use std::rc::Rc;
 
 use leptos::prelude::*;
 use veilig_core::outbox::Entry;
@@ -13,6 +12,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::clock::now;
+use crate::single_flight::SingleFlight;
 use crate::state::AppState;
 use crate::storage::outbox;
 
@@ -26,8 +26,7 @@ pub struct SyncState {
     pub progress: RwSignal<Option<(usize, usize)>>,
     /// Whether the server answered at the last try.
     pub reachable: RwSignal<Option<bool>>,
-    running: StoredValue<Rc<Cell<bool>>, LocalStorage>,
-    again: StoredValue<Rc<Cell<bool>>, LocalStorage>,
+    runs: StoredValue<SingleFlight, LocalStorage>,
     app: AppState,
 }
 
@@ -41,8 +40,7 @@ impl SyncState {
             entries: RwSignal::new(Vec::new()),
             progress: RwSignal::new(None),
             reachable: RwSignal::new(None),
-            running: StoredValue::new_local(Rc::new(Cell::new(false))),
-            again: StoredValue::new_local(Rc::new(Cell::new(false))),
+            runs: StoredValue::new_local(SingleFlight::default()),
             app,
         };
         provide_context(this);
@@ -62,8 +60,7 @@ impl SyncState {
 
     /// Starts a run (or asks the running one to go round again). `force` ignores the backoff.
     pub fn trigger(&self, force: bool) {
-        if self.running.with_value(|r| r.get()) {
-            self.again.with_value(|a| a.set(true));
+        if !self.runs.with_value(SingleFlight::ask) {
             return;
         }
         let this = *self;
@@ -82,37 +79,37 @@ impl SyncState {
         entries
     }
 
-    async fn run(&self, mut force: bool) {
-        if self.running.with_value(|r| r.replace(true)) {
-            return;
-        }
-        loop {
-            self.again.with_value(|a| a.set(false));
-            let due: Vec<Entry> = self
-                .refresh()
-                .await
-                .into_iter()
-                .filter(|e| e.should_send(now(), force))
-                .collect();
-            if !due.is_empty() {
-                let reachable = crate::net::server_reachable().await;
-                self.reachable.set(Some(reachable));
-                if reachable {
-                    self.send_all(due).await;
+    async fn run(&self, force: bool) {
+        let runs = self.runs.get_value();
+        // "Send now" skips the backoff in the first round only.
+        let force = Cell::new(force);
+        let this = *self;
+        runs.run(&mut || {
+            let force = force.replace(false);
+            Box::pin(async move {
+                let due: Vec<Entry> = this
+                    .refresh()
+                    .await
+                    .into_iter()
+                    .filter(|e| e.should_send(now(), force))
+                    .collect();
+                if !due.is_empty() {
+                    let reachable = crate::net::server_reachable().await;
+                    this.reachable.set(Some(reachable));
+                    if reachable {
+                        this.send_all(due).await;
+                    }
+                    if this.pending() > 0 {
+                        // Let the service worker send them when the connection returns, even
+                        // if the app is closed by then.
+                        crate::sw::request_background_sync();
+                    }
                 }
-                if self.pending() > 0 {
-                    // Let the service worker send them when the connection returns, even if
-                    // the app is closed by then.
-                    crate::sw::request_background_sync();
-                }
-            }
-            self.progress.set(None);
-            force = false;
-            if !self.again.with_value(|a| a.get()) {
-                break;
-            }
-        }
-        self.running.with_value(|r| r.set(false));
+                this.progress.set(None);
+                true
+            })
+        })
+        .await;
     }
 
     async fn send_all(&self, due: Vec<Entry>) {

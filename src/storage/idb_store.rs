@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode};
 
-use super::local::StorageError;
+use super::error::{classify, StorageError};
 
 const DB_NAME: &str = "veilig";
 /// Raise it, and list the new store in `STORES`, when the set of stores changes; the upgrade
@@ -49,19 +49,6 @@ pub fn on_blocked(tell: impl Fn() + 'static) {
 /// For tests: every write fails with a DOMException of this name until set to `None`.
 pub fn simulate_write_failure(name: Option<&str>) {
     FAIL_WRITES.with(|f| *f.borrow_mut() = name.map(str::to_owned));
-}
-
-/// A failure by its DOMException name only: values may hold personal data.
-fn classify(err: JsValue) -> StorageError {
-    let name = err
-        .dyn_ref::<web_sys::DomException>()
-        .map(|e| e.name())
-        .unwrap_or_else(|| "indexeddb".to_owned());
-    match name.as_str() {
-        "QuotaExceededError" => StorageError::QuotaExceeded,
-        "SecurityError" | "InvalidStateError" => StorageError::Unavailable,
-        _ => StorageError::Other(name),
-    }
 }
 
 /// Listens at once for an IndexedDB event source to fire `ok` (the future resolves with

@@ -3,32 +3,8 @@
 //! writes (`shared/design/storage-durability.md`).
 
 use gloo_storage::{LocalStorage, Storage};
-use wasm_bindgen::JsCast;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StorageError {
-    #[error("De opslag van dit apparaat is vol. / This device's storage is full.")]
-    QuotaExceeded,
-    #[error("Opslag op dit apparaat is niet beschikbaar (privévenster?). / Storage is unavailable on this device (private window?).")]
-    Unavailable,
-    #[error("Opslaan mislukt: {0}")]
-    Other(String),
-    #[error("Kon niet omzetten voor opslag: {0}")]
-    Encode(String),
-    #[error("Deze registratie kon niet worden gelezen; ze is apart bewaard. / This report could not be read and was kept aside.")]
-    Unreadable,
-    #[error("Deze registratie is al afgerond en kan niet meer worden gewijzigd. / This report was finalized and can no longer be changed.")]
-    ReadOnly,
-}
-
-fn classify(err: wasm_bindgen::JsValue) -> StorageError {
-    match err.dyn_ref::<web_sys::DomException>().map(|e| e.name()) {
-        Some(name) if name == "QuotaExceededError" => StorageError::QuotaExceeded,
-        Some(name) if name == "SecurityError" => StorageError::Unavailable,
-        Some(name) => StorageError::Other(name),
-        None => StorageError::Other("unknown".into()),
-    }
-}
+use super::error::{classify, StorageError};
 
 fn raw() -> Result<web_sys::Storage, StorageError> {
     // gloo panics when there is no storage; ask the window ourselves first.

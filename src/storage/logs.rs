@@ -6,12 +6,14 @@
 
 use std::cell::Cell;
 
-use veilig_core::envelope::{self, Migration};
+use veilig_core::envelope::Migration;
 use veilig_core::protocol::checklist::Checklist;
 use veilig_core::protocol::run::FlowRun;
 
+use super::codec::{self, encode};
+use super::error::StorageError;
 use super::idb_store::{self, CHECKLISTS, RUNS};
-use super::local::{self, StorageError};
+use super::local;
 use super::{quarantine, Loaded};
 
 const RUN_VERSION: u32 = 1;
@@ -55,7 +57,7 @@ async fn read_all<T: serde::de::DeserializeOwned>(
     match idb_store::all(store).await {
         Ok(records) => {
             for (key, raw) in records {
-                match envelope::decode::<T>(&raw, migrations) {
+                match codec::decode::<T>(&raw, migrations) {
                     Ok(value) => values.push((key, value)),
                     Err(err) => {
                         problem = Some(quarantine::keep_record(store, &key, &raw, &err).await.0)
@@ -100,10 +102,6 @@ pub async fn save_checklist(checklist: &Checklist) -> Result<(), StorageError> {
         &encode(CHECKLIST_VERSION, checklist)?,
     )
     .await
-}
-
-fn encode<T: serde::Serialize>(version: u32, value: &T) -> Result<String, StorageError> {
-    envelope::encode(version, value).map_err(|e| StorageError::Encode(e.to_string()))
 }
 
 /// Once per page: copies what an older version left in localStorage into IndexedDB (never over
@@ -161,7 +159,7 @@ fn read_old<T: serde::de::DeserializeOwned>(
     let Ok(Some(raw)) = local::get(key) else {
         return Old::Absent;
     };
-    match envelope::decode::<T>(&raw, migrations) {
+    match codec::decode::<T>(&raw, migrations) {
         Ok(value) => Old::Value(value),
         Err(err) => {
             let (sentence, kept) = quarantine::keep(key, &raw, &err);

@@ -4,6 +4,8 @@
 //! is copied to a quarantine key (kept for recovery, never deleted) and reported; the app
 //! carries on with defaults.
 
+mod codec;
+mod error;
 pub mod idb_store;
 mod local;
 pub mod logs;
@@ -11,9 +13,9 @@ pub mod outbox;
 mod quarantine;
 pub mod reports;
 
-pub use local::StorageError;
+pub use error::StorageError;
 pub use logs::{load_checklists, load_runs, save_checklist, save_run};
-use veilig_core::envelope::{self, Migration};
+use veilig_core::envelope::Migration;
 use veilig_core::settings::{Settings, SETTINGS_VERSION};
 
 const SETTINGS_KEY: &str = "veilig.settings";
@@ -34,7 +36,7 @@ fn load<T: serde::de::DeserializeOwned + Default>(
             value: T::default(),
             problem: None,
         },
-        Ok(Some(raw)) => match envelope::decode::<T>(&raw, migrations) {
+        Ok(Some(raw)) => match codec::decode::<T>(&raw, migrations) {
             Ok(value) => Loaded {
                 value,
                 problem: None,
@@ -55,7 +57,7 @@ fn load<T: serde::de::DeserializeOwned + Default>(
 }
 
 fn save<T: serde::Serialize>(key: &str, version: u32, value: &T) -> Result<(), StorageError> {
-    let raw = envelope::encode(version, value).map_err(|e| StorageError::Encode(e.to_string()))?;
+    let raw = codec::encode(version, value)?;
     local::set(key, &raw)
 }
 

@@ -6,22 +6,22 @@
 
 use chrono::{DateTime, Utc};
 use veilig_core::backoff::Backoff;
-use veilig_core::envelope::{self, DecodeError, Migration};
+use veilig_core::envelope::{DecodeError, Migration};
 use veilig_core::outbox::{still_mine, Entry, Outcome, ENVELOPE_VERSION};
 use veilig_core::report::{Report, Status};
 
+use super::error::{encode_failed, StorageError};
 use super::idb_store::{self, Write, OUTBOX, REPORTS};
-use super::local::StorageError;
-use super::{quarantine, reports};
+use super::{codec, quarantine, reports};
 
 const OUTBOX_MIGRATIONS: &[Migration] = &[];
 
 fn encode(entry: &Entry) -> Result<String, StorageError> {
-    envelope::encode(ENVELOPE_VERSION, entry).map_err(|e| StorageError::Encode(e.to_string()))
+    codec::encode(ENVELOPE_VERSION, entry)
 }
 
 fn decode(raw: &str) -> Result<Entry, DecodeError> {
-    envelope::decode(raw, OUTBOX_MIGRATIONS)
+    codec::decode(raw, OUTBOX_MIGRATIONS)
 }
 
 fn write(entry: &Entry) -> Result<Write, StorageError> {
@@ -65,8 +65,7 @@ pub async fn finalize(
     let mut fin = mine.clone();
     fin.status = Status::Final { finalized_at: now };
     reports::save_with(&[REPORTS, OUTBOX], base, &fin, now, |written| {
-        let entry =
-            Entry::for_report(written, now).map_err(|e| StorageError::Encode(e.to_string()))?;
+        let entry = Entry::for_report(written, now).map_err(encode_failed)?;
         Ok(vec![write(&entry)?])
     })
     .await
@@ -140,8 +139,7 @@ pub async fn reconcile(now: DateTime<Utc>) -> Result<usize, StorageError> {
         .iter()
         .filter(|r| r.is_final() && !queued.contains(&r.id))
     {
-        let entry =
-            Entry::for_report(report, now).map_err(|e| StorageError::Encode(e.to_string()))?;
+        let entry = Entry::for_report(report, now).map_err(encode_failed)?;
         put(&entry).await?;
         added += 1;
     }

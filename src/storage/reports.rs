@@ -1,22 +1,22 @@
 //! Reports (drafts and finalized ones) in IndexedDB, one record per report.
 
-use veilig_core::envelope;
+use veilig_core::envelope::DecodeError;
 use veilig_core::report::merge::merge;
 use veilig_core::report::{prune_inapplicable, Report, REPORT_SCHEMA_VERSION};
 
+use super::error::StorageError;
 use super::idb_store::{self, Write, REPORTS};
-use super::local::StorageError;
-use super::quarantine;
+use super::{codec, quarantine};
 
 /// The steps from every earlier version live in core (the server reads old reports too).
 pub use veilig_core::report::migrate::REPORT_MIGRATIONS;
 
 pub fn encode(report: &Report) -> Result<String, StorageError> {
-    envelope::encode(REPORT_SCHEMA_VERSION, report).map_err(|e| StorageError::Encode(e.to_string()))
+    codec::encode(REPORT_SCHEMA_VERSION, report)
 }
 
-pub fn decode(raw: &str) -> Result<Report, envelope::DecodeError> {
-    envelope::decode(raw, REPORT_MIGRATIONS)
+pub fn decode(raw: &str) -> Result<Report, DecodeError> {
+    codec::decode(raw, REPORT_MIGRATIONS)
 }
 
 /// Every readable report, plus how many records had to be set aside.
