@@ -1,6 +1,8 @@
 //! The registration form: schema (declared once), report model, validation, derived values,
-//! the two-tab merge, prefill from a protocol flow, corrections, and migration of old versions.
+//! the two-tab merge, prefill from a protocol flow, corrections, migration of old versions,
+//! and what the server accepts (`accept`).
 
+pub mod accept;
 pub mod confirm;
 pub mod correct;
 pub mod derive;
