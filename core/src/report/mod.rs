@@ -1,8 +1,9 @@
 //! The registration form: schema (declared once), report model, validation, derived values,
 //! the two-tab merge, prefill from a protocol flow, corrections, migration of old versions,
-//! and what the server accepts (`accept`).
+//! what the server accepts (`accept`) and who may see or log which field (`access`).
 
 pub mod accept;
+pub mod access;
 pub mod confirm;
 pub mod correct;
 pub mod derive;
