@@ -2,6 +2,7 @@
 //! the two-tab merge, prefill from a protocol flow, corrections, migration of old versions,
 //! what the server accepts (`accept`) and who may see or log which field (`access`).
 
+#[cfg(any(test, feature = "accept"))]
 pub mod accept;
 pub mod access;
 pub mod confirm;
