@@ -223,6 +223,64 @@ mod tests {
         }
     }
 
+    /// The log lines `refused` writes, captured.
+    fn logged(refusal: Refusal) -> String {
+        use std::sync::{Arc, Mutex};
+        #[derive(Clone, Default)]
+        struct Buffer(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Buffer {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || refused(refusal));
+        let bytes = buffer.0.lock().unwrap().clone();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn a_refusal_is_logged_by_its_code_and_names_only_a_plain_field() {
+        use veilig_core::report::validate::{FieldError, Problem};
+        let invalid = |field| {
+            Refusal::Invalid(FieldError {
+                field,
+                problem: Problem::Missing,
+            })
+        };
+        let line = logged(invalid("plaats"));
+        assert!(line.contains("code=\"invalid_report\""), "{line}");
+        assert!(line.contains("field=\"plaats\""), "{line}");
+        // A sensitive field is not named.
+        let line = logged(invalid("letsel"));
+        assert!(
+            line.contains("invalid_report") && !line.contains("letsel"),
+            "{line}"
+        );
+        // A key the sender chose is not written to the log either.
+        let line = logged(Refusal::UnknownField {
+            field: "bsn_123456789".into(),
+        });
+        assert!(
+            line.contains("unknown_field") && !line.contains("123456789"),
+            "{line}"
+        );
+        // Nor is what the parser quotes from the body.
+        let line = logged(Refusal::InvalidShape {
+            detail: "invalid type: string \"Jan Jansen\"".into(),
+        });
+        assert!(!line.contains("Jansen"), "{line}");
+    }
+
     #[test]
     fn the_reading_token_sees_whole_reports() {
         assert!(access::sees_whole_report(READER, Whose::Others));
