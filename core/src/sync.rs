@@ -20,13 +20,135 @@ pub struct Receipt {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
-    /// Stable, machine-readable: `malformed_json`, `conflict`, `invalid_report`, ...
+    /// Stable and machine-readable: one of [`ErrorCode`] (`malformed_json`, `conflict`,
+    /// `invalid_report`, ...). The app translates it; a client must still expect a code it
+    /// does not know (a proxy's, a newer server's).
     pub code: String,
-    /// One plain sentence (Dutch, then English).
+    /// One plain sentence in English, for people using the API directly. The app shows its own
+    /// translation of `code`, not this.
     pub message: String,
+    /// The field of the report the error is about, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
 
+/// Every `code` the API sends. The strings are a contract with every app ever installed:
+/// never rename or reuse one; add a new variant instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// The id in the address is not a UUID.
+    InvalidId,
+    /// The body is not sent as `application/json`.
+    UnsupportedMediaType,
+    /// The body is larger than [`MAX_BODY_BYTES`].
+    BodyTooLarge,
+    /// The body stopped before its end (the connection broke).
+    BodyIncomplete,
+    /// The body is not JSON (`message` names the line and column).
+    MalformedJson,
+    /// The report's `schema_version` is missing or not one this server knows.
+    UnknownSchemaVersion,
+    /// The report does not have the shape of a report, or a field's answer is not valid
+    /// (`field` names it).
+    InvalidReport,
+    /// The id in the address and the id in the report differ.
+    IdMismatch,
+    /// The report is a draft: only finalized reports are received.
+    NotFinal,
+    /// The report has a field the form does not have (`field` names it).
+    UnknownField,
+    /// Other content was already received under this id; a correction is a new report.
+    Conflict,
+    /// No such API address, or no such report.
+    NotFound,
+    /// Reading reports is switched off: the server has no reading token.
+    ReadingDisabled,
+    /// Reading reports needs a valid token.
+    Unauthorized,
+    /// The reader's role may not see this content (`report::access`).
+    Forbidden,
+    /// The database did not answer; try again later.
+    DatabaseUnavailable,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 16] = [
+        ErrorCode::InvalidId,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::BodyTooLarge,
+        ErrorCode::BodyIncomplete,
+        ErrorCode::MalformedJson,
+        ErrorCode::UnknownSchemaVersion,
+        ErrorCode::InvalidReport,
+        ErrorCode::IdMismatch,
+        ErrorCode::NotFinal,
+        ErrorCode::UnknownField,
+        ErrorCode::Conflict,
+        ErrorCode::NotFound,
+        ErrorCode::ReadingDisabled,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::DatabaseUnavailable,
+    ];
+
+    /// The string sent as `code`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidId => "invalid_id",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::BodyTooLarge => "body_too_large",
+            ErrorCode::BodyIncomplete => "body_incomplete",
+            ErrorCode::MalformedJson => "malformed_json",
+            ErrorCode::UnknownSchemaVersion => "unknown_schema_version",
+            ErrorCode::InvalidReport => "invalid_report",
+            ErrorCode::IdMismatch => "id_mismatch",
+            ErrorCode::NotFinal => "not_final",
+            ErrorCode::UnknownField => "unknown_field",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::ReadingDisabled => "reading_disabled",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::DatabaseUnavailable => "database_unavailable",
+        }
+    }
+
+    /// The code of an error body, if it is one of ours.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+}
+
 /// Largest request body the server accepts (a report is text; 20,000 characters per field).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_distinct_and_reads_back() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.as_str()), "{code:?} repeats a string");
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+            assert!(code
+                .as_str()
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_'));
+        }
+        assert_eq!(ErrorCode::parse("proxy"), None);
+    }
+
+    #[test]
+    fn the_error_body_reads_as_before() {
+        // The shape the PWA has always read: `field` may be absent, unknown keys are ignored.
+        let e: ApiError =
+            serde_json::from_str(r#"{"code":"conflict","message":"m","extra":1}"#).unwrap();
+        assert_eq!(e.field, None);
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"code":"conflict","message":"m"}"#
+        );
+    }
+}

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use veilig_core::sync::ApiError;
+use veilig_core::report::accept::Refusal;
+use veilig_core::sync::{ApiError, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -35,43 +36,99 @@ pub enum StartupError {
     DistMissing { path: PathBuf },
 }
 
-/// An API error: status plus the JSON body every client can rely on.
-#[derive(Debug)]
-pub struct Problem {
-    pub status: StatusCode,
-    pub body: ApiError,
+/// Every error of the API, typed. Each has a stable code (`ErrorCode`, the contract with the
+/// app, which translates it), an HTTP status and one English sentence for people using the API
+/// directly. `IntoResponse` is the one place that turns any of them into HTTP.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Why a report is not accepted (`veilig_core::report::accept`).
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error("The id is not a UUID.")]
+    InvalidId,
+    #[error("Send the report as application/json.")]
+    UnsupportedMediaType,
+    #[error("The report did not arrive completely.")]
+    BodyIncomplete,
+    #[error("A different report with this id was already received; send a correction as a new report that names this one in `corrects`.")]
+    Conflict,
+    #[error("No such API endpoint.")]
+    NoSuchEndpoint,
+    #[error("This report has not been received.")]
+    NoSuchReport,
+    #[error("Reading is switched off: no admin token is configured.")]
+    ReadingDisabled,
+    #[error("A valid admin token is required.")]
+    Unauthorized,
+    #[error("This role may not see the content of this report.")]
+    Forbidden,
+    #[error("The database is unavailable; try again later.")]
+    DatabaseUnavailable,
 }
 
-impl Problem {
-    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            body: ApiError {
-                code: code.to_owned(),
-                message: message.into(),
-                field: None,
-            },
+impl Failure {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Failure::Refused(refusal) => refusal.code(),
+            Failure::InvalidId => ErrorCode::InvalidId,
+            Failure::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            Failure::BodyIncomplete => ErrorCode::BodyIncomplete,
+            Failure::Conflict => ErrorCode::Conflict,
+            Failure::NoSuchEndpoint | Failure::NoSuchReport => ErrorCode::NotFound,
+            Failure::ReadingDisabled => ErrorCode::ReadingDisabled,
+            Failure::Unauthorized => ErrorCode::Unauthorized,
+            Failure::Forbidden => ErrorCode::Forbidden,
+            Failure::DatabaseUnavailable => ErrorCode::DatabaseUnavailable,
         }
     }
 
-    pub fn field(mut self, field: impl Into<String>) -> Self {
-        self.body.field = Some(field.into());
-        self
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Failure::Refused(refusal) => refusal.field(),
+            Failure::InvalidId => Some("id"),
+            _ => None,
+        }
     }
 
     /// Logs the database error (its text carries SQL, never the values bound to it).
     pub fn database(err: rusqlite::Error) -> Self {
         tracing::error!(error = %err, "database error");
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "database_unavailable",
-            "De database is even niet bereikbaar; probeer het later opnieuw. / The database is unavailable; try again later.",
-        )
+        Failure::DatabaseUnavailable
+    }
+
+    /// The body sent: `{code, message, field?}`.
+    pub fn body(&self) -> ApiError {
+        ApiError {
+            code: self.code().as_str().to_owned(),
+            message: self.to_string(),
+            field: self.field().map(str::to_owned),
+        }
     }
 }
 
-impl IntoResponse for Problem {
+/// The HTTP status of each code: the one place that decides it.
+pub fn status(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::InvalidId
+        | ErrorCode::BodyIncomplete
+        | ErrorCode::MalformedJson
+        | ErrorCode::IdMismatch => StatusCode::BAD_REQUEST,
+        ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+        ErrorCode::ReadingDisabled | ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ErrorCode::UnknownSchemaVersion
+        | ErrorCode::InvalidReport
+        | ErrorCode::NotFinal
+        | ErrorCode::UnknownField => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        (status(self.code()), Json(self.body())).into_response()
     }
 }

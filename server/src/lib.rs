@@ -23,7 +23,12 @@ use state::AppState;
 /// The whole HTTP application: `/api/*` and the PWA.
 pub fn app(state: AppState, config: &Config) -> Router {
     Router::new()
-        .nest("/api", api::router(state).layer(CompressionLayer::new()))
+        .nest(
+            "/api",
+            api::router(state)
+                .merge(openapi::router())
+                .layer(CompressionLayer::new()),
+        )
         .merge(static_files::router(&config.dist_dir))
 }
 

@@ -1,6 +1,10 @@
 //! The registration form: schema (declared once), report model, validation, derived values,
-//! the two-tab merge, prefill from a protocol flow, corrections, and migration of old versions.
+//! the two-tab merge, prefill from a protocol flow, corrections, migration of old versions,
+//! what the server accepts (`accept`) and who may see or log which field (`access`).
 
+#[cfg(any(test, feature = "accept"))]
+pub mod accept;
+pub mod access;
 pub mod confirm;
 pub mod correct;
 pub mod derive;
