@@ -28,11 +28,7 @@ pub fn App() -> impl IntoView {
     crate::translation::install(state);
 
     crate::storage::idb_store::on_blocked(move || {
-        state.notice.set(Some(
-            crate::i18n::texts(state.locale())
-                .storage_blocked
-                .to_owned(),
-        ));
+        state.notice.set(Some(crate::state::Notice::Blocked));
     });
     leptos::task::spawn_local(async move {
         let answer = crate::storage::request_persistence().await;
@@ -57,7 +53,7 @@ pub fn App() -> impl IntoView {
         <crate::components::sync_badge::SyncBadge/>
         {move || state.notice.get().map(|n| view! {
             <p class="notice" role="alert">
-                {n}
+                {move || n.say(crate::i18n::texts(state.locale()))}
                 <button type="button" class="btn-quiet" on:click=move |_| state.notice.set(None)>"×"</button>
             </p>
         })}

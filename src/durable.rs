@@ -11,7 +11,6 @@ use leptos::prelude::*;
 use veilig_core::protocol::checklist::Checklist;
 use veilig_core::protocol::run::FlowRun;
 
-use crate::i18n::texts;
 use crate::state::{use_app, AppState};
 use crate::storage::{self, StorageError};
 
@@ -75,8 +74,7 @@ impl<T: Stored> Durable<T> {
         let (shown, app) = (self.shown, self.app);
         leptos::task::spawn_local(async move {
             if let Err(err) = next.save().await {
-                let not_stored = texts(app.locale()).not_stored;
-                app.notice.set(Some(format!("{not_stored} {err}")));
+                app.notice.set(Some(crate::state::Notice::NotStored(err)));
             }
             shown.set(next);
         });

@@ -1,9 +1,14 @@
 //! The interface's own words (the protocol's words live in `core/content`). One struct per
 //! language, so a missing translation is a compile error rather than a blank button.
 
+use veilig_core::report::schema;
 use veilig_core::Locale;
 
+use crate::storage::StorageError;
+
 pub struct Texts {
+    /// The index of this language in core's `[Dutch, English]` pairs.
+    pub lang: usize,
     pub app_name: &'static str,
     pub tagline: &'static str,
     pub skip_to_content: &'static str,
@@ -174,9 +179,77 @@ pub struct Texts {
     pub ios_hint: &'static str,
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
+
+    pub storage_full: &'static str,
+    pub storage_unavailable: &'static str,
+    pub storage_failed: &'static str,
+    pub storage_unreadable: &'static str,
+    pub storage_read_only: &'static str,
+    pub storage_set_aside: &'static str,
+    pub storage_set_aside_newer: &'static str,
+    /// The server's error codes (`veilig_core::sync::ErrorCode`) in words: those an answer to
+    /// this app's PUT can carry. The others (an id that is not a UUID, a draft, another
+    /// content type…) cannot come from this app and are said as `refused_status`.
+    pub refusals: &'static [(&'static str, &'static str)],
+    /// A refusal without a code of ours; `{status}` is the HTTP status.
+    pub refused_status: &'static str,
+    /// Why an attempt got no usable answer (`src/net.rs`, `Outcome::from_answer`).
+    pub no_answer_timeout: &'static str,
+    pub no_answer_cut_off: &'static str,
+    pub no_answer_unexpected: &'static str,
+    pub no_answer: &'static str,
+}
+
+impl Texts {
+    pub fn storage_error(&self, err: &StorageError) -> String {
+        match err {
+            StorageError::QuotaExceeded => self.storage_full.into(),
+            StorageError::Unavailable => self.storage_unavailable.into(),
+            StorageError::Other(name) | StorageError::Encode(name) => {
+                format!("{} ({name})", self.storage_failed)
+            }
+            StorageError::Unreadable => self.storage_unreadable.into(),
+            StorageError::ReadOnly => self.storage_read_only.into(),
+            StorageError::SetAside {
+                from_newer_app: true,
+            } => self.storage_set_aside_newer.into(),
+            StorageError::SetAside { .. } => self.storage_set_aside.into(),
+        }
+    }
+
+    /// A server's refusal by its code, with the field's label when it named one.
+    pub fn refusal(&self, code: &str, field: Option<&str>, status: u16) -> String {
+        let said = self
+            .refusals
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, s)| *s);
+        let sentence = said
+            .map(str::to_owned)
+            .unwrap_or_else(|| self.refused_status.replace("{status}", &status.to_string()));
+        match field.and_then(schema::field) {
+            Some(spec) => format!("{sentence} ({})", spec.label[self.lang]),
+            None => sentence,
+        }
+    }
+
+    /// What went wrong at the last attempt, from the code the outbox kept.
+    pub fn attempt_error(&self, code: &str) -> String {
+        match code {
+            "timeout" => self.no_answer_timeout.into(),
+            "answer cut off" => self.no_answer_cut_off.into(),
+            "unexpected answer" => self.no_answer_unexpected.into(),
+            _ if self.refusals.iter().any(|(c, _)| *c == code) => self.refusal(code, None, 0),
+            _ => match code.strip_prefix("http_") {
+                Some(status) => self.refused_status.replace("{status}", status),
+                None => self.no_answer.into(),
+            },
+        }
+    }
 }
 
 pub static NL: Texts = Texts {
+    lang: 0,
     app_name: "Veilig",
     tagline: "Agressieprotocol",
     skip_to_content: "Naar de inhoud",
@@ -351,9 +424,31 @@ pub static NL: Texts = Texts {
     ios_hint: "Op iPhone of iPad: tik op Deel en kies \u{2018}Zet op beginscherm\u{2019}. Anders kan Safari de gegevens van Veilig wissen als je de app een week niet opent.",
     not_found_title: "Pagina niet gevonden",
     not_found_body: "Deze pagina bestaat niet. Ga terug naar het begin.",
+    storage_full: "De opslag van dit apparaat is vol.",
+    storage_unavailable: "Opslag op dit apparaat is niet beschikbaar (privévenster?).",
+    storage_failed: "Opslaan op dit apparaat is mislukt",
+    storage_unreadable: "Deze registratie kon niet worden gelezen; ze is apart bewaard.",
+    storage_read_only: "Deze registratie is al afgerond en kan niet meer worden gewijzigd.",
+    storage_set_aside: "Eerder opgeslagen gegevens konden niet worden gelezen; ze zijn apart bewaard.",
+    storage_set_aside_newer: "Gegevens van een nieuwere versie van de app zijn apart bewaard. Werk de app bij.",
+    refusals: &[
+        ("body_too_large", "Deze registratie is te groot om te verzenden (meer dan 1 MB)."),
+        ("body_incomplete", "De registratie kwam niet helemaal aan bij de server."),
+        ("unknown_schema_version", "De server kent deze versie van het formulier niet. Vraag de beheerder de server bij te werken."),
+        ("invalid_report", "Niet goed ingevuld."),
+        ("unknown_field", "De registratie bevat een vraag die de server niet kent. Vraag de beheerder de server bij te werken."),
+        ("conflict", "Er is al een andere versie van deze registratie ontvangen. Wil je iets veranderen? Maak dan een correctie."),
+        ("database_unavailable", "De server kan de registratie nu niet opslaan. De app probeert het later opnieuw."),
+    ],
+    refused_status: "De server weigerde de registratie (HTTP {status}).",
+    no_answer_timeout: "De server antwoordde niet op tijd.",
+    no_answer_cut_off: "Het antwoord van de server werd afgebroken.",
+    no_answer_unexpected: "Er kwam een ander antwoord dan van de server (misschien een inlogpagina van een wifi-netwerk).",
+    no_answer: "Geen verbinding met de server.",
 };
 
 pub static EN: Texts = Texts {
+    lang: 1,
     app_name: "Veilig",
     tagline: "Aggression protocol",
     skip_to_content: "Skip to content",
@@ -533,6 +628,27 @@ pub static EN: Texts = Texts {
     ios_hint: "On iPhone or iPad: tap Share and choose \u{2018}Add to Home Screen\u{2019}. Otherwise Safari may erase Veilig\u{2019}s data when the app is not opened for a week.",
     not_found_title: "Page not found",
     not_found_body: "This page does not exist. Go back to the start.",
+    storage_full: "This device's storage is full.",
+    storage_unavailable: "Storage is unavailable on this device (private window?).",
+    storage_failed: "Saving on this device failed",
+    storage_unreadable: "This report could not be read and was kept aside.",
+    storage_read_only: "This report was finalized and can no longer be changed.",
+    storage_set_aside: "Earlier data could not be read and was kept aside.",
+    storage_set_aside_newer: "Data from a newer app version was kept aside. Update the app.",
+    refusals: &[
+        ("body_too_large", "This report is too large to send (over 1 MB)."),
+        ("body_incomplete", "The report did not reach the server completely."),
+        ("unknown_schema_version", "The server does not know this version of the form. Ask your administrator to update the server."),
+        ("invalid_report", "Not filled in correctly."),
+        ("unknown_field", "The report contains a question the server does not know. Ask your administrator to update the server."),
+        ("conflict", "A different version of this report was already received. To change something, make a correction."),
+        ("database_unavailable", "The server cannot store the report right now. The app will try again later."),
+    ],
+    refused_status: "The server refused the report (HTTP {status}).",
+    no_answer_timeout: "The server did not answer in time.",
+    no_answer_cut_off: "The server's answer was cut off.",
+    no_answer_unexpected: "Something other than the server answered (perhaps a Wi-Fi login page).",
+    no_answer: "No connection to the server.",
 };
 
 pub fn texts(locale: Locale) -> &'static Texts {

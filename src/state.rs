@@ -7,13 +7,13 @@ use veilig_core::settings::Settings;
 use veilig_core::Locale;
 
 use crate::i18n::{texts, Texts};
-use crate::storage;
+use crate::storage::{self, StorageError};
 
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub settings: RwSignal<Settings>,
     /// One plain sentence about something the user should know (storage trouble).
-    pub notice: RwSignal<Option<String>>,
+    pub notice: RwSignal<Option<Notice>>,
     /// The browser's answer to `navigator.storage.persist()`; `None` while unknown.
     pub persisted: RwSignal<Option<bool>>,
     /// The English protocol's JSON once fetched and checked (`crate::translation`); Dutch is
@@ -26,7 +26,7 @@ impl AppState {
         let loaded = storage::load_settings();
         Self {
             settings: RwSignal::new(loaded.value),
-            notice: RwSignal::new(loaded.problem),
+            notice: RwSignal::new(loaded.problem.map(Notice::from)),
             persisted: RwSignal::new(None),
             english: RwSignal::new(None),
         }
@@ -42,9 +42,38 @@ impl AppState {
         match self.settings.with_untracked(storage::save_settings) {
             Ok(()) => true,
             Err(err) => {
-                self.notice.set(Some(err.to_string()));
+                self.notice.set(Some(err.into()));
                 false
             }
+        }
+    }
+}
+
+/// What the notice line says, kept as a value and put into words when shown, so that it
+/// follows the reader's language (`crate::i18n`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Storage(StorageError),
+    /// A tap moved the screen on, but could not be stored.
+    NotStored(StorageError),
+    /// Another window of an older version holds the database (`idb_store::on_blocked`).
+    Blocked,
+    EnglishUnavailable,
+}
+
+impl From<StorageError> for Notice {
+    fn from(err: StorageError) -> Self {
+        Notice::Storage(err)
+    }
+}
+
+impl Notice {
+    pub fn say(&self, t: &Texts) -> String {
+        match self {
+            Notice::Storage(err) => t.storage_error(err),
+            Notice::NotStored(err) => format!("{} {}", t.not_stored, t.storage_error(err)),
+            Notice::Blocked => t.storage_blocked.into(),
+            Notice::EnglishUnavailable => t.english_protocol_unavailable.into(),
         }
     }
 }

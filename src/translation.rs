@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use veilig_core::protocol::content::{parse, ENGLISH_URL};
 use veilig_core::Locale;
 
-use crate::i18n::texts;
 use crate::state::AppState;
 
 /// Loads the translation whenever English is the language and it is not loaded yet.
@@ -23,9 +22,9 @@ pub fn install(state: AppState) {
         leptos::task::spawn_local(async move {
             match load().await {
                 Ok(english) => state.english.set(Some(english)),
-                Err(_) => state.notice.set(Some(
-                    texts(Locale::En).english_protocol_unavailable.to_owned(),
-                )),
+                Err(_) => state
+                    .notice
+                    .set(Some(crate::state::Notice::EnglishUnavailable)),
             }
             loading.set_value(false);
         });

@@ -148,7 +148,9 @@ async fn a_full_quota_is_reported_and_the_last_good_version_stays() {
     let result = reports::save(&saved, &second, at(2)).await;
     simulate_write_failure(None);
     assert_eq!(result, Err(StorageError::QuotaExceeded));
-    assert!(StorageError::QuotaExceeded.to_string().contains("vol"));
+    assert!(veilig::i18n::NL
+        .storage_error(&StorageError::QuotaExceeded)
+        .contains("vol"));
     let stored = reports::load("quota-1").await.unwrap().unwrap();
     assert_eq!(stored.text("omschrijving"), "eerste versie");
     assert_eq!(stored.revision, saved.revision);
@@ -334,7 +336,14 @@ async fn an_unreadable_old_checklist_is_kept_aside_reported_and_not_moved() {
     logs::look_again_for_old_values();
     let loaded = logs::load_checklists().await;
     let problem = loaded.problem.expect("the user is told");
-    assert!(problem.contains("apart bewaard"), "{problem}");
+    assert_eq!(
+        problem,
+        StorageError::SetAside {
+            from_newer_app: false
+        }
+    );
+    let said = veilig::i18n::NL.storage_error(&problem);
+    assert!(said.contains("apart bewaard"), "{said}");
     assert_eq!(local.get_item("veilig.extreme").unwrap(), None);
     let kept: Vec<String> = (0..local.length().unwrap())
         .filter_map(|i| local.key(i).unwrap())

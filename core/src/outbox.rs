@@ -25,8 +25,14 @@ pub enum State {
     /// A permanent refusal (4xx): sending again would not help.
     Refused {
         status: u16,
+        /// The server's stable error code (`crate::sync::ErrorCode`), or `http_<status>` when
+        /// the answer had none; the app translates it.
         code: String,
+        /// The server's own sentence, kept for the record (one language: English).
         message: String,
+        /// The field the refusal is about, when the server named one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        field: Option<String>,
     },
 }
 
@@ -63,6 +69,8 @@ struct EntryWire {
     code: Option<String>,
     #[serde(default)]
     message: Option<String>,
+    #[serde(default)]
+    field: Option<String>,
     failures: u32,
     #[serde(default)]
     last_error: Option<String>,
@@ -97,6 +105,7 @@ impl TryFrom<EntryWire> for Entry {
                 status: w.status.ok_or("a refused entry needs `status`")?,
                 code: w.code.ok_or("a refused entry needs `code`")?,
                 message: w.message.ok_or("a refused entry needs `message`")?,
+                field: w.field,
             },
         };
         Ok(Entry {
@@ -231,25 +240,22 @@ impl Entry {
                 self.last_error = None;
             }
             Outcome::Failed { status, error } if is_permanent(status) => {
-                let (code, message) = match error {
-                    Some(e) => (e.code, e.message),
-                    None => (
-                        format!("http_{status}"),
-                        format!("De server weigerde de registratie ({status})."),
-                    ),
+                let (code, message, field) = match error {
+                    Some(e) => (e.code, e.message, e.field),
+                    None => (http_code(status), String::new(), None),
                 };
-                self.last_error = Some(message.clone());
+                self.last_error = Some(code.clone());
                 self.state = State::Refused {
                     status,
                     code,
                     message,
+                    field,
                 };
             }
+            // Kept as a code (the server's, or `http_<status>`): the app says it in words.
             Outcome::Failed { status, error } => {
-                let text = error
-                    .map(|e| e.message)
-                    .unwrap_or_else(|| format!("HTTP {status}"));
-                self.retry_later(text, now, backoff, jitter);
+                let code = error.map(|e| e.code).unwrap_or_else(|| http_code(status));
+                self.retry_later(code, now, backoff, jitter);
             }
             Outcome::NoAnswer(reason) => self.retry_later(reason, now, backoff, jitter),
         }
@@ -262,6 +268,11 @@ impl Entry {
             next_attempt_at: now + backoff.delay(self.failures, jitter),
         };
     }
+}
+
+/// The code for an answer that carried no error body of ours.
+fn http_code(status: u16) -> String {
+    format!("http_{status}")
 }
 
 /// 4xx answers are final, except those that mean "try again": timeout and too many requests.
@@ -360,10 +371,33 @@ mod tests {
             State::Refused {
                 status: 409,
                 code: "conflict".into(),
-                message: "Andere inhoud".into()
+                message: "Andere inhoud".into(),
+                field: None,
             }
         );
+        assert_eq!(e.last_error.as_deref(), Some("conflict"));
         assert!(!e.is_pending());
+
+        // No error body: the status becomes the code, and core writes no sentence of its own.
+        let mut bare = Entry::new("r", "{}", t(0));
+        bare.finish(
+            Outcome::Failed {
+                status: 404,
+                error: None,
+            },
+            t(0),
+            Backoff::default(),
+            0.0,
+        );
+        assert_eq!(
+            bare.state,
+            State::Refused {
+                status: 404,
+                code: "http_404".into(),
+                message: String::new(),
+                field: None,
+            }
+        );
     }
 
     #[test]
@@ -391,7 +425,8 @@ mod tests {
         refused.state = State::Refused {
             status: 422,
             code: "invalid_report".into(),
-            message: "Vul dit in.".into(),
+            message: "Please fill this in.".into(),
+            field: Some("plaats".into()),
         };
         for e in [waiting, sending, delivered, refused] {
             let json = serde_json::to_string(&e).unwrap();

@@ -187,7 +187,8 @@ test('a report the server refuses is shown as refused with its reason, stops wai
 
   const refused = page.locator('.outbox-row.state-refused');
   await refused.waitFor();
-  assert.match(await refused.textContent(), /Geweigerd door de server: Vul dit in\./);
+  // The server's code, said in the app's words, with the field it named.
+  assert.match(await refused.textContent(), /Geweigerd door de server: Niet goed ingevuld\. \(Plaats[^)]*\)/);
   await page.locator('.outbox-row.state-delivered').waitFor();
   await page.waitForFunction(() => !document.querySelector('.sync-badge'));
   const entries = await outboxOf(page);

@@ -38,7 +38,7 @@ pub fn ExtremePage() -> impl IntoView {
     leptos::task::spawn_local(async move {
         let stored = storage::load_checklists().await;
         if stored.problem.is_some() {
-            app.notice.set(stored.problem);
+            app.notice.set(stored.problem.map(Into::into));
         }
         let current = checklist::current(&stored.value)
             .cloned()
@@ -129,11 +129,11 @@ pub fn ExtremePage() -> impl IntoView {
                         list.reset(done.clone());
                     }
                     if let Err(err) = storage::save_checklist(&done).await {
-                        app.notice.set(Some(err.to_string()));
+                        app.notice.set(Some(err.into()));
                     }
                     router.go(&Route::Report(id).path());
                 }
-                Err(err) => app.notice.set(Some(err.to_string())),
+                Err(err) => app.notice.set(Some(err.into())),
             }
             busy.set(false);
         });

@@ -22,7 +22,7 @@ use crate::storage;
 
 /// The latest unfinished run of this flow, or a new one; plus a sentence if stored runs had
 /// to be set aside.
-async fn resume_or_start(flow: &Flow) -> (FlowRun, Option<String>) {
+async fn resume_or_start(flow: &Flow) -> (FlowRun, Option<crate::storage::StorageError>) {
     let loaded = storage::load_runs().await;
     let latest = loaded
         .value
@@ -56,7 +56,7 @@ pub fn FlowPage(flow: Option<FlowId>) -> impl IntoView {
         };
         let (run, problem) = resume_or_start(flow).await;
         if problem.is_some() {
-            app.notice.set(problem);
+            app.notice.set(problem.map(Into::into));
         }
         started.set(Some(run));
     });
@@ -302,7 +302,7 @@ fn EndView(node: Node, run: RwSignal<FlowRun>) -> impl IntoView {
             .await;
             match created {
                 Ok(id) => router.go(&Route::Report(id).path()),
-                Err(err) => app.notice.set(Some(err.to_string())),
+                Err(err) => app.notice.set(Some(err.into())),
             }
             busy.set(false);
         });

@@ -47,12 +47,22 @@ pub fn OutboxPage() -> impl IntoView {
             State::Waiting { .. } => ("state-waiting", t().state_waiting.to_owned()),
             State::Sending { .. } => ("state-sending", t().state_sending.to_owned()),
             State::Delivered { receipt } => ("state-delivered", (t().state_delivered)(receipt.seq)),
-            State::Refused { message, .. } => {
-                ("state-refused", format!("{}: {message}", t().state_refused))
-            }
+            State::Refused {
+                status,
+                code,
+                field,
+                ..
+            } => (
+                "state-refused",
+                format!(
+                    "{}: {}",
+                    t().state_refused,
+                    t().refusal(code, field.as_deref(), *status)
+                ),
+            ),
         };
         let error = match &e.state {
-            State::Waiting { .. } => e.last_error.clone(),
+            State::Waiting { .. } => e.last_error.as_deref().map(|code| t().attempt_error(code)),
             _ => None,
         };
         view! {

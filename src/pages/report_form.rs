@@ -19,13 +19,13 @@ use crate::storage::reports;
 #[component]
 pub fn ReportPage(id: String) -> impl IntoView {
     let t = use_texts();
-    let loaded = RwSignal::new(None::<Result<Option<Report>, String>>);
+    let loaded = RwSignal::new(None::<Result<Option<Report>, crate::storage::StorageError>>);
     leptos::task::spawn_local(async move {
-        loaded.set(Some(reports::load(&id).await.map_err(|e| e.to_string())));
+        loaded.set(Some(reports::load(&id).await));
     });
     move || match loaded.get() {
         None => view! { <p>{t().loading}</p> }.into_any(),
-        Some(Err(err)) => view! { <p class="error">{err}</p> }.into_any(),
+        Some(Err(err)) => view! { <p class="error">{t().storage_error(&err)}</p> }.into_any(),
         Some(Ok(None)) => view! { <p class="error">{t().report_not_found}</p> }.into_any(),
         Some(Ok(Some(report))) if report.is_final() => {
             view! { <ReadOnly report=report/> }.into_any()
@@ -90,7 +90,7 @@ fn Form(open: OpenReport) -> impl IntoView {
                     sync.trigger(false);
                     router.go(&Route::Outbox.path());
                 }
-                Err(err) => app.notice.set(Some(err.to_string())),
+                Err(err) => app.notice.set(Some(err.into())),
             }
         });
     };
@@ -160,7 +160,7 @@ fn SaveStatus(state: RwSignal<SaveState>) -> impl IntoView {
             {move || match state.get() {
                 SaveState::Saved(at) => view! { <span class="ok">{t().saved_at} " " {local_time(at)}</span> }.into_any(),
                 SaveState::Saving => view! { <span>{t().saving}</span> }.into_any(),
-                SaveState::Failed(err) => view! { <span class="error">{t().save_failed} " " {err.to_string()}</span> }.into_any(),
+                SaveState::Failed(err) => view! { <span class="error">{t().save_failed} " " {t().storage_error(&err)}</span> }.into_any(),
             }}
         </p>
     }
@@ -489,7 +489,7 @@ fn ReadOnly(report: Report) -> impl IntoView {
             .await
             {
                 Ok(id) => router.go(&Route::Report(id).path()),
-                Err(err) => app.notice.set(Some(err.to_string())),
+                Err(err) => app.notice.set(Some(err.into())),
             }
             busy.set(false);
         });

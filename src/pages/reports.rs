@@ -48,16 +48,16 @@ pub fn ReportsPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match reports::list().await {
                 Ok((mut found, set_aside)) => {
-                    found.sort_by_key(|r| std::cmp::Reverse(r.saved_at));
+                    veilig_core::report::newest_first(&mut found);
                     list.set(Some(found));
                     if set_aside > 0 {
                         app.notice
-                            .set(Some(crate::storage::StorageError::Unreadable.to_string()));
+                            .set(Some(crate::storage::StorageError::Unreadable.into()));
                     }
                 }
                 Err(err) => {
                     list.set(Some(Vec::new()));
-                    app.notice.set(Some(err.to_string()));
+                    app.notice.set(Some(err.into()));
                 }
             }
         });
@@ -68,7 +68,7 @@ pub fn ReportsPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match create(|_| {}).await {
                 Ok(id) => router.go(&Route::Report(id).path()),
-                Err(err) => app.notice.set(Some(err.to_string())),
+                Err(err) => app.notice.set(Some(err.into())),
             }
         });
     };
@@ -86,7 +86,7 @@ pub fn ReportsPage() -> impl IntoView {
                     undo.set(Some(report));
                     reload();
                 }
-                Err(err) => app.notice.set(Some(err.to_string())),
+                Err(err) => app.notice.set(Some(err.into())),
             }
         });
     };
@@ -98,7 +98,7 @@ pub fn ReportsPage() -> impl IntoView {
                         undo.set(None);
                         reload();
                     }
-                    Err(err) => app.notice.set(Some(err.to_string())),
+                    Err(err) => app.notice.set(Some(err.into())),
                 }
             });
         }

@@ -3,20 +3,26 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// The kinds of failure. They carry no sentence: the shell says them in the reader's language
+/// (`crate::i18n::Texts::storage_error`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StorageError {
-    #[error("De opslag van dit apparaat is vol. / This device's storage is full.")]
     QuotaExceeded,
-    #[error("Opslag op dit apparaat is niet beschikbaar (privévenster?). / Storage is unavailable on this device (private window?).")]
+    /// No storage here (a private window), or the database was closed under us.
     Unavailable,
-    #[error("Opslaan mislukt: {0}")]
+    /// Another failure, by its DOMException name.
     Other(String),
-    #[error("Kon niet omzetten voor opslag: {0}")]
+    /// A value that could not be turned into stored bytes.
     Encode(String),
-    #[error("Deze registratie kon niet worden gelezen; ze is apart bewaard. / This report could not be read and was kept aside.")]
+    /// A stored report that could not be read (it is kept in the quarantine).
     Unreadable,
-    #[error("Deze registratie is al afgerond en kan niet meer worden gewijzigd. / This report was finalized and can no longer be changed.")]
+    /// A finalized report cannot be changed.
     ReadOnly,
+    /// Stored data could not be read and was kept aside; `from_newer_app` when a newer version
+    /// of the app wrote it.
+    SetAside {
+        from_newer_app: bool,
+    },
 }
 
 /// A browser storage failure by its DOMException name only.

@@ -51,7 +51,7 @@ pub async fn load_runs() -> Loaded<Vec<FlowRun>> {
 async fn read_all<T: serde::de::DeserializeOwned>(
     store: &'static str,
     migrations: &[Migration],
-) -> (Vec<(String, T)>, Option<String>) {
+) -> (Vec<(String, T)>, Option<StorageError>) {
     let mut problem = None;
     let mut values = Vec::new();
     match idb_store::all(store).await {
@@ -65,7 +65,7 @@ async fn read_all<T: serde::de::DeserializeOwned>(
                 }
             }
         }
-        Err(err) => problem = Some(err.to_string()),
+        Err(err) => problem = Some(err),
     }
     (values, problem)
 }
@@ -108,7 +108,7 @@ pub async fn save_checklist(checklist: &Checklist) -> Result<(), StorageError> {
 /// a record already there), then removes the old key. An unreadable old value is copied aside
 /// first, as everywhere; the old key goes only once it is in IndexedDB or aside. Interrupted, it
 /// simply runs again next time.
-async fn move_from_local_storage() -> Option<String> {
+async fn move_from_local_storage() -> Option<StorageError> {
     if MOVED.with(Cell::get) {
         return None;
     }
@@ -154,7 +154,7 @@ enum Old<T> {
 fn read_old<T: serde::de::DeserializeOwned>(
     key: &str,
     migrations: &[Migration],
-    problem: &mut Option<String>,
+    problem: &mut Option<StorageError>,
 ) -> Old<T> {
     let Ok(Some(raw)) = local::get(key) else {
         return Old::Absent;

@@ -21,10 +21,10 @@ use veilig_core::settings::{Settings, SETTINGS_VERSION};
 const SETTINGS_KEY: &str = "veilig.settings";
 const SETTINGS_MIGRATIONS: &[Migration] = &[];
 
-/// A value read back, plus a sentence for the user when something had to be set aside.
+/// A value read back, plus what to tell the user when something had to be set aside.
 pub struct Loaded<T> {
     pub value: T,
-    pub problem: Option<String>,
+    pub problem: Option<StorageError>,
 }
 
 fn load<T: serde::de::DeserializeOwned + Default>(
@@ -51,7 +51,7 @@ fn load<T: serde::de::DeserializeOwned + Default>(
         },
         Err(err) => Loaded {
             value: T::default(),
-            problem: Some(err.to_string()),
+            problem: Some(err),
         },
     }
 }

@@ -3,12 +3,14 @@
 
 use veilig_core::envelope::DecodeError;
 
+use super::error::StorageError;
+
 use super::idb_store::{self, QUARANTINE};
 use super::local;
 
-/// Copies `raw` to `veilig.quarantine.<key>.<time>`; returns the sentence to show and whether
+/// Copies `raw` to `veilig.quarantine.<key>.<time>`; returns what to tell the user and whether
 /// the copy was written (only then may the original go).
-pub fn keep(key: &str, raw: &str, err: &DecodeError) -> (String, bool) {
+pub fn keep(key: &str, raw: &str, err: &DecodeError) -> (StorageError, bool) {
     let stamp = js_sys::Date::now() as u64;
     let aside = format!("veilig.quarantine.{key}.{stamp}");
     let kept = local::set(&aside, raw).is_ok();
@@ -25,8 +27,13 @@ pub fn keep(key: &str, raw: &str, err: &DecodeError) -> (String, bool) {
 
 /// Copies an unreadable IndexedDB record to the quarantine store under
 /// `<store>/<key>/<time>` (kept, never deleted; the original stays until the same key is saved
-/// again) and returns the sentence to show and whether the copy was written.
-pub async fn keep_record(store: &str, key: &str, raw: &str, err: &DecodeError) -> (String, bool) {
+/// again) and returns what to tell the user and whether the copy was written.
+pub async fn keep_record(
+    store: &str,
+    key: &str,
+    raw: &str,
+    err: &DecodeError,
+) -> (StorageError, bool) {
     let stamp = js_sys::Date::now() as u64;
     let aside = format!("{store}/{key}/{stamp}");
     let kept = idb_store::put(QUARANTINE, &aside, raw).await.is_ok();
@@ -40,11 +47,9 @@ pub async fn keep_record(store: &str, key: &str, raw: &str, err: &DecodeError) -
     (sentence(err), kept)
 }
 
-fn sentence(err: &DecodeError) -> String {
-    if err.is_from_the_future() {
-        "Gegevens van een nieuwere versie van de app zijn apart bewaard. Werk de app bij. / Data from a newer app version was kept aside. Update the app.".into()
-    } else {
-        "Eerder opgeslagen gegevens konden niet worden gelezen; ze zijn apart bewaard. / Earlier data could not be read and was kept aside.".into()
+fn sentence(err: &DecodeError) -> StorageError {
+    StorageError::SetAside {
+        from_newer_app: err.is_from_the_future(),
     }
 }
 

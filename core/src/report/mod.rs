@@ -16,5 +16,5 @@ pub mod prefill;
 pub mod schema;
 pub mod validate;
 
-pub use model::{Person, Report, Status, Value, REPORT_SCHEMA_VERSION};
+pub use model::{newest_first, Person, Report, Status, Value, REPORT_SCHEMA_VERSION};
 pub use validate::prune_inapplicable;

@@ -341,3 +341,39 @@ mod tests {
         assert!(err.to_string().contains("finalized_at"), "{err}");
     }
 }
+
+/// Orders reports newest first (by `saved_at`), equal times in their stored order. An insertion
+/// sort on purpose: lists on a device hold tens of reports, and each instantiation of the
+/// standard library's sort costs about 2 KB of the PWA's wasm.
+pub fn newest_first(reports: &mut [Report]) {
+    for i in 1..reports.len() {
+        let mut j = i;
+        while j > 0 && reports[j - 1].saved_at < reports[j].saved_at {
+            reports.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn newest_first_keeps_equal_times_in_their_order() {
+        let at = |m: u32| Utc.with_ymd_and_hms(2026, 11, 30, 10, m, 0).unwrap();
+        let mut list: Vec<Report> = [(1, "a"), (3, "b"), (2, "c"), (3, "d"), (0, "e")]
+            .into_iter()
+            .map(|(m, id)| {
+                let mut r = Report::new(id, at(0));
+                r.saved_at = at(m);
+                r
+            })
+            .collect();
+        newest_first(&mut list);
+        let ids: Vec<&str> = list.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["b", "d", "c", "a", "e"]);
+        newest_first(&mut []);
+    }
+}

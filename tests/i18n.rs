@@ -1,0 +1,44 @@
+//! The interface's words for what the server and storage say.
+#![cfg(target_arch = "wasm32")]
+
+use veilig::i18n::{EN, NL};
+use veilig_core::sync::ErrorCode;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn every_translated_refusal_is_a_code_the_server_sends_in_both_languages() {
+    for t in [&NL, &EN] {
+        for (code, sentence) in t.refusals {
+            assert!(
+                ErrorCode::parse(code).is_some(),
+                "{code} is not a server code"
+            );
+            assert!(!sentence.is_empty());
+        }
+    }
+    let codes = |t: &veilig::i18n::Texts| t.refusals.iter().map(|(c, _)| *c).collect::<Vec<_>>();
+    assert_eq!(codes(&NL), codes(&EN));
+}
+
+#[wasm_bindgen_test]
+fn a_refusal_names_the_field_in_the_readers_language_and_an_unknown_code_its_status() {
+    assert_eq!(
+        NL.refusal("invalid_report", Some("plaats"), 422),
+        format!(
+            "Niet goed ingevuld. ({})",
+            veilig_core::report::schema::field("plaats").unwrap().label[0]
+        )
+    );
+    assert_eq!(
+        EN.refusal("no_such_code", None, 418),
+        "The server refused the report (HTTP 418)."
+    );
+    assert_eq!(NL.attempt_error("timeout"), NL.no_answer_timeout);
+    assert_eq!(
+        NL.attempt_error("http_502"),
+        "De server weigerde de registratie (HTTP 502)."
+    );
+    assert_eq!(EN.attempt_error("TypeError"), EN.no_answer);
+}
