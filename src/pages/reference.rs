@@ -19,12 +19,7 @@ fn place_title(p: &Protocol, place: &Place) -> String {
             .find(|x| x.id == *k)
             .map(|x| x.title.clone())
             .unwrap_or_default(),
-        Place::Flow { flow, .. } => p
-            .flows
-            .iter()
-            .find(|f| f.id == *flow)
-            .map(|f| f.title.clone())
-            .unwrap_or_default(),
+        Place::Flow { flow, .. } => p.flow(*flow).map(|f| f.title.clone()).unwrap_or_default(),
         Place::Extreme => p.extreme.title.clone(),
         Place::Aftercare => p.aftercare.title.clone(),
         Place::Sanctions => p.sanctions.title.clone(),

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use veilig_core::report::confirm::{confirm, confirmation, withdraw};
 use veilig_core::report::correct::prefill_correction;
 use veilig_core::report::derive::{is_extreme, must_report_to_inspectorate, private_address_used};
-use veilig_core::report::schema::{FieldKind, FieldSpec, Req, Section, FIELDS};
+use veilig_core::report::schema::{field, FieldKind, FieldSpec, Req, Section, FIELDS};
 use veilig_core::report::validate::{applies, validate, FieldError};
 use veilig_core::report::{Person, Report, Value};
 use veilig_core::route::Route;
@@ -137,7 +137,7 @@ fn Form(open: OpenReport) -> impl IntoView {
                     <h2>{move || (t().not_complete)(errors.with(Vec::len))}</h2>
                     <ul>
                         {move || errors.get().into_iter().map(|e| {
-                            let label = FIELDS.iter().find(|f| f.key == e.field).map(|f| f.label[lang()]).unwrap_or(e.field);
+                            let label = field(e.field).map(|f| f.label[lang()]).unwrap_or(e.field);
                             view! { <li><a href=format!("#f-{}", e.field)>{label} ": " {e.problem.message()[lang()].clone()}</a></li> }
                         }).collect_view()}
                     </ul>
