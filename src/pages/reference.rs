@@ -183,10 +183,10 @@ fn sections_html(p: &Protocol, t: &Texts) -> String {
             node_html(&mut h, f, n, t);
         }
         h.close("ol");
-        let path = veilig_core::route::Route::Flow(Some(f.id)).path();
+        let path = veilig_core::route::Route::Flow(Some(f.id)).static_path();
         h.el(
             "a",
-            &[("class", "btn btn-secondary"), ("href", &path)],
+            &[("class", "btn btn-secondary"), ("href", path)],
             &format!("{} →", f.title),
         );
         h.close("section");

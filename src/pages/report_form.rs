@@ -88,7 +88,7 @@ fn Form(open: OpenReport) -> impl IntoView {
             match open.finalize().await {
                 Ok(()) => {
                     sync.trigger(false);
-                    router.go(&Route::Outbox.path());
+                    router.go(const { Route::Outbox.static_path() });
                 }
                 Err(err) => app.notice.set(Some(err.to_string())),
             }
