@@ -1,5 +1,5 @@
 //! The registration form: schema (declared once), report model, validation, derived values,
-//! the two-tab merge, prefill from a protocol flow, corrections, and migration of old versions.
+//! the two-tab merge and save, prefill from a protocol flow, corrections, and migration of old versions.
 
 pub mod confirm;
 pub mod correct;
@@ -9,6 +9,7 @@ pub mod merge;
 pub mod migrate;
 pub mod model;
 pub mod prefill;
+pub mod save;
 pub mod schema;
 pub mod validate;
 
