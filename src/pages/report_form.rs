@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use veilig_core::report::confirm::{confirm, confirmation, withdraw};
 use veilig_core::report::correct::prefill_correction;
 use veilig_core::report::derive::{is_extreme, must_report_to_inspectorate, private_address_used};
+use veilig_core::report::edit::{add_person, remove_person, set_person, toggle_option, PersonPart};
 use veilig_core::report::schema::{field, FieldKind, FieldSpec, Req, Section, FIELDS};
 use veilig_core::report::validate::{applies, validate, FieldError};
-use veilig_core::report::{Person, Report, Value};
+use veilig_core::report::{Report, Value};
 use veilig_core::route::Route;
 
 use crate::clock::{local_input, local_moment, local_time, now, now_local};
@@ -266,18 +267,7 @@ fn FieldView(
                 .iter()
                 .map(|o| {
                     let checked = move || open.report.with(|r| r.many(key).iter().any(|x| x == o.key));
-                    let toggle = move |on: bool| {
-                        open.edit(|r| {
-                            let mut values: Vec<String> = r.many(key).to_vec();
-                            values.retain(|x| x != o.key);
-                            if on {
-                                values.push(o.key.to_owned());
-                            }
-                            // Keep the schema's order, whatever the order of tapping.
-                            values.sort_by_key(|x| options.iter().position(|c| c.key == x));
-                            r.set(key, Value::Many(values));
-                        })
-                    };
+                    let toggle = move |on: bool| open.edit(|r| toggle_option(r, key, o.key, on));
                     view! {
                         <label class="radio">
                             <input type="checkbox" prop:checked=checked on:change=move |ev| toggle(event_target_checked(&ev))/>
@@ -312,45 +302,16 @@ fn FieldView(
 fn PersonsField(key: &'static str, open: OpenReport, id: String) -> impl IntoView {
     let t = use_texts();
     let count = Memo::new(move |_| open.report.with(|r| r.persons(key).len()));
-    let edit = move |i: usize, change: &dyn Fn(&mut Person)| {
-        open.edit(|r| {
-            let mut people = r.persons(key).to_vec();
-            if let Some(p) = people.get_mut(i) {
-                change(p);
-            }
-            r.set(key, Value::Persons(people));
-        })
+    let set = move |i: usize, part: PersonPart, text: String| {
+        open.edit(|r| set_person(r, key, i, part, text))
     };
-    let add = move |_| {
-        open.edit(|r| {
-            let mut people = r.persons(key).to_vec();
-            people.push(Person {
-                name: String::new(),
-                detail: String::new(),
-            });
-            r.values.insert(key.to_owned(), Value::Persons(people));
-        })
-    };
-    let remove = move |i: usize| {
-        open.edit(|r| {
-            let mut people = r.persons(key).to_vec();
-            if i < people.len() {
-                people.remove(i);
-            }
-            r.set(key, Value::Persons(people));
-        })
-    };
-    let get = move |i: usize, name: bool| {
+    let add = move |_| open.edit(|r| add_person(r, key));
+    let remove = move |i: usize| open.edit(|r| remove_person(r, key, i));
+    let get = move |i: usize, part: PersonPart| {
         open.report.with(|r| {
             r.persons(key)
                 .get(i)
-                .map(|p| {
-                    if name {
-                        p.name.clone()
-                    } else {
-                        p.detail.clone()
-                    }
-                })
+                .map(|p| p.part(part).to_owned())
                 .unwrap_or_default()
         })
     };
@@ -363,13 +324,13 @@ fn PersonsField(key: &'static str, open: OpenReport, id: String) -> impl IntoVie
                 <div class="person">
                     <label>
                         <span>{move || t().person_name}</span>
-                        <input type="text" autocomplete="off" prop:value=move || get(i, true)
-                            on:input=move |ev| { let v = event_target_value(&ev); edit(i, &|p| p.name = v.clone()) }/>
+                        <input type="text" autocomplete="off" prop:value=move || get(i, PersonPart::Name)
+                            on:input=move |ev| set(i, PersonPart::Name, event_target_value(&ev))/>
                     </label>
                     <label>
                         <span>{move || t().person_detail}</span>
-                        <input type="text" autocomplete="off" prop:value=move || get(i, false)
-                            on:input=move |ev| { let v = event_target_value(&ev); edit(i, &|p| p.detail = v.clone()) }/>
+                        <input type="text" autocomplete="off" prop:value=move || get(i, PersonPart::Detail)
+                            on:input=move |ev| set(i, PersonPart::Detail, event_target_value(&ev))/>
                     </label>
                     <button type="button" class="btn btn-secondary" on:click=move |_| remove(i)>{move || t().remove_person}</button>
                 </div>

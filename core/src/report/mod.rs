@@ -1,9 +1,11 @@
-//! The registration form: schema (declared once), report model, validation, derived values,
-//! the two-tab merge and save, prefill from a protocol flow, corrections, and migration of old versions.
+//! The registration form: schema (declared once), report model, the form's edits, validation,
+//! derived values, the two-tab merge and save, prefill from a protocol flow, corrections, and
+//! migration of old versions.
 
 pub mod confirm;
 pub mod correct;
 pub mod derive;
+pub mod edit;
 pub mod fixtures;
 pub mod merge;
 pub mod migrate;
