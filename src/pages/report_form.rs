@@ -8,12 +8,11 @@ use veilig_core::report::derive::{is_extreme, must_report_to_inspectorate, priva
 use veilig_core::report::edit::{add_person, remove_person, set_person, toggle_option, PersonPart};
 use veilig_core::report::schema::{field, FieldKind, FieldSpec, Req, Section, FIELDS};
 use veilig_core::report::validate::{applies, validate, FieldError};
-use veilig_core::report::{Report, Value};
+use veilig_core::report::{display, Report, Value};
 use veilig_core::route::Route;
 
 use crate::clock::{local_input, local_moment, local_time, now, now_local};
 use crate::drafts::{OpenReport, SaveState};
-use crate::pages::reports::{display, headline};
 use crate::state::{use_app, use_protocol, use_texts};
 use crate::storage::reports;
 
@@ -397,7 +396,7 @@ fn CorrectionOf(id: String) -> impl IntoView {
         <p class="notice correction-of">
             <a href=href>
                 {move || match original.get() {
-                    Some(r) => (t().correction_of)(&headline(&r, lang())),
+                    Some(r) => (t().correction_of)(&display::headline(&r, lang(), local_input)),
                     None => t().correction_of_unknown.to_owned(),
                 }}
             </a>
@@ -423,7 +422,8 @@ fn ReadOnly(report: Report) -> impl IntoView {
                     let (name, at) = (name.clone(), at.clone());
                     view! { <dd>{move || (t().confirmed_by)(&name, &at)}</dd> }.into_any()
                 }
-                _ => view! { <dd class="pre">{display(spec.key, &value, lang())}</dd> }.into_any(),
+                _ => view! { <dd class="pre">{display::value(spec.key, &value, lang())}</dd> }
+                    .into_any(),
             };
             view! {
                 <dt>{move || spec.label[lang()]}</dt>

@@ -1,10 +1,11 @@
 //! The registration form: schema (declared once), report model, the form's edits, validation,
-//! derived values, the two-tab merge and save, prefill from a protocol flow, corrections, and
-//! migration of old versions.
+//! derived values, the report for reading, the two-tab merge and save, prefill from a protocol
+//! flow, corrections, and migration of old versions.
 
 pub mod confirm;
 pub mod correct;
 pub mod derive;
+pub mod display;
 pub mod edit;
 pub mod fixtures;
 pub mod merge;
