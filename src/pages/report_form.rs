@@ -349,14 +349,7 @@ fn StepsTaken(report: RwSignal<Report>) -> impl IntoView {
         report.with(|r| {
             let mut rows = Vec::new();
             if let Some(run) = &r.flow_run {
-                if let Some(flow) = p().flow(run.flow) {
-                    rows.extend(run.log(flow).into_iter().map(|(at, line)| {
-                        (
-                            at,
-                            crate::components::run_log::line_text(t(), &flow.title, line),
-                        )
-                    }));
-                }
+                rows.extend(crate::components::run_log::lines(t(), p(), run));
             }
             if let Some(checklist) = &r.checklist {
                 rows.extend(checklist.ticked().into_iter().map(|(item, at)| {
