@@ -21,15 +21,6 @@ impl Locale {
         }
     }
 
-    /// The place of this language in core's `[Dutch, English]` pairs (the form's labels, help
-    /// and messages: `spec.label[locale.index()]`).
-    pub const fn index(self) -> usize {
-        match self {
-            Locale::Nl => 0,
-            Locale::En => 1,
-        }
-    }
-
     /// Reads a stored or browser-given code; anything unknown falls back to Dutch.
     pub fn from_code(code: &str) -> Locale {
         match code.get(..2).map(str::to_ascii_lowercase).as_deref() {
@@ -49,13 +40,6 @@ mod tests {
         assert_eq!(Locale::from_code("nl"), Locale::Nl);
         assert_eq!(Locale::from_code("fr"), Locale::Nl);
         assert_eq!(Locale::from_code(""), Locale::Nl);
-    }
-
-    #[test]
-    fn the_index_picks_the_language_from_cores_pairs() {
-        let setting = crate::report::schema::field("situatie").expect("field");
-        assert_eq!(setting.label[Locale::Nl.index()], "Situatie");
-        assert_eq!(setting.label[Locale::En.index()], "Setting");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use veilig_core::protocol::check::{check, check_flow, same_shape, ContentError};
 use veilig_core::protocol::content::{parse, DUTCH_JSON};
 use veilig_core::protocol::search::fold;
 use veilig_core::protocol::texts::all_texts;
-use veilig_core::protocol::{FlowId, KindId, Node, Protocol};
+use veilig_core::protocol::{FlowId, Node, Protocol};
 use veilig_core::Locale;
 
 const SOURCE: &str = include_str!("../content/source/agressieprotocol.txt");
@@ -73,15 +73,6 @@ fn all_dutch_texts(p: &Protocol) -> std::collections::HashSet<String> {
 fn every_locale_parses() {
     assert_eq!(nl().locale, Locale::Nl);
     assert_eq!(en().locale, Locale::En);
-}
-
-#[test]
-fn every_kind_of_aggression_is_in_every_locale() {
-    for p in [nl(), en()] {
-        for id in [KindId::Frustratie, KindId::Instrumenteel] {
-            assert_eq!(p.kind(id).map(|k| k.id), Some(id), "{}", p.locale.code());
-        }
-    }
 }
 
 #[test]

@@ -39,7 +39,7 @@ pub fn Guidance(on_choose: Callback<KindId>) -> impl IntoView {
                 {button(KindId::Instrumenteel, |t| t.instrumental)}
             </div>
             {move || {
-                shown.get().and_then(|kind| p().kind(kind)).map(|k| {
+                shown.get().and_then(|kind| p().kinds.iter().find(|k| k.id == kind)).map(|k| {
                     view! {
                         <div class="panel">
                             <h2>{k.title.clone()}</h2>

@@ -29,7 +29,7 @@ pub fn ExtremePage() -> impl IntoView {
     let t = use_texts();
     let p = use_protocol();
     let router = crate::router::use_router();
-    let lang = move || app.locale().index();
+    let lang = move || usize::from(app.locale() == veilig_core::Locale::En);
     // The screen shows the stored checklist (`crate::durable`); ticks wait until it is read.
     let list = Durable::new(Checklist::default());
     let shown = list.shown;

@@ -23,7 +23,13 @@ pub fn OutboxPage() -> impl IntoView {
     let t = use_texts();
     let sync = use_sync();
     sync.trigger(false);
-    let lang = move || app.locale().index();
+    let lang = move || {
+        if app.locale() == veilig_core::Locale::En {
+            1
+        } else {
+            0
+        }
+    };
     let row = move |e: Entry| {
         let report: Option<Report> = serde_json::from_str(&e.body).ok();
         let title = report

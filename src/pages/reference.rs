@@ -13,7 +13,12 @@ fn place_title(p: &Protocol, place: &Place) -> String {
     match place {
         Place::Intro => p.title.clone(),
         Place::GeneralPoints => p.general_points.title.clone(),
-        Place::Kind(k) => p.kind(*k).map(|x| x.title.clone()).unwrap_or_default(),
+        Place::Kind(k) => p
+            .kinds
+            .iter()
+            .find(|x| x.id == *k)
+            .map(|x| x.title.clone())
+            .unwrap_or_default(),
         Place::Flow { flow, .. } => p.flow(*flow).map(|f| f.title.clone()).unwrap_or_default(),
         Place::Extreme => p.extreme.title.clone(),
         Place::Aftercare => p.aftercare.title.clone(),

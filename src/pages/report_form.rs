@@ -36,7 +36,13 @@ pub fn ReportPage(id: String) -> impl IntoView {
 
 fn lang_index() -> impl Fn() -> usize + Copy + Send + Sync + 'static {
     let app = use_app();
-    move || app.locale().index()
+    move || {
+        if app.locale() == veilig_core::Locale::En {
+            1
+        } else {
+            0
+        }
+    }
 }
 
 #[component]

@@ -91,7 +91,13 @@ pub fn ReportsPage() -> impl IntoView {
         }
     };
 
-    let lang = move || app.locale().index();
+    let lang = move || {
+        if app.locale() == veilig_core::Locale::En {
+            1
+        } else {
+            0
+        }
+    };
     let sync = crate::sync::use_sync();
     let delivery_state = move |id: &str| {
         use veilig_core::outbox::State;

@@ -94,12 +94,6 @@ impl Protocol {
     pub fn flow(&self, id: FlowId) -> Option<&Flow> {
         self.flows.iter().find(|f| f.id == id)
     }
-
-    /// Every `KindId` has its kind of aggression (checked for every locale in
-    /// `core/tests/content.rs`).
-    pub fn kind(&self, id: KindId) -> Option<&AggressionKind> {
-        self.kinds.iter().find(|k| k.id == id)
-    }
 }
 
 /// One box of a flowchart: a step with answers, or an end state.
