@@ -48,15 +48,29 @@ impl Route {
     /// The address of a screen (`NotFound` and an unknown flow have none and give home).
     pub fn path(&self) -> String {
         match self {
-            Route::Home | Route::NotFound | Route::Flow(None) => "/".into(),
-            Route::Flow(Some(id)) => format!("/protocol/{}", id.slug()),
-            Route::Extreme => "/extreem".into(),
-            Route::Reference => "/naslag".into(),
-            Route::Card => "/kaart".into(),
-            Route::Settings => "/instellingen".into(),
-            Route::Reports => "/registraties".into(),
             Route::Report(id) => format!("/registraties/{id}"),
-            Route::Outbox => "/verzenden".into(),
+            other => other.static_path().into(),
+        }
+    }
+
+    /// The address of a screen without an id, as text fixed at compile time: in a `const`
+    /// (`const { Route::Extreme.static_path() }`) it costs the wasm no more than the literal
+    /// would, where `path` builds a `String` at run time wherever it is called. One report's
+    /// address holds its id: `Route::Report` has only `path` (here it stops the build, or
+    /// panics at run time).
+    pub const fn static_path(&self) -> &'static str {
+        match self {
+            Route::Home | Route::NotFound | Route::Flow(None) => "/",
+            Route::Flow(Some(FlowId::Kantoor)) => "/protocol/kantoor",
+            Route::Flow(Some(FlowId::Woning)) => "/protocol/woning",
+            Route::Flow(Some(FlowId::Telefoon)) => "/protocol/telefoon",
+            Route::Extreme => "/extreem",
+            Route::Reference => "/naslag",
+            Route::Card => "/kaart",
+            Route::Settings => "/instellingen",
+            Route::Reports => "/registraties",
+            Route::Outbox => "/verzenden",
+            Route::Report(_) => panic!("a report's address holds its id: use Route::path"),
         }
     }
 
@@ -74,8 +88,8 @@ impl Route {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_screen_round_trips_through_its_path() {
+    /// Every screen that has an address and no id.
+    fn fixed_screens() -> Vec<Route> {
         let mut screens = vec![
             Route::Home,
             Route::Extreme,
@@ -83,13 +97,46 @@ mod tests {
             Route::Card,
             Route::Settings,
             Route::Reports,
-            Route::Report("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into()),
             Route::Outbox,
         ];
         screens.extend(FlowId::ALL.into_iter().map(|f| Route::Flow(Some(f))));
+        screens
+    }
+
+    #[test]
+    fn every_screen_round_trips_through_its_path() {
+        let mut screens = fixed_screens();
+        screens.push(Route::Report("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into()));
         for screen in screens {
             assert_eq!(Route::parse(&screen.path()), screen, "{}", screen.path());
         }
+    }
+
+    #[test]
+    fn fixed_addresses_are_the_paths_and_parse_back() {
+        for screen in fixed_screens() {
+            let fixed = screen.static_path();
+            assert_eq!(fixed, screen.path());
+            assert_eq!(Route::parse(fixed), screen, "{fixed}");
+        }
+        // A flow's address is made of the slug it is parsed by.
+        for id in FlowId::ALL {
+            assert_eq!(
+                Route::Flow(Some(id)).static_path(),
+                format!("/protocol/{}", id.slug())
+            );
+        }
+        assert_eq!(Route::NotFound.static_path(), "/");
+        assert_eq!(Route::Flow(None).static_path(), "/");
+        // Usable where the text must be known when compiling.
+        const EXTREME: &str = Route::Extreme.static_path();
+        assert_eq!(EXTREME, "/extreem");
+    }
+
+    #[test]
+    #[should_panic(expected = "holds its id")]
+    fn a_reports_address_is_never_fixed() {
+        let _ = Route::Report("abc".into()).static_path();
     }
 
     #[test]

@@ -182,7 +182,7 @@ fn every_flow_box_is_in_the_source_and_in_its_flow() {
                 "{word:?} of {boxed:?} is not in the source"
             );
         }
-        let flow = p.flows.iter().find(|f| f.id == *flow_id).expect("flow");
+        let flow = p.flow(*flow_id).expect("flow");
         let texts: Vec<String> = flow
             .nodes
             .iter()
@@ -499,7 +499,7 @@ fn the_cards_flowcharts_contain_every_box_of_both_procedures() {
     use veilig_core::protocol::chart::{layout, CARD_FLOWS};
     let p = nl();
     for id in CARD_FLOWS {
-        let chart = layout(p.flows.iter().find(|f| f.id == id).expect("flow"));
+        let chart = layout(p.flow(id).expect("flow"));
         let shown: Vec<String> = chart
             .blocks
             .iter()

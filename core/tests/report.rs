@@ -618,7 +618,7 @@ fn a_field_cleared_in_this_tab_stays_cleared() {
 #[test]
 fn a_draft_from_a_flow_carries_setting_time_police_and_the_log() {
     let p = dutch();
-    let flow = p.flows.iter().find(|f| f.id == FlowId::Kantoor).unwrap();
+    let flow = p.flow(FlowId::Kantoor).unwrap();
     let t = |m| Utc.with_ymd_and_hms(2026, 11, 30, 10, m, 0).unwrap();
     let mut run = FlowRun::new("run", FlowId::Kantoor, t(0));
     for a in ["agressief", "agressief", "blijft"] {

@@ -68,7 +68,7 @@ pub fn CallButton(
                 }
                 .into_any(),
                 None => view! {
-                    <a class="call call-missing" href=veilig_core::route::Route::Settings.path()>
+                    <a class="call call-missing" href=const { veilig_core::route::Route::Settings.static_path() }>
                         {label()}
                         <small>{t().no_number}</small>
                     </a>

@@ -1,6 +1,7 @@
 //! The top bar: name, the emergency call (on every screen), and the language switch.
 
 use leptos::prelude::*;
+use veilig_core::route::Route;
 use veilig_core::Locale;
 
 use crate::state::{use_app, use_texts};
@@ -19,7 +20,7 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="skip" href="#main">{move || t().skip_to_content}</a>
-            <a class="brand" href="/">
+            <a class="brand" href=const { Route::Home.static_path() }>
                 <span class="brand-name">{move || t().app_name}</span>
                 <span class="brand-tag">{move || t().tagline}</span>
             </a>

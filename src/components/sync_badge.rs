@@ -1,6 +1,7 @@
 //! On every screen: how many reports wait for a connection, and progress while sending.
 
 use leptos::prelude::*;
+use veilig_core::route::Route;
 
 use crate::state::use_texts;
 use crate::sync::use_sync;
@@ -18,7 +19,7 @@ pub fn SyncBadge() -> impl IntoView {
     };
     view! {
         <div class="syncbar" role="status" aria-live="polite">
-            {move || text().map(|text| view! { <a class="sync-badge" href="/verzenden">{text}</a> })}
+            {move || text().map(|text| view! { <a class="sync-badge" href=const { Route::Outbox.static_path() }>{text}</a> })}
         </div>
     }
 }

@@ -75,7 +75,7 @@ pub fn CardPage() -> impl IntoView {
     let procedures = move || {
         CARD_FLOWS
             .iter()
-            .filter_map(|id| p().flows.iter().find(|f| f.id == *id))
+            .filter_map(|id| p().flow(*id))
             .map(|f| {
                 view! {
                     <section class="card-procedure">

@@ -329,7 +329,7 @@ fn EndView(node: Node, run: RwSignal<FlowRun>) -> impl IntoView {
             <div class="btn-row">
                 <button type="button" class="btn btn-register" disabled=move || busy.get() on:click=register>{move || t().register_incident}</button>
                 {(end.outcome == veilig_core::protocol::Outcome::Sanctions).then(|| view! {
-                    <a class="btn btn-secondary" href=format!("{}#sancties", Route::Reference.path())>{move || t().read_sanctions}</a>
+                    <a class="btn btn-secondary" href=format!("{}#sancties", const { Route::Reference.static_path() })>{move || t().read_sanctions}</a>
                 })}
             </div>
         </section>

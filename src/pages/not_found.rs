@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use veilig_core::route::Route;
 
 use crate::state::use_texts;
 
@@ -9,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
         <section>
             <h1>{move || t().not_found_title}</h1>
             <p>{move || t().not_found_body}</p>
-            <a class="btn" href="/">{move || t().nav_home}</a>
+            <a class="btn" href=const { Route::Home.static_path() }>{move || t().nav_home}</a>
         </section>
     }
 }

@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 use veilig_core::outbox::{Entry, State};
-use veilig_core::report::Report;
+use veilig_core::report::{display, Report};
 
-use crate::pages::reports::choice_label;
+use crate::clock::local_input;
 use crate::state::{use_app, use_texts};
 use crate::sync::use_sync;
 
@@ -34,13 +34,7 @@ pub fn OutboxPage() -> impl IntoView {
         let report: Option<Report> = serde_json::from_str(&e.body).ok();
         let title = report
             .as_ref()
-            .map(|r| {
-                format!(
-                    "{} · {}",
-                    r.text("datum_tijd").replace('T', " "),
-                    choice_label("situatie", r.text("situatie"), lang())
-                )
-            })
+            .map(|r| display::headline(r, lang(), local_input))
             .unwrap_or_else(|| e.id.clone());
         let summary = report.as_ref().map(|r| r.summary(8)).unwrap_or_default();
         let (class, state) = match &e.state {

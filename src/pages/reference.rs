@@ -19,12 +19,7 @@ fn place_title(p: &Protocol, place: &Place) -> String {
             .find(|x| x.id == *k)
             .map(|x| x.title.clone())
             .unwrap_or_default(),
-        Place::Flow { flow, .. } => p
-            .flows
-            .iter()
-            .find(|f| f.id == *flow)
-            .map(|f| f.title.clone())
-            .unwrap_or_default(),
+        Place::Flow { flow, .. } => p.flow(*flow).map(|f| f.title.clone()).unwrap_or_default(),
         Place::Extreme => p.extreme.title.clone(),
         Place::Aftercare => p.aftercare.title.clone(),
         Place::Sanctions => p.sanctions.title.clone(),
@@ -188,10 +183,10 @@ fn sections_html(p: &Protocol, t: &Texts) -> String {
             node_html(&mut h, f, n, t);
         }
         h.close("ol");
-        let path = veilig_core::route::Route::Flow(Some(f.id)).path();
+        let path = veilig_core::route::Route::Flow(Some(f.id)).static_path();
         h.el(
             "a",
-            &[("class", "btn btn-secondary"), ("href", &path)],
+            &[("class", "btn btn-secondary"), ("href", path)],
             &format!("{} →", f.title),
         );
         h.close("section");

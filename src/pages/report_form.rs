@@ -5,14 +5,14 @@ use leptos::prelude::*;
 use veilig_core::report::confirm::{confirm, confirmation, withdraw};
 use veilig_core::report::correct::prefill_correction;
 use veilig_core::report::derive::{is_extreme, must_report_to_inspectorate, private_address_used};
-use veilig_core::report::schema::{FieldKind, FieldSpec, Req, Section, FIELDS};
+use veilig_core::report::edit::{add_person, remove_person, set_person, toggle_option, PersonPart};
+use veilig_core::report::schema::{field, FieldKind, FieldSpec, Req, Section, FIELDS};
 use veilig_core::report::validate::{applies, validate, FieldError};
-use veilig_core::report::{Person, Report, Value};
+use veilig_core::report::{display, Report, Value};
 use veilig_core::route::Route;
 
 use crate::clock::{local_input, local_moment, local_time, now, now_local};
 use crate::drafts::{OpenReport, SaveState};
-use crate::pages::reports::{display, headline};
 use crate::state::{use_app, use_protocol, use_texts};
 use crate::storage::reports;
 
@@ -88,7 +88,7 @@ fn Form(open: OpenReport) -> impl IntoView {
             match open.finalize().await {
                 Ok(()) => {
                     sync.trigger(false);
-                    router.go(&Route::Outbox.path());
+                    router.go(const { Route::Outbox.static_path() });
                 }
                 Err(err) => app.notice.set(Some(err.into())),
             }
@@ -137,7 +137,7 @@ fn Form(open: OpenReport) -> impl IntoView {
                     <h2>{move || (t().not_complete)(errors.with(Vec::len))}</h2>
                     <ul>
                         {move || errors.get().into_iter().map(|e| {
-                            let label = FIELDS.iter().find(|f| f.key == e.field).map(|f| f.label[lang()]).unwrap_or(e.field);
+                            let label = field(e.field).map(|f| f.label[lang()]).unwrap_or(e.field);
                             view! { <li><a href=format!("#f-{}", e.field)>{label} ": " {e.problem.message()[lang()].clone()}</a></li> }
                         }).collect_view()}
                     </ul>
@@ -266,18 +266,7 @@ fn FieldView(
                 .iter()
                 .map(|o| {
                     let checked = move || open.report.with(|r| r.many(key).iter().any(|x| x == o.key));
-                    let toggle = move |on: bool| {
-                        open.edit(|r| {
-                            let mut values: Vec<String> = r.many(key).to_vec();
-                            values.retain(|x| x != o.key);
-                            if on {
-                                values.push(o.key.to_owned());
-                            }
-                            // Keep the schema's order, whatever the order of tapping.
-                            values.sort_by_key(|x| options.iter().position(|c| c.key == x));
-                            r.set(key, Value::Many(values));
-                        })
-                    };
+                    let toggle = move |on: bool| open.edit(|r| toggle_option(r, key, o.key, on));
                     view! {
                         <label class="radio">
                             <input type="checkbox" prop:checked=checked on:change=move |ev| toggle(event_target_checked(&ev))/>
@@ -312,45 +301,16 @@ fn FieldView(
 fn PersonsField(key: &'static str, open: OpenReport, id: String) -> impl IntoView {
     let t = use_texts();
     let count = Memo::new(move |_| open.report.with(|r| r.persons(key).len()));
-    let edit = move |i: usize, change: &dyn Fn(&mut Person)| {
-        open.edit(|r| {
-            let mut people = r.persons(key).to_vec();
-            if let Some(p) = people.get_mut(i) {
-                change(p);
-            }
-            r.set(key, Value::Persons(people));
-        })
+    let set = move |i: usize, part: PersonPart, text: String| {
+        open.edit(|r| set_person(r, key, i, part, text))
     };
-    let add = move |_| {
-        open.edit(|r| {
-            let mut people = r.persons(key).to_vec();
-            people.push(Person {
-                name: String::new(),
-                detail: String::new(),
-            });
-            r.values.insert(key.to_owned(), Value::Persons(people));
-        })
-    };
-    let remove = move |i: usize| {
-        open.edit(|r| {
-            let mut people = r.persons(key).to_vec();
-            if i < people.len() {
-                people.remove(i);
-            }
-            r.set(key, Value::Persons(people));
-        })
-    };
-    let get = move |i: usize, name: bool| {
+    let add = move |_| open.edit(|r| add_person(r, key));
+    let remove = move |i: usize| open.edit(|r| remove_person(r, key, i));
+    let get = move |i: usize, part: PersonPart| {
         open.report.with(|r| {
             r.persons(key)
                 .get(i)
-                .map(|p| {
-                    if name {
-                        p.name.clone()
-                    } else {
-                        p.detail.clone()
-                    }
-                })
+                .map(|p| p.part(part).to_owned())
                 .unwrap_or_default()
         })
     };
@@ -363,13 +323,13 @@ fn PersonsField(key: &'static str, open: OpenReport, id: String) -> impl IntoVie
                 <div class="person">
                     <label>
                         <span>{move || t().person_name}</span>
-                        <input type="text" autocomplete="off" prop:value=move || get(i, true)
-                            on:input=move |ev| { let v = event_target_value(&ev); edit(i, &|p| p.name = v.clone()) }/>
+                        <input type="text" autocomplete="off" prop:value=move || get(i, PersonPart::Name)
+                            on:input=move |ev| set(i, PersonPart::Name, event_target_value(&ev))/>
                     </label>
                     <label>
                         <span>{move || t().person_detail}</span>
-                        <input type="text" autocomplete="off" prop:value=move || get(i, false)
-                            on:input=move |ev| { let v = event_target_value(&ev); edit(i, &|p| p.detail = v.clone()) }/>
+                        <input type="text" autocomplete="off" prop:value=move || get(i, PersonPart::Detail)
+                            on:input=move |ev| set(i, PersonPart::Detail, event_target_value(&ev))/>
                     </label>
                     <button type="button" class="btn btn-secondary" on:click=move |_| remove(i)>{move || t().remove_person}</button>
                 </div>
@@ -389,14 +349,7 @@ fn StepsTaken(report: RwSignal<Report>) -> impl IntoView {
         report.with(|r| {
             let mut rows = Vec::new();
             if let Some(run) = &r.flow_run {
-                if let Some(flow) = p().flow(run.flow) {
-                    rows.extend(run.log(flow).into_iter().map(|(at, line)| {
-                        (
-                            at,
-                            crate::components::run_log::line_text(t(), &flow.title, line),
-                        )
-                    }));
-                }
+                rows.extend(crate::components::run_log::lines(t(), p(), run));
             }
             if let Some(checklist) = &r.checklist {
                 rows.extend(checklist.ticked().into_iter().map(|(item, at)| {
@@ -436,7 +389,7 @@ fn CorrectionOf(id: String) -> impl IntoView {
         <p class="notice correction-of">
             <a href=href>
                 {move || match original.get() {
-                    Some(r) => (t().correction_of)(&headline(&r, lang())),
+                    Some(r) => (t().correction_of)(&display::headline(&r, lang(), local_input)),
                     None => t().correction_of_unknown.to_owned(),
                 }}
             </a>
@@ -462,7 +415,8 @@ fn ReadOnly(report: Report) -> impl IntoView {
                     let (name, at) = (name.clone(), at.clone());
                     view! { <dd>{move || (t().confirmed_by)(&name, &at)}</dd> }.into_any()
                 }
-                _ => view! { <dd class="pre">{display(spec.key, &value, lang())}</dd> }.into_any(),
+                _ => view! { <dd class="pre">{display::value(spec.key, &value, lang())}</dd> }
+                    .into_any(),
             };
             view! {
                 <dt>{move || spec.label[lang()]}</dt>

@@ -3,8 +3,7 @@
 
 use leptos::prelude::*;
 use veilig_core::report::correct::corrections_of;
-use veilig_core::report::schema::{field, FieldKind};
-use veilig_core::report::{Report, Value};
+use veilig_core::report::{display, Report};
 use veilig_core::route::Route;
 
 use crate::clock::{local_input, now};
@@ -23,18 +22,6 @@ pub async fn create(
     };
     let written = reports::save(&base, &report, now()).await?;
     Ok(written.id)
-}
-
-/// The label of a choice value in the current language.
-pub fn choice_label(key: &str, value: &str, lang: usize) -> String {
-    match field(key).map(|f| f.kind) {
-        Some(FieldKind::Choice(options)) | Some(FieldKind::Multi(options)) => options
-            .iter()
-            .find(|o| o.key == value)
-            .map(|o| o.label[lang].to_owned())
-            .unwrap_or_else(|| value.to_owned()),
-        _ => value.to_owned(),
-    }
 }
 
 #[component]
@@ -126,17 +113,14 @@ pub fn ReportsPage() -> impl IntoView {
     };
     // `all`: every report on the device, to show a correction and its original as a pair.
     let row = move |r: Report, all: &[Report]| {
-        let when = if r.text("datum_tijd").is_empty() {
-            local_input(r.created_at)
-        } else {
-            r.text("datum_tijd").to_owned()
-        };
-        let when = when.replace('T', " ");
-        let setting = choice_label("situatie", r.text("situatie"), lang());
+        let when = display::when(&r, local_input);
+        let setting = display::setting(&r, lang());
         let correction_of = r.corrects.as_ref().map(|id| {
             let href = Route::Report(id.clone()).path();
             let text = match all.iter().find(|o| &o.id == id) {
-                Some(original) => (t().correction_of)(&headline(original, lang())),
+                Some(original) => {
+                    (t().correction_of)(&display::headline(original, lang(), local_input))
+                }
                 None => t().correction_of_unknown.to_owned(),
             };
             view! { <p class="pair correction-of"><a href=href>{text}</a></p> }
@@ -145,7 +129,7 @@ pub fn ReportsPage() -> impl IntoView {
             .into_iter()
             .map(|c| {
                 let href = Route::Report(c.id.clone()).path();
-                view! { <p class="pair corrected"><a href=href>{t().corrected} ": " {headline(c, lang())}</a></p> }
+                view! { <p class="pair corrected"><a href=href>{t().corrected} ": " {display::headline(c, lang(), local_input)}</a></p> }
             })
             .collect_view();
         let summary = r.summary(8);
@@ -211,45 +195,5 @@ pub fn ReportsPage() -> impl IntoView {
                 }
             }}
         </article>
-    }
-}
-
-/// How a report is named in lists and links: when it happened and where ("2026-01-05 10:15 ·
-/// Huisbezoek"); the time it was started while no incident time is filled in.
-pub fn headline(r: &Report, lang: usize) -> String {
-    let when = if r.text("datum_tijd").is_empty() {
-        local_input(r.created_at)
-    } else {
-        r.text("datum_tijd").to_owned()
-    }
-    .replace('T', " ");
-    let setting = choice_label("situatie", r.text("situatie"), lang);
-    if setting.is_empty() {
-        when
-    } else {
-        format!("{when} · {setting}")
-    }
-}
-
-/// Shows a value of any kind as text (read-only view).
-pub fn display(key: &str, value: &Value, lang: usize) -> String {
-    match value {
-        Value::Text(t) => choice_label(key, t, lang),
-        Value::Many(v) => v
-            .iter()
-            .map(|x| choice_label(key, x, lang))
-            .collect::<Vec<_>>()
-            .join(", "),
-        Value::Persons(people) => people
-            .iter()
-            .map(|p| {
-                if p.detail.is_empty() {
-                    p.name.clone()
-                } else {
-                    format!("{} ({})", p.name, p.detail)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
     }
 }

@@ -1,8 +1,8 @@
 //! Reports (drafts and finalized ones) in IndexedDB, one record per report.
 
 use veilig_core::envelope::DecodeError;
-use veilig_core::report::merge::merge;
-use veilig_core::report::{prune_inapplicable, Report, REPORT_SCHEMA_VERSION};
+use veilig_core::report::save::{decide, Save};
+use veilig_core::report::{Report, REPORT_SCHEMA_VERSION};
 
 use super::error::StorageError;
 use super::idb_store::{self, Write, REPORTS};
@@ -58,9 +58,10 @@ pub async fn save(
     save_with(&[REPORTS], base, mine, now, |_| Ok(Vec::new())).await
 }
 
-/// The one way a report is written: read what is stored, refuse if it is final, merge with
-/// another tab's newer revision, write; `extra` adds records (in `stores`) made from exactly
-/// what is written, in the same transaction.
+/// The one way a report is written: read what is stored, let core decide what to write
+/// (`report::save::decide`: refuse if it is final, merge with another tab's newer revision),
+/// write; `extra` adds records (in `stores`) made from exactly what is written, in the same
+/// transaction.
 pub(super) async fn save_with(
     stores: &[&str],
     base: &Report,
@@ -75,23 +76,12 @@ pub(super) async fn save_with(
             .map(decode)
             .transpose()
             .map_err(|_| StorageError::Unreadable)?;
-        if stored.as_ref().is_some_and(Report::is_final) {
-            // Read-only once final: another tab finalized it meanwhile.
-            return Err(StorageError::ReadOnly);
-        }
-        let mut next = match stored {
-            Some(theirs) if theirs.revision > base.revision => merge(base, mine, &theirs),
-            _ => mine.clone(),
+        // The rule (refuse if final, merge with another tab's newer save, keep my status,
+        // next revision) is core's; this is the I/O around it.
+        let next = match decide(stored, base, mine, now) {
+            Save::Write(next) => next,
+            Save::Refused(_) => return Err(StorageError::ReadOnly),
         };
-        // Whether it is final is this tab's decision (the stored one is a draft, see above).
-        next.status = mine.status.clone();
-        if next.is_final() {
-            // After the merge, so that a value another tab added cannot slip through: the
-            // final report (and the bytes sent) hold only what applies.
-            prune_inapplicable(&mut next);
-        }
-        next.revision = next.revision.max(base.revision) + 1;
-        next.saved_at = now;
         let mut writes = vec![Write {
             store: REPORTS,
             key: next.id.clone(),

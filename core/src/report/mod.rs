@@ -1,6 +1,7 @@
-//! The registration form: schema (declared once), report model, validation, derived values,
-//! the two-tab merge, prefill from a protocol flow, corrections, migration of old versions,
-//! what the server accepts (`accept`) and who may see or log which field (`access`).
+//! The registration form: schema (declared once), report model, the form's edits, validation,
+//! derived values, the report for reading, the two-tab merge and save, prefill from a protocol
+//! flow, corrections, migration of old versions, what the server accepts (`accept`) and who may
+//! see or log which field (`access`).
 
 #[cfg(any(test, feature = "accept"))]
 pub mod accept;
@@ -8,11 +9,14 @@ pub mod access;
 pub mod confirm;
 pub mod correct;
 pub mod derive;
+pub mod display;
+pub mod edit;
 pub mod fixtures;
 pub mod merge;
 pub mod migrate;
 pub mod model;
 pub mod prefill;
+pub mod save;
 pub mod schema;
 pub mod validate;
 

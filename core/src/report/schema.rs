@@ -681,6 +681,7 @@ pub const FIELDS: &[FieldSpec] = &[
     ),
 ];
 
+/// The field with this key (the one way a field is looked up by key).
 pub fn field(key: &str) -> Option<&'static FieldSpec> {
     FIELDS.iter().find(|f| f.key == key)
 }

@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::model::{Report, Value};
-use super::schema::{Choice, FieldKind, FieldSpec, Req, FIELDS, NONE_OF_THESE};
+use super::schema::{field, Choice, FieldKind, FieldSpec, Req, FIELDS, NONE_OF_THESE};
 pub use crate::time::parse_local;
 use crate::time::parse_utc;
 
@@ -96,7 +96,7 @@ pub const AFTER_THE_INCIDENT: &[&str] = &["leidinggevende_tijd", "opvang_tijd"];
 pub fn applies(spec: &FieldSpec, report: &Report) -> bool {
     spec.when.is_empty()
         || spec.when.iter().any(|when| {
-            let Some(target) = FIELDS.iter().find(|f| f.key == when.field) else {
+            let Some(target) = field(when.field) else {
                 return false;
             };
             if !applies(target, report) {
