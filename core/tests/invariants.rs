@@ -89,3 +89,113 @@ fn the_address_check_sees_what_it_must_and_nothing_else() {
         assert!(app_paths(fine).is_empty(), "{fine}");
     }
 }
+
+/// The crates that tie code to a browser or a server. Core is plain Rust, so that every rule
+/// runs (and is tested) natively, in the PWA and in the server alike.
+const WEB_OR_SERVER: &[&str] = &[
+    "web-sys",
+    "js-sys",
+    "wasm-bindgen",
+    "wasm-bindgen-futures",
+    "leptos",
+    "gloo-storage",
+    "gloo",
+    "axum",
+    "tokio",
+    "tower",
+    "tower-http",
+    "hyper",
+    "rusqlite",
+    "reqwest",
+];
+
+/// The dependency names of a `[dependencies]`-like table in a Cargo.toml text.
+fn dependencies(manifest: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut in_deps = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_deps = line.ends_with("dependencies]");
+            continue;
+        }
+        if in_deps {
+            if let Some((name, _)) = line.split_once('=') {
+                let name = name.trim();
+                if !name.is_empty() && !name.starts_with('#') {
+                    names.push(name.trim_end_matches(".workspace").to_owned());
+                }
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn core_depends_on_no_web_or_server_crate() {
+    let manifest = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+        .expect("core/Cargo.toml");
+    let deps = dependencies(&manifest);
+    assert!(
+        deps.contains(&"serde".to_owned()),
+        "the table is read: {deps:?}"
+    );
+    let bad: Vec<&String> = deps
+        .iter()
+        .filter(|d| WEB_OR_SERVER.contains(&d.as_str()))
+        .collect();
+    assert!(bad.is_empty(), "core must stay pure: {bad:?}");
+    // And the check sees one when it is there.
+    let with_web = "[dependencies]\nserde.workspace = true\nweb-sys = { version = \"0.3\" }\n";
+    assert!(dependencies(with_web)
+        .iter()
+        .any(|d| WEB_OR_SERVER.contains(&d.as_str())));
+}
+
+/// What touches browser storage: localStorage, IndexedDB, gloo-storage.
+fn touches_storage(line: &str) -> bool {
+    let code = line.split("//").next().unwrap_or("");
+    [
+        "local_storage",
+        "session_storage",
+        "indexed_db",
+        "\"indexedDB\"",
+        "IdbFactory",
+        "IdbDatabase",
+        "gloo_storage",
+    ]
+    .iter()
+    .any(|needle| code.contains(needle))
+}
+
+/// Only `src/storage/` touches browser storage: the one door where versioning, quarantine
+/// and (later) encryption live.
+#[test]
+fn only_the_storage_module_touches_browser_storage() {
+    let mut files = Vec::new();
+    rust_files(&shell(), &mut files);
+    let storage = shell().join("storage");
+    assert!(
+        files.iter().any(|f| f.starts_with(&storage)),
+        "the shell is read"
+    );
+    let found: Vec<String> = files
+        .iter()
+        .filter(|f| !f.starts_with(&storage))
+        .flat_map(|file| {
+            let source = fs::read_to_string(file).expect("source");
+            source
+                .lines()
+                .enumerate()
+                .filter(|(_, line)| touches_storage(line))
+                .map(|(n, line)| format!("{}:{}: {}", file.display(), n + 1, line.trim()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        found.is_empty(),
+        "browser storage outside src/storage/:\n{}",
+        found.join("\n")
+    );
+    assert!(touches_storage("let s = window.local_storage();"));
+    assert!(!touches_storage("// not local_storage here"));
+}
