@@ -2,10 +2,10 @@
 // Timings are medians of repeated runs, with a baseline measured in the same run; they are
 // reported, never asserted (2-core machines are noisy).
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS, DIST, REPORT_VERSION, ROOT, idbPut, launch, queueReports, sampleReport, startServer, tempDir, waitForServiceWorker } from '../tests/helpers.mjs';
+import { CHROMIUM_ARGS, DIST, REPORT_VERSION, ROOT, dispatchSync, idbPut, launch, queueReports, receivedReports, sampleReport, startServer, tempDir, waitForServiceWorker } from '../tests/helpers.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -201,6 +201,61 @@ async function main() {
     await context.close();
   }
 
+  // Background delivery: the service worker (the app's Rust outbox code, its own wasm) sends 100
+  // queued reports on a Background Sync with the app closed, against the app sending 100 from
+  // its outbox page. Both cold: a fresh profile, the worker's wasm not yet instantiated.
+  {
+    const N = 100;
+    const arrived = async () => (await receivedReports(appUrl)).length;
+    const worker = { first: [], all: [] };
+    const app = [];
+    for (let run = 0; run < 3; run++) {
+      {
+        const { context } = await launch();
+        const page = await context.newPage();
+        await page.goto(new URL('/verzenden', appUrl).href);
+        await waitForServiceWorker(page);
+        await context.setOffline(true); // the app must not send them itself
+        await queueReports(page, Array.from({ length: N }, (_, i) => sampleReport(20_000 + run * 1000 + i)));
+        await page.close();
+        const before = await arrived();
+        const t0 = Date.now();
+        await context.setOffline(false);
+        await dispatchSync(context, { url: appUrl });
+        let first = null;
+        for (let n = await arrived(); n < before + N; n = await arrived()) {
+          if (first === null && n > before) first = Date.now() - t0;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        worker.first.push(first ?? Date.now() - t0);
+        worker.all.push(Date.now() - t0);
+        await context.close();
+      }
+      {
+        const { context } = await launch();
+        const page = await context.newPage();
+        await page.goto(new URL('/verzenden', appUrl).href);
+        await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
+        await context.setOffline(true);
+        await queueReports(page, Array.from({ length: N }, (_, i) => sampleReport(40_000 + run * 1000 + i)));
+        const t0 = Date.now();
+        await context.setOffline(false); // the app's `online` listener starts sending
+        await page.getByRole('button', { name: 'Nu verzenden' }).click();
+        await page.waitForFunction(() => !document.querySelector('.sync-badge'), null, { timeout: 120000 });
+        app.push(Date.now() - t0);
+        await context.close();
+      }
+    }
+    const precached = readdirSync(DIST).filter((f) => f.startsWith('veilig-sw-') && f.endsWith('.br'));
+    out.background = {
+      n: N,
+      first: median(worker.first),
+      all: median(worker.all),
+      app: median(app),
+      bytes: precached.reduce((a, f) => a + statSync(join(DIST, f)).size, 0),
+    };
+  }
+
   // Server ingest over loopback, and the server's memory under it.
   const ingestBin = join(ROOT, 'target/release/examples/ingest');
   out.ingest = JSON.parse(execFileSync(ingestBin, [server.url.replace(/\/$/, ''), '5000', '16'], { encoding: 'utf8' }));
@@ -274,6 +329,8 @@ const lines = [
   '## Sync',
   '',
   `The PWA sends 500 queued reports: ${(r.send500 / 1000).toFixed(1)} s (${(500 / (r.send500 / 1000)).toFixed(0)} reports/s, one request at a time, each stored in its own SQLite transaction).`,
+  '',
+  `Background delivery (the service worker, app closed, cold: a fresh profile): ${r.background.n} queued reports sent on a Background Sync in ${(r.background.all / 1000).toFixed(2)} s, the first one stored after ${ms(r.background.first)} (loading the worker's wasm included); the app sending the same ${r.background.n} from its outbox page: ${(r.background.app / 1000).toFixed(2)} s (worker / app: ${(r.background.all / r.background.app).toFixed(2)}×). Medians of 3. The worker runs the app's own outbox code (src/bin/veilig-sw.rs); its files add ${kb(r.background.bytes)} of brotli to the precache, not to the first load.`,
   '',
   `Server ingest over loopback (${r.ingest.concurrency} concurrent clients, ${r.ingest.ingest.requests} reports): ${r.ingest.ingest.per_second.toFixed(0)} reports/s, p50 ${ms(r.ingest.ingest.p50_ms)}, p99 ${ms(r.ingest.ingest.p99_ms)}; baseline \`GET /api/health\` on the same server and client: ${r.ingest.health.per_second.toFixed(0)} requests/s (ingest is ${(r.ingest.ingest.per_second / r.ingest.health.per_second).toFixed(2)}× the baseline). Failures: ${r.ingest.ingest.failures}. Server resident memory, peak: ${kb(r.serverRss)}.`,
   '',

@@ -50,10 +50,11 @@ const FIRST_LOAD_BUDGET = 250 * 1024;
 // Issue 11 (the protocol as the organisation means it, the form's version 2, the card's
 // flowcharts) took the first load past the budget, and the cuts found in that session were not
 // enough. Until the shell is split (the reference, the card and the registrations in a bundle of
-// their own), the budget test runs and reports its failure as a TODO, and this ceiling, the
-// size measured near the end of that session (276,525 B; 276,918 B at its last commit), stops any
-// further growth.
-const FIRST_LOAD_CEILING = 277_000;
+// their own), the budget test runs and reports its failure as a TODO, and this ceiling stops any
+// further growth. Issue 12 lowered it to what it measured at its end (274,717 B, from 276,918 B:
+// the std sorts gone from the wasm, wasm-opt --converge) plus a few hundred bytes, because brotli
+// moves by that much on unrelated changes.
+const FIRST_LOAD_CEILING = 275_000;
 
 function firstLoad() {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');

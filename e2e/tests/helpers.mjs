@@ -1,5 +1,6 @@
 // Shared helpers for the end-to-end tests: a real server on a free port with its own SQLite
 // file, and Debian's Chromium driven by playwright-core (never a downloaded browser).
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,6 +104,26 @@ export async function openApp(cleanups, { path = '/', dist, serviceWorkers, wait
 }
 
 /** Waits until a service worker controls the page (after its first install). */
+/** Fires the outbox's Background Sync in the worker of `server`, as the browser does. */
+export async function dispatchSync(context, server) {
+  const blank = await context.newPage();
+  const cdp = await context.newCDPSession(blank);
+  const registrations = [];
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations));
+  await cdp.send('ServiceWorker.enable');
+  const deadline = Date.now() + 10000;
+  while (!registrations.some((r) => r.scopeURL === server.url) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const registration = registrations.find((r) => r.scopeURL === server.url);
+  assert.ok(registration, 'the app registered its worker');
+  await cdp.send('ServiceWorker.dispatchSyncEvent', {
+    origin: new URL(server.url).origin,
+    registrationId: registration.registrationId,
+    tag: 'veilig-outbox', // core::outbox::SYNC_TAG
+    lastChance: false,
+  });
+  return blank;
+}
+
 export async function waitForServiceWorker(page) {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, test } from 'node:test';
-import { fillComplete, idbValues, launch, newDraft, openApp, queueReports, receivedReports, sampleReport, startServer, tempDir } from './helpers.mjs';
+import { dispatchSync, fillComplete, idbValues, launch, newDraft, openApp, queueReports, receivedReports, sampleReport, startServer, tempDir } from './helpers.mjs';
 
 const cleanups = [];
 after(async () => {
@@ -19,26 +19,6 @@ async function openOutbox(options) {
   const { server, page } = await openApp(cleanups, { path: '/verzenden', ...options });
   await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
   return { server, page };
-}
-
-/** Fires the outbox's Background Sync in the worker of `server`, as the browser does. */
-async function dispatchSync(context, server) {
-  const blank = await context.newPage();
-  const cdp = await context.newCDPSession(blank);
-  const registrations = [];
-  cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations));
-  await cdp.send('ServiceWorker.enable');
-  const deadline = Date.now() + 10000;
-  while (!registrations.some((r) => r.scopeURL === server.url) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  const registration = registrations.find((r) => r.scopeURL === server.url);
-  assert.ok(registration, 'the app registered its worker');
-  await cdp.send('ServiceWorker.dispatchSyncEvent', {
-    origin: new URL(server.url).origin,
-    registrationId: registration.registrationId,
-    tag: 'veilig-outbox',
-    lastChance: false,
-  });
-  return blank;
 }
 
 test('offline: three reports finalized, a reload, back online: each arrives exactly once and the badge clears', async () => {
