@@ -193,6 +193,8 @@ pub struct Texts {
     pub refusals: &'static [(&'static str, &'static str)],
     /// A refusal without a code of ours; `{status}` is the HTTP status.
     pub refused_status: &'static str,
+    /// An answer to try again later (5xx, 408, 429) without a code of ours.
+    pub retry_status: &'static str,
     /// Why an attempt got no usable answer (`src/net.rs`, `Outcome::from_answer`).
     pub no_answer_timeout: &'static str,
     pub no_answer_cut_off: &'static str,
@@ -240,9 +242,13 @@ impl Texts {
             "answer cut off" => self.no_answer_cut_off.into(),
             "unexpected answer" => self.no_answer_unexpected.into(),
             _ if self.refusals.iter().any(|(c, _)| *c == code) => self.refusal(code, None, 0),
+            "network" => self.no_answer.into(),
+            // A DOMException's name (`src/net.rs`): the request did not get through.
+            _ if code.ends_with("Error") => self.no_answer.into(),
             _ => match code.strip_prefix("http_") {
-                Some(status) => self.refused_status.replace("{status}", status),
-                None => self.no_answer.into(),
+                Some(status) => self.retry_status.replace("{status}", status),
+                // Written by an earlier version of the app, which kept a sentence.
+                None => code.into(),
             },
         }
     }
@@ -441,6 +447,7 @@ pub static NL: Texts = Texts {
         ("database_unavailable", "De server kan de registratie nu niet opslaan. De app probeert het later opnieuw."),
     ],
     refused_status: "De server weigerde de registratie (HTTP {status}).",
+    retry_status: "De server kon de registratie nu niet aannemen (HTTP {status}). De app probeert het later opnieuw.",
     no_answer_timeout: "De server antwoordde niet op tijd.",
     no_answer_cut_off: "Het antwoord van de server werd afgebroken.",
     no_answer_unexpected: "Er kwam een ander antwoord dan van de server (misschien een inlogpagina van een wifi-netwerk).",
@@ -645,6 +652,7 @@ pub static EN: Texts = Texts {
         ("database_unavailable", "The server cannot store the report right now. The app will try again later."),
     ],
     refused_status: "The server refused the report (HTTP {status}).",
+    retry_status: "The server could not take the report just now (HTTP {status}). The app will try again later.",
     no_answer_timeout: "The server did not answer in time.",
     no_answer_cut_off: "The server's answer was cut off.",
     no_answer_unexpected: "Something other than the server answered (perhaps a Wi-Fi login page).",

@@ -70,8 +70,14 @@ impl SyncState {
     async fn refresh(&self) -> Vec<Entry> {
         let mut entries = outbox::all().await.unwrap_or_default();
         if self.remove_after_delivery() {
-            // Delivered by the service worker, which cannot read the settings.
-            for entry in entries.iter_mut() {
+            // Delivered since the last look by another sender (the service worker, which cannot
+            // read the settings, or another tab): removed as if this page had delivered them.
+            // Only those: reports delivered before the setting was chosen stay.
+            let was_pending = |id: &str| {
+                self.entries
+                    .with_untracked(|seen| seen.iter().any(|e| e.id == id && e.is_pending()))
+            };
+            for entry in entries.iter_mut().filter(|e| was_pending(&e.id)) {
                 let _ = outbox::forget_delivered(entry).await;
             }
         }

@@ -36,9 +36,13 @@ fn a_refusal_names_the_field_in_the_readers_language_and_an_unknown_code_its_sta
         "The server refused the report (HTTP 418)."
     );
     assert_eq!(NL.attempt_error("timeout"), NL.no_answer_timeout);
+    // Retried: not "refused".
     assert_eq!(
         NL.attempt_error("http_502"),
-        "De server weigerde de registratie (HTTP 502)."
+        "De server kon de registratie nu niet aannemen (HTTP 502). De app probeert het later opnieuw."
     );
     assert_eq!(EN.attempt_error("TypeError"), EN.no_answer);
+    assert_eq!(EN.attempt_error("network"), EN.no_answer);
+    // A sentence an earlier version kept is shown as it is.
+    assert_eq!(NL.attempt_error("HTTP 500"), "HTTP 500");
 }

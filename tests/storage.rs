@@ -245,21 +245,8 @@ async fn an_unreadable_outbox_entry_is_kept_aside_and_its_report_queued_again() 
     idb_store::put(idb_store::OUTBOX, "ob-garbage-1", "{not json")
         .await
         .unwrap();
-    // Not silently dropped: copied to the quarantine, then out of the outbox.
-    assert!(outbox::all()
-        .await
-        .unwrap()
-        .iter()
-        .all(|e| e.id != "ob-garbage-1"));
-    let aside = idb_store::all(QUARANTINE).await.unwrap();
-    assert!(
-        aside
-            .iter()
-            .any(|(k, v)| k.starts_with("outbox/ob-garbage-1/") && v == "{not json"),
-        "{aside:?}"
-    );
-    // The final report is still there, so the next start queues its exact bytes again.
-    assert!(outbox::reconcile(at(3)).await.unwrap() >= 1);
+    // Not silently dropped: copied to the quarantine, and queued again at once from the final
+    // report, with its exact bytes.
     let entry = outbox::all()
         .await
         .unwrap()
@@ -267,6 +254,69 @@ async fn an_unreadable_outbox_entry_is_kept_aside_and_its_report_queued_again() 
         .find(|e| e.id == "ob-garbage-1")
         .expect("queued again");
     assert_eq!(entry.body, serde_json::to_string(&fin).unwrap());
+    let aside = idb_store::all(QUARANTINE).await.unwrap();
+    assert!(
+        aside
+            .iter()
+            .any(|(k, v)| k.starts_with("outbox/ob-garbage-1/") && v == "{not json"),
+        "{aside:?}"
+    );
+    let stored = idb_store::get(idb_store::OUTBOX, "ob-garbage-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        stored.starts_with(r#"{"v":1,"data":{"id":"ob-garbage-1""#),
+        "{stored}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_stale_copy_never_turns_a_delivered_entry_back_into_sending() {
+    use veilig_core::outbox::{Entry, State};
+    let stale = Entry::new("ob-stale-1", "{}", at(1));
+    let mut delivered = stale.clone();
+    delivered.state = State::Delivered {
+        receipt: veilig_core::sync::Receipt {
+            id: "ob-stale-1".into(),
+            received_at: "2026-11-30T10:02:00Z".into(),
+            seq: 7,
+            content_hash: "ab".into(),
+        },
+    };
+    // Another sender (the service worker) delivered it after this copy was read.
+    outbox::put(&delivered).await.unwrap();
+    let sent = outbox::send(stale, || at(3), 0.5).await.unwrap();
+    assert_eq!(sent.entry, delivered, "the stored result stands");
+    assert!(!sent.no_answer);
+    let stored = outbox::all()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.id == "ob-stale-1")
+        .unwrap();
+    assert_eq!(stored, delivered, "nothing was written over it");
+}
+
+#[wasm_bindgen_test]
+async fn an_outbox_entry_from_a_newer_app_is_left_alone() {
+    let newer = r#"{"v":99,"data":{"id":"ob-newer-1"}}"#;
+    idb_store::put(idb_store::OUTBOX, "ob-newer-1", newer)
+        .await
+        .unwrap();
+    assert!(outbox::all()
+        .await
+        .unwrap()
+        .iter()
+        .all(|e| e.id != "ob-newer-1"));
+    assert_eq!(
+        idb_store::get(idb_store::OUTBOX, "ob-newer-1")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(newer),
+        "a newer version reads it"
+    );
 }
 
 /// Flow runs and the extreme checklist as versions before 3 kept them: in localStorage.

@@ -538,6 +538,60 @@ mod tests {
         );
         let back: Entry = crate::envelope::decode(fixture, &[]).unwrap();
         assert_eq!(back, entry);
+
+        // Every other state, one line each, as stored.
+        let states = include_str!("../tests/fixtures/outbox-entry-v1-states.jsonl");
+        let mut sending = entry.clone();
+        sending.start(at);
+        let mut delivered = sending.clone();
+        delivered.finish(Outcome::Stored(receipt()), at, Backoff::default(), 0.0);
+        let mut refused = sending.clone();
+        refused.finish(
+            Outcome::Failed {
+                status: 422,
+                error: Some(ApiError {
+                    code: "invalid_report".into(),
+                    message: "Please fill this in.".into(),
+                    field: Some("plaats".into()),
+                }),
+            },
+            at,
+            Backoff::default(),
+            0.0,
+        );
+        let mut bare = sending.clone();
+        bare.finish(
+            Outcome::Failed {
+                status: 404,
+                error: None,
+            },
+            at,
+            Backoff::default(),
+            0.0,
+        );
+        let mut retried = sending.clone();
+        retried.finish(
+            Outcome::Failed {
+                status: 503,
+                error: None,
+            },
+            at,
+            Backoff::default(),
+            1.0,
+        );
+        let lines: Vec<&str> = states.lines().filter(|l| !l.trim().is_empty()).collect();
+        let made = [sending, delivered, refused, bare, retried];
+        assert_eq!(lines.len(), made.len());
+        for (line, entry) in lines.iter().zip(made) {
+            assert_eq!(
+                crate::envelope::encode(ENVELOPE_VERSION, &entry).unwrap(),
+                *line,
+                "the stored shape of a {:?} entry changed",
+                entry.state
+            );
+            let back: Entry = crate::envelope::decode(line, &[]).unwrap();
+            assert_eq!(back, entry);
+        }
     }
 
     #[test]

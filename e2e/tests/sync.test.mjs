@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, test } from 'node:test';
-import { dispatchSync, fillComplete, idbValues, launch, newDraft, openApp, queueReports, receivedReports, sampleReport, startServer, tempDir } from './helpers.mjs';
+import { dispatchSync, fillComplete, idbPut, idbValues, launch, outboxEntry, newDraft, openApp, queueReports, receivedReports, sampleReport, startServer, tempDir } from './helpers.mjs';
 
 const cleanups = [];
 after(async () => {
@@ -135,6 +135,11 @@ test('the worker sends entries stored in the app\'s shape with the app\'s rules:
   const good = sampleReport(701);
   // Entries in the shape pinned by core (core/tests/fixtures/outbox-entry-v1.json).
   await queueReports(page, [bad, good]);
+  // The good one failed once before and waits for its backoff: the sync ("the connection is
+  // back") sends it anyway, as the app's "Nu verzenden" does.
+  const waiting = JSON.parse(outboxEntry(good));
+  Object.assign(waiting.data, { next_attempt_at: '2999-01-01T00:00:00Z', failures: 1, last_error: 'timeout' });
+  await idbPut(page, 'outbox', [[good.id, JSON.stringify(waiting)]]);
   await page.close(); // no app runs from here on: only the worker can send
 
   await context.setOffline(false);

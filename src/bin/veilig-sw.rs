@@ -9,7 +9,7 @@ use veilig::clock::now;
 use veilig::storage::outbox;
 use veilig_core::outbox::SYNC_TAG;
 
-/// Sends every entry that is due. Rejects when the server could not be reached, so that the
+/// Sends every waiting entry. Rejects when the server could not be reached, so that the
 /// browser schedules the sync again; a refusal or a receipt is stored like the app stores it.
 #[wasm_bindgen]
 pub async fn on_sync(tag: String) -> Result<(), JsValue> {
@@ -17,7 +17,10 @@ pub async fn on_sync(tag: String) -> Result<(), JsValue> {
         return Ok(());
     }
     let entries = outbox::all().await.map_err(storage_failed)?;
-    for entry in entries.into_iter().filter(|e| e.should_send(now(), false)) {
+    // A sync event is "the connection is back": like the app's "send now", it does not wait for
+    // the backoff of an earlier failure (else the browser, told the sync is done, would leave
+    // those reports until the app is opened again).
+    for entry in entries.into_iter().filter(|e| e.should_send(now(), true)) {
         let sent = outbox::send(entry, now, js_sys::Math::random())
             .await
             .map_err(storage_failed)?;

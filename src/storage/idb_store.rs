@@ -277,16 +277,34 @@ async fn update_boxed(
 }
 
 pub async fn delete(store: &str, key: &str) -> Result<(), StorageError> {
+    delete_if(store, key, None).await.map(|_| ())
+}
+
+/// Deletes `key` if what is stored is still `expected` (read and deleted in one transaction,
+/// so a value another tab wrote meanwhile stays); with `None`, whatever is stored. Returns
+/// whether it deleted.
+pub async fn delete_if(
+    store: &str,
+    key: &str,
+    expected: Option<&str>,
+) -> Result<bool, StorageError> {
     if let Some(err) = failing() {
         return Err(err);
     }
     let db = db().await?;
     let tx = transaction(&db, &[store], IdbTransactionMode::Readwrite)?;
-    let request = object_store(&tx, store)?
-        .delete(&JsValue::from_str(key))
-        .map_err(classify)?;
+    let objects = object_store(&tx, store)?;
+    if let Some(expected) = expected {
+        let read = objects.get(&JsValue::from_str(key)).map_err(classify)?;
+        if done(read).await?.as_string().as_deref() != Some(expected) {
+            commit(tx).await?;
+            return Ok(false);
+        }
+    }
+    let request = objects.delete(&JsValue::from_str(key)).map_err(classify)?;
     done(request).await?;
-    commit(tx).await
+    commit(tx).await?;
+    Ok(true)
 }
 
 /// Commits and waits for the browser's `complete`: only then is the write durable.

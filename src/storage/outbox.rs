@@ -33,21 +33,39 @@ fn write(entry: &Entry) -> Result<Write, StorageError> {
 }
 
 /// Every readable entry. One that cannot be read is copied to the quarantine and, once the
-/// copy is written, taken out of the outbox: its report is still stored, so the next start
-/// queues it again from the report (`reconcile`).
+/// copy is written and if nothing else was written there meanwhile, taken out of the outbox and
+/// queued again from its report (which is still stored). An entry written by a newer version
+/// of the app is left alone: that version reads it.
 pub async fn all() -> Result<Vec<Entry>, StorageError> {
     let mut entries = Vec::new();
     for (key, raw) in idb_store::all(OUTBOX).await? {
         match decode(&raw) {
             Ok(entry) => entries.push(entry),
+            Err(err) if err.is_from_the_future() => {}
             Err(err) => {
-                if quarantine::keep_record(OUTBOX, &key, &raw, &err).await.1 {
-                    let _ = idb_store::delete(OUTBOX, &key).await;
+                if quarantine::keep_record(OUTBOX, &key, &raw, &err).await.1
+                    && idb_store::delete_if(OUTBOX, &key, Some(&raw)).await == Ok(true)
+                {
+                    if let Some(entry) = queue_again(&key).await {
+                        entries.push(entry);
+                    }
                 }
             }
         }
     }
     Ok(entries)
+}
+
+/// A fresh entry for the final report `id`, if it is stored and final.
+async fn queue_again(id: &str) -> Option<Entry> {
+    let report = reports::load(id)
+        .await
+        .ok()
+        .flatten()
+        .filter(Report::is_final)?;
+    let entry = Entry::for_report(&report, crate::clock::now()).ok()?;
+    put(&entry).await.ok()?;
+    Some(entry)
 }
 
 pub async fn put(entry: &Entry) -> Result<(), StorageError> {
@@ -78,17 +96,39 @@ pub struct Sent {
     pub no_answer: bool,
 }
 
-/// One attempt for `entry`: marks it sending, PUTs its exact bytes, applies the answer
-/// (`Entry::finish`), and writes the result only if no other sender (a second tab, the service
-/// worker) changed the entry meanwhile (`still_mine`); otherwise the stored one stands.
+/// One attempt for `entry` (as read from storage): marks it sending if it is still stored as
+/// read, PUTs its exact bytes, applies the answer (`Entry::finish`), and writes the result only
+/// if no other sender (a second tab, the service worker) changed the entry meanwhile
+/// (`still_mine`); otherwise the stored one stands and is returned.
 pub async fn send(
-    mut entry: Entry,
+    entry: Entry,
     now: impl Fn() -> DateTime<Utc>,
     jitter: f64,
 ) -> Result<Sent, StorageError> {
+    // Marked as sending only if the entry is still as it was read: a copy read before another
+    // sender delivered it must not turn "delivered" back into "sending".
+    let read = entry;
+    let mut entry = read.clone();
     entry.start(now());
-    put(&entry).await?;
     let marked = entry.clone();
+    let mark = write(&marked)?;
+    let mut stands = None;
+    idb_store::update(&[OUTBOX], OUTBOX, &marked.id, |stored| {
+        let stored = stored.as_deref().and_then(|raw| decode(raw).ok());
+        if still_mine(stored.as_ref(), &read) {
+            Ok(vec![mark])
+        } else {
+            stands = Some(stored);
+            Ok(Vec::new())
+        }
+    })
+    .await?;
+    if let Some(stored) = stands {
+        return Ok(Sent {
+            entry: stored.unwrap_or(read),
+            no_answer: false,
+        });
+    }
     let outcome = crate::net::put_report(&entry.id, &entry.body).await;
     let no_answer = matches!(outcome, Outcome::NoAnswer(_));
     entry.finish(outcome, now(), Backoff::default(), jitter);

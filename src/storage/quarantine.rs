@@ -27,7 +27,7 @@ pub fn keep(key: &str, raw: &str, err: &DecodeError) -> (StorageError, bool) {
 
 /// Copies an unreadable IndexedDB record to the quarantine store under
 /// `<store>/<key>/<time>` (kept, never deleted; the original stays until the same key is saved
-/// again) and returns what to tell the user and whether the copy was written.
+/// again, except an outbox entry, which `outbox::all` replaces by a fresh one from its report) and returns what to tell the user and whether the copy was written.
 pub async fn keep_record(
     store: &str,
     key: &str,
