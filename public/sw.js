@@ -1,11 +1,17 @@
-// Veilig's service worker. The build (scripts/post-build.mjs) fills in the two placeholders, so
-// this file's bytes change with every build and the browser notices an update.
+// Veilig's service worker. The build (scripts/post-build.mjs) fills in the placeholders (version,
+// precache list, outbox code), so this file's bytes change with every build and the browser notices an update.
 const VERSION = '__VERSION__';
 const PRECACHE = __PRECACHE__;
 const CACHE = `veilig-shell-${VERSION}`;
 // The outbox code built from src/bin/veilig-sw.rs (its glue defines `wasm_bindgen`).
 const WORKER = __WORKER__;
-importScripts(WORKER.js);
+// Should it fail to load, the worker still installs and serves the app offline; only background
+// delivery waits (a sync then rejects and is retried, and the app sends when it is opened).
+try {
+  importScripts(WORKER.js);
+} catch (err) {
+  console.warn('veilig: outbox code not loaded', err && err.name);
+}
 
 self.addEventListener('install', (event) => {
   // `cache: 'reload'` skips the HTTP cache: the precache must hold exactly this build's bytes.
@@ -80,8 +86,7 @@ self.addEventListener('fetch', (event) => {
 // report. Which tag is ours is decided there too (`veilig_core::outbox::SYNC_TAG`).
 let outbox;
 function outboxCode() {
-  outbox ??= caches
-    .match(WORKER.wasm, { cacheName: CACHE })
+  outbox ??= (typeof wasm_bindgen === 'function' ? caches.match(WORKER.wasm, { cacheName: CACHE }) : Promise.reject(new Error('no outbox code')))
     .then((hit) => wasm_bindgen({ module_or_path: hit || fetch(WORKER.wasm) }))
     .catch((err) => {
       outbox = undefined; // try again at the next sync

@@ -179,7 +179,7 @@ impl SyncState {
         let on_tick = Closure::<dyn FnMut()>::new(move || {
             let due = this
                 .entries
-                .with_untracked(|e| e.iter().any(|e| e.is_due(now())));
+                .with_untracked(|e| e.iter().any(|e| e.worth_a_look(now())));
             if due {
                 this.trigger(false);
             }

@@ -224,6 +224,13 @@ impl Entry {
         self.is_due(now) || (forced && matches!(self.state, State::Waiting { .. }))
     }
 
+    /// Whether the app's timer should look at the outbox again: the entry is due, or it is being
+    /// sent (by this page, another tab or the service worker), so its result will be stored
+    /// soon and the screen must show it.
+    pub fn worth_a_look(&self, now: DateTime<Utc>) -> bool {
+        self.is_due(now) || matches!(self.state, State::Sending { .. })
+    }
+
     /// Still to arrive (counted in the "waiting for a connection" badge).
     pub fn is_pending(&self) -> bool {
         matches!(self.state, State::Waiting { .. } | State::Sending { .. })
@@ -609,5 +616,24 @@ mod tests {
         assert!(!e.should_send(t(2), true), "already being sent");
         e.finish(Outcome::Stored(receipt()), t(2), Backoff::default(), 0.0);
         assert!(!e.should_send(t(3), true), "delivered");
+    }
+
+    #[test]
+    fn the_app_looks_again_while_someone_sends() {
+        let mut e = Entry::new("r", "{}", t(0));
+        e.finish(
+            Outcome::NoAnswer("offline".into()),
+            t(0),
+            Backoff::default(),
+            1.0,
+        );
+        assert!(!e.worth_a_look(t(1)), "waiting for its backoff");
+        e.start(t(1));
+        assert!(
+            !e.is_due(t(2)) && e.worth_a_look(t(2)),
+            "another sender holds it"
+        );
+        e.finish(Outcome::Stored(receipt()), t(3), Backoff::default(), 0.0);
+        assert!(!e.worth_a_look(t(4)));
     }
 }
