@@ -22,14 +22,19 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;",
 ];
 
-/// Creates the data folder if needed, opens the database in WAL mode and migrates it.
+/// Creates the data folder if needed (readable by this user only: it holds special-category
+/// personal data), opens the database (likewise) in WAL mode and migrates it.
 pub fn open(data_dir: &Path) -> Result<Connection, StartupError> {
-    std::fs::create_dir_all(data_dir).map_err(|source| StartupError::DataDir {
+    let dir_err = |source| StartupError::DataDir {
         path: data_dir.to_path_buf(),
         source,
-    })?;
+    };
+    if !data_dir.exists() {
+        create_private_dir(data_dir).map_err(dir_err)?;
+    }
     probe_writable(data_dir)?;
     let path = data_dir.join(DB_FILE);
+    create_private_file(&path).map_err(dir_err)?;
     let db_err = |source| StartupError::Database {
         path: path.clone(),
         source,
@@ -37,7 +42,10 @@ pub fn open(data_dir: &Path) -> Result<Connection, StartupError> {
     let mut conn = Connection::open(&path).map_err(db_err)?;
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(db_err)?;
-    conn.pragma_update(None, "synchronous", "NORMAL")
+    // FULL: a commit, and so a receipt, waits until the WAL is synced to disk. NORMAL would let
+    // a power cut lose the last acknowledged reports (the device, told they arrived, may have
+    // removed them). Costs an fsync per report.
+    conn.pragma_update(None, "synchronous", "FULL")
         .map_err(db_err)?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(db_err)?;
@@ -77,4 +85,74 @@ fn probe_writable(data_dir: &Path) -> Result<(), StartupError> {
 
 pub fn latest_version() -> usize {
     MIGRATIONS.len()
+}
+
+/// The data folder, made by us: 0700 (an existing folder is the administrator's to set).
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)
+}
+
+/// The database file, made 0600 before SQLite opens it (SQLite gives its `-wal` and `-shm`
+/// files the database file's permissions).
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_commit_waits_for_the_disk_in_wal_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(&dir.path().join("data")).unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        let sync: i64 = conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(sync, 2, "synchronous=FULL");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_this_user_can_read_the_data_folder_and_the_database() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("new").join("data");
+        let conn = open(&data).unwrap();
+        conn.execute("INSERT INTO server_info VALUES ('k', 'v')", [])
+            .unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&data), 0o700);
+        assert_eq!(mode(&data.join(DB_FILE)), 0o600);
+        let wal = data.join(format!("{DB_FILE}-wal"));
+        assert!(wal.exists());
+        assert_eq!(
+            mode(&wal),
+            0o600,
+            "SQLite's WAL file follows the database's permissions"
+        );
+    }
 }
