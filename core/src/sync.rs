@@ -61,6 +61,9 @@ pub enum ErrorCode {
     Conflict,
     /// No such API address, or no such report.
     NotFound,
+    /// The address exists but does not take this method (the `Allow` header lists those it
+    /// takes).
+    MethodNotAllowed,
     /// Reading reports is switched off: the server has no reading token.
     ReadingDisabled,
     /// Reading reports needs a valid token.
@@ -72,7 +75,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::InvalidId,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::BodyTooLarge,
@@ -85,6 +88,7 @@ impl ErrorCode {
         ErrorCode::UnknownField,
         ErrorCode::Conflict,
         ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
         ErrorCode::ReadingDisabled,
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
@@ -106,6 +110,7 @@ impl ErrorCode {
             ErrorCode::UnknownField => "unknown_field",
             ErrorCode::Conflict => "conflict",
             ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::ReadingDisabled => "reading_disabled",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::Forbidden => "forbidden",

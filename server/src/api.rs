@@ -56,6 +56,14 @@ async fn not_found() -> Failure {
     Failure::NoSuchEndpoint
 }
 
+pub(crate) async fn no_such_endpoint() -> Failure {
+    Failure::NoSuchEndpoint
+}
+
+pub(crate) async fn method_not_allowed() -> Failure {
+    Failure::MethodNotAllowed
+}
+
 /// Reads the body up to the limit: a larger one is refused before it is all read.
 async fn read_body(body: Body) -> Result<Bytes, Failure> {
     axum::body::to_bytes(body, MAX_BODY_BYTES)

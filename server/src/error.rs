@@ -54,6 +54,8 @@ pub enum Failure {
     Conflict,
     #[error("No such API endpoint.")]
     NoSuchEndpoint,
+    #[error("This address does not take this method; the Allow header lists those it takes.")]
+    MethodNotAllowed,
     #[error("This report has not been received.")]
     NoSuchReport,
     #[error("Reading is switched off: no admin token is configured.")]
@@ -75,6 +77,7 @@ impl Failure {
             Failure::BodyIncomplete => ErrorCode::BodyIncomplete,
             Failure::Conflict => ErrorCode::Conflict,
             Failure::NoSuchEndpoint | Failure::NoSuchReport => ErrorCode::NotFound,
+            Failure::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Failure::ReadingDisabled => ErrorCode::ReadingDisabled,
             Failure::Unauthorized => ErrorCode::Unauthorized,
             Failure::Forbidden => ErrorCode::Forbidden,
@@ -116,6 +119,7 @@ pub fn status(code: ErrorCode) -> StatusCode {
         ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
         ErrorCode::ReadingDisabled | ErrorCode::Forbidden => StatusCode::FORBIDDEN,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ErrorCode::Conflict => StatusCode::CONFLICT,
         ErrorCode::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -27,8 +27,12 @@ pub fn app(state: AppState, config: &Config) -> Router {
             "/api",
             api::router(state)
                 .merge(openapi::router())
+                // After every route: a 405 is JSON too (axum keeps its `Allow` header).
+                .method_not_allowed_fallback(api::method_not_allowed)
                 .layer(CompressionLayer::new()),
         )
+        // `/api/` itself is the API's, never the app shell.
+        .route("/api/", axum::routing::any(api::no_such_endpoint))
         .merge(static_files::router(&config.dist_dir))
 }
 

@@ -129,6 +129,37 @@ async fn missing_files_and_api_paths_are_404_not_the_shell() {
     assert_eq!(api.status(), 404);
     let body: serde_json::Value = api.json().await.unwrap();
     assert_eq!(body["code"], "not_found");
+    // The API's own root is not the app shell either.
+    for path in ["/api", "/api/"] {
+        let root = s.get(path, None).await;
+        assert_eq!(root.status(), 404, "{path}");
+        let body: serde_json::Value = root.json().await.unwrap();
+        assert_eq!(body["code"], "not_found", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_method_an_address_does_not_take_is_a_json_405_with_allow() {
+    let s = start().await;
+    let cases = [
+        ("/api/health", reqwest::Method::POST, "GET,HEAD"),
+        (
+            "/api/v1/reports/0193a0b0-0000-7000-8000-000000000001",
+            reqwest::Method::DELETE,
+            "GET,HEAD,PUT",
+        ),
+    ];
+    for (path, method, allow) in cases {
+        let res = client()
+            .request(method.clone(), format!("{}{path}", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 405, "{method} {path}");
+        assert_eq!(res.headers()["allow"], allow, "{method} {path}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["code"], "method_not_allowed", "{method} {path}");
+    }
 }
 
 #[tokio::test]
