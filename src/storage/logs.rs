@@ -47,7 +47,7 @@ pub async fn load_runs() -> Loaded<Vec<FlowRun>> {
 }
 
 /// Every record of a store with its key; what cannot be read is set aside (quarantine), and
-/// the sentence for the user says so.
+/// what the user is told says so.
 async fn read_all<T: serde::de::DeserializeOwned>(
     store: &'static str,
     migrations: &[Migration],
@@ -145,7 +145,7 @@ async fn move_from_local_storage() -> Option<StorageError> {
 enum Old<T> {
     Absent,
     Value(T),
-    /// Unreadable, and copied aside (the sentence for the user is in `problem`).
+    /// Unreadable, and copied aside (what the user is told is in `problem`).
     SetAside,
     /// Unreadable, and the copy failed: it must stay where it is.
     Stuck,
@@ -162,8 +162,8 @@ fn read_old<T: serde::de::DeserializeOwned>(
     match codec::decode::<T>(&raw, migrations) {
         Ok(value) => Old::Value(value),
         Err(err) => {
-            let (sentence, kept) = quarantine::keep(key, &raw, &err);
-            *problem = Some(sentence);
+            let (told, kept) = quarantine::keep(key, &raw, &err);
+            *problem = Some(told);
             if kept {
                 Old::SetAside
             } else {

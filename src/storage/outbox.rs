@@ -101,53 +101,50 @@ pub struct Sent {
 /// if no other sender (a second tab, the service worker) changed the entry meanwhile
 /// (`still_mine`); otherwise the stored one stands and is returned.
 pub async fn send(
-    entry: Entry,
+    read: Entry,
     now: impl Fn() -> DateTime<Utc>,
     jitter: f64,
 ) -> Result<Sent, StorageError> {
     // Marked as sending only if the entry is still as it was read: a copy read before another
     // sender delivered it must not turn "delivered" back into "sending".
-    let read = entry;
-    let mut entry = read.clone();
-    entry.start(now());
-    let marked = entry.clone();
-    let mark = write(&marked)?;
-    let mut stands = None;
-    idb_store::update(&[OUTBOX], OUTBOX, &marked.id, |stored| {
-        let stored = stored.as_deref().and_then(|raw| decode(raw).ok());
-        if still_mine(stored.as_ref(), &read) {
-            Ok(vec![mark])
-        } else {
-            stands = Some(stored);
-            Ok(Vec::new())
-        }
-    })
-    .await?;
-    if let Some(stored) = stands {
+    let mut marked = read.clone();
+    marked.start(now());
+    if let Err(stands) = replace_if_still(&read, &marked).await? {
         return Ok(Sent {
-            entry: stored.unwrap_or(read),
+            entry: stands.unwrap_or(read),
             no_answer: false,
         });
     }
+    let mut entry = marked.clone();
     let outcome = crate::net::put_report(&entry.id, &entry.body).await;
     let no_answer = matches!(outcome, Outcome::NoAnswer(_));
     entry.finish(outcome, now(), Backoff::default(), jitter);
-    let record = write(&entry)?;
-    let mut other = None;
-    idb_store::update(&[OUTBOX], OUTBOX, &entry.id, |stored| {
+    let entry = match replace_if_still(&marked, &entry).await? {
+        Ok(()) => entry,
+        Err(other) => other.unwrap_or(entry),
+    };
+    Ok(Sent { entry, no_answer })
+}
+
+/// Writes `next` over `expected` in one transaction, only if the stored entry is still
+/// `expected` (`still_mine`); otherwise writes nothing and gives back what is stored instead.
+async fn replace_if_still(
+    expected: &Entry,
+    next: &Entry,
+) -> Result<Result<(), Option<Entry>>, StorageError> {
+    let record = write(next)?;
+    let mut outcome = Ok(());
+    idb_store::update(&[OUTBOX], OUTBOX, &next.id, |stored| {
         let stored = stored.as_deref().and_then(|raw| decode(raw).ok());
-        if still_mine(stored.as_ref(), &marked) {
+        if still_mine(stored.as_ref(), expected) {
             Ok(vec![record])
         } else {
-            other = stored;
+            outcome = Err(stored);
             Ok(Vec::new())
         }
     })
     .await?;
-    Ok(Sent {
-        entry: other.unwrap_or(entry),
-        no_answer,
-    })
+    Ok(outcome)
 }
 
 /// The user chose to remove reports from this device once the server has them: removes the

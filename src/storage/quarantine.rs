@@ -22,7 +22,7 @@ pub fn keep(key: &str, raw: &str, err: &DecodeError) -> (StorageError, bool) {
         )
         .into(),
     );
-    (sentence(err), kept)
+    (set_aside(err), kept)
 }
 
 /// Copies an unreadable IndexedDB record to the quarantine store under
@@ -44,10 +44,10 @@ pub async fn keep_record(
         )
         .into(),
     );
-    (sentence(err), kept)
+    (set_aside(err), kept)
 }
 
-fn sentence(err: &DecodeError) -> StorageError {
+fn set_aside(err: &DecodeError) -> StorageError {
     StorageError::SetAside {
         from_newer_app: err.is_from_the_future(),
     }
