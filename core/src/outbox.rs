@@ -601,8 +601,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn send_now_skips_the_backoff_but_nothing_else() {
+    /// An entry whose first attempt got no answer: it waits for its backoff (until `t(2)`).
+    fn failed_once() -> Entry {
         let mut e = Entry::new("r", "{}", t(0));
         e.finish(
             Outcome::NoAnswer("offline".into()),
@@ -610,6 +610,12 @@ mod tests {
             Backoff::default(),
             1.0,
         );
+        e
+    }
+
+    #[test]
+    fn send_now_skips_the_backoff_but_nothing_else() {
+        let mut e = failed_once();
         assert!(!e.should_send(t(1), false));
         assert!(e.should_send(t(1), true));
         e.start(t(1));
@@ -620,13 +626,7 @@ mod tests {
 
     #[test]
     fn the_app_looks_again_while_someone_sends() {
-        let mut e = Entry::new("r", "{}", t(0));
-        e.finish(
-            Outcome::NoAnswer("offline".into()),
-            t(0),
-            Backoff::default(),
-            1.0,
-        );
+        let mut e = failed_once();
         assert!(!e.worth_a_look(t(1)), "waiting for its backoff");
         e.start(t(1));
         assert!(

@@ -292,8 +292,9 @@ export function sampleReport(n, { final = true, description = `Melding ${n} <b>h
  * (`core/tests/fixtures/outbox-entry-v1.json`, checked against the Rust encoder by
  * `outbox::tests::the_stored_shape_is_pinned`), with this report's id and exact JSON.
  */
+const OUTBOX_ENTRY_V1 = readFileSync(join(ROOT, 'core/tests/fixtures/outbox-entry-v1.json'), 'utf8');
 export function outboxEntry(report) {
-  const stored = JSON.parse(readFileSync(join(ROOT, 'core/tests/fixtures/outbox-entry-v1.json'), 'utf8'));
+  const stored = JSON.parse(OUTBOX_ENTRY_V1);
   Object.assign(stored.data, { id: report.id, body: JSON.stringify(report) });
   return JSON.stringify(stored);
 }
