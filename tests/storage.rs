@@ -299,6 +299,38 @@ async fn a_stale_copy_never_turns_a_delivered_entry_back_into_sending() {
 }
 
 #[wasm_bindgen_test]
+async fn a_conditional_delete_keeps_what_another_tab_wrote_meanwhile() {
+    idb_store::put(idb_store::OUTBOX, "ob-cond-1", "{not json")
+        .await
+        .unwrap();
+    // Another tab replaced the unreadable value with a fresh entry before this delete ran.
+    idb_store::put(idb_store::OUTBOX, "ob-cond-1", "fresh")
+        .await
+        .unwrap();
+    assert_eq!(
+        idb_store::delete_if(idb_store::OUTBOX, "ob-cond-1", Some("{not json")).await,
+        Ok(false)
+    );
+    assert_eq!(
+        idb_store::get(idb_store::OUTBOX, "ob-cond-1")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("fresh")
+    );
+    assert_eq!(
+        idb_store::delete_if(idb_store::OUTBOX, "ob-cond-1", Some("fresh")).await,
+        Ok(true)
+    );
+    assert_eq!(
+        idb_store::get(idb_store::OUTBOX, "ob-cond-1")
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+#[wasm_bindgen_test]
 async fn an_outbox_entry_from_a_newer_app_is_left_alone() {
     let newer = r#"{"v":99,"data":{"id":"ob-newer-1"}}"#;
     idb_store::put(idb_store::OUTBOX, "ob-newer-1", newer)
