@@ -72,10 +72,39 @@ pub enum ErrorCode {
     Forbidden,
     /// The database did not answer; try again later.
     DatabaseUnavailable,
+    /// Sending needs an enrolled device, and this request carries no device credential the
+    /// server knows. The app keeps its reports and asks for an enrollment code.
+    DeviceNotEnrolled,
+    /// This device's credential was revoked (or expired). The app keeps its reports, says whom
+    /// to ask, and offers to save the unsent ones to a file.
+    DeviceRevoked,
+    /// The enrollment code is unknown, used or expired (one code for all three, so that a
+    /// guess learns nothing).
+    EnrollmentCodeInvalid,
+    /// Too many failed attempts (login, enrollment code) from this address or for this
+    /// account; `Retry-After` says when to try again. Ends by itself.
+    TooManyAttempts,
+    /// The login name or password is wrong (never says which).
+    LoginFailed,
+    /// The password was right; this account also needs its authenticator code (or a recovery
+    /// code).
+    SecondFactorRequired,
+    /// This account must set up a second factor before it may do anything else.
+    SecondFactorSetupRequired,
+    /// A write with a cookie from another origin (`Origin` / `Sec-Fetch-Site`).
+    CrossOrigin,
+    /// The new password is too short or too common (`message` says which).
+    WeakPassword,
+    /// The request's body is not what this endpoint takes (`field` names the part).
+    InvalidRequest,
+    /// The first administrator's setup address is used or unknown.
+    SetupUnavailable,
+    /// A login name or team name that already exists.
+    AlreadyExists,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::InvalidId,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::BodyTooLarge,
@@ -93,6 +122,18 @@ impl ErrorCode {
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
         ErrorCode::DatabaseUnavailable,
+        ErrorCode::DeviceNotEnrolled,
+        ErrorCode::DeviceRevoked,
+        ErrorCode::EnrollmentCodeInvalid,
+        ErrorCode::TooManyAttempts,
+        ErrorCode::LoginFailed,
+        ErrorCode::SecondFactorRequired,
+        ErrorCode::SecondFactorSetupRequired,
+        ErrorCode::CrossOrigin,
+        ErrorCode::WeakPassword,
+        ErrorCode::InvalidRequest,
+        ErrorCode::SetupUnavailable,
+        ErrorCode::AlreadyExists,
     ];
 
     /// The string sent as `code`.
@@ -115,6 +156,18 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::DatabaseUnavailable => "database_unavailable",
+            ErrorCode::DeviceNotEnrolled => "device_not_enrolled",
+            ErrorCode::DeviceRevoked => "device_revoked",
+            ErrorCode::EnrollmentCodeInvalid => "enrollment_code_invalid",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
+            ErrorCode::LoginFailed => "login_failed",
+            ErrorCode::SecondFactorRequired => "second_factor_required",
+            ErrorCode::SecondFactorSetupRequired => "second_factor_setup_required",
+            ErrorCode::CrossOrigin => "cross_origin",
+            ErrorCode::WeakPassword => "weak_password",
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::SetupUnavailable => "setup_unavailable",
+            ErrorCode::AlreadyExists => "already_exists",
         }
     }
 

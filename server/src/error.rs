@@ -128,6 +128,16 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | ErrorCode::NotFinal
         | ErrorCode::UnknownField => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::DeviceNotEnrolled
+        | ErrorCode::DeviceRevoked
+        | ErrorCode::LoginFailed
+        | ErrorCode::SecondFactorRequired => StatusCode::UNAUTHORIZED,
+        ErrorCode::EnrollmentCodeInvalid | ErrorCode::InvalidRequest => StatusCode::BAD_REQUEST,
+        ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::SecondFactorSetupRequired | ErrorCode::CrossOrigin => StatusCode::FORBIDDEN,
+        ErrorCode::WeakPassword => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::SetupUnavailable => StatusCode::GONE,
+        ErrorCode::AlreadyExists => StatusCode::CONFLICT,
     }
 }
 
