@@ -10,7 +10,10 @@
 //!   something about a person (`dader_naam`, `verzuim_dagen`), and a key the form does not
 //!   know is text the sender chose.
 //!
-//! Accounts arrive in a later issue; until then the server's reading token acts as P&O.
+//! And who may do what at all: [`can`], the one access decision of the server (ODK Central's
+//! shape: one function of actor, action and resource; the server's role-matrix test has a row
+//! for every endpoint). The server finds the actor (an enrolled device, a person with a
+//! session, nobody) and the resource (a report's team and author); this decides.
 
 use super::schema::{field, Label};
 
@@ -34,12 +37,112 @@ impl Role {
         Role::Administrator,
     ];
 
+    /// How the role is stored and sent (`people_roles.role`, the API).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Employee => "medewerker",
+            Role::Manager => "leidinggevende",
+            Role::HumanResources => "po",
+            Role::Administrator => "beheerder",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    /// Whether a person with this role can read reports of other people (or run the system),
+    /// and so needs a second factor to log in (OWASP ASVS 2).
+    pub fn needs_second_factor(self) -> bool {
+        !matches!(self, Role::Employee)
+    }
+
     pub fn label(self) -> Label {
         match self {
             Role::Employee => ["Medewerker", "Employee"],
             Role::Manager => ["Leidinggevende", "Manager"],
             Role::HumanResources => ["P&O", "HR"],
             Role::Administrator => ["Beheerder", "Administrator"],
+        }
+    }
+}
+
+/// Who asks. Built by the server from a credential it has checked; nothing here trusts input.
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    /// No credential, or one that is unknown, expired or revoked.
+    Nobody,
+    /// An enrolled device of `team` (sending only: a device reads nothing).
+    Device { team: &'a str },
+    /// A person logged in with every factor their roles need. `manages`: the ids of the
+    /// teams they are the manager of.
+    Person {
+        id: &'a str,
+        roles: &'a [Role],
+        manages: &'a [String],
+    },
+}
+
+/// A received report as far as access is concerned: the team of the device it came from and
+/// the person that device is bound to (its author), when it is bound to one.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportRef<'a> {
+    pub team: &'a str,
+    pub author: Option<&'a str>,
+}
+
+/// Everything the API lets someone do. A new endpoint names its action here, so that its
+/// decision is made by [`can`] like every other.
+#[derive(Debug, Clone, Copy)]
+pub enum Action<'a> {
+    /// Send a finalized report.
+    SendReport,
+    /// Ask for the list of reports (each row then needs `ReadReport`).
+    ListReports,
+    /// Read one report whole.
+    ReadReport(ReportRef<'a>),
+    /// Read the audit trail.
+    ReadAudit,
+    /// Create, change or disable accounts, end someone's sessions.
+    ManageAccounts,
+    /// Create teams and name their managers.
+    ManageTeams,
+    /// See the devices of a team, create an enrollment code for it, revoke one of its devices.
+    ManageDevicesOf { team: &'a str },
+    /// See every device of every team.
+    ListAllDevices,
+    /// The person's own account: log out, set up the second factor, change the password.
+    OwnAccount,
+}
+
+/// The one access decision. Deny unless a rule below allows.
+pub fn can(actor: &Actor<'_>, action: &Action<'_>) -> bool {
+    match (*actor, *action) {
+        (Actor::Nobody, _) => false,
+        (Actor::Device { .. }, Action::SendReport) => true,
+        (Actor::Device { .. }, _) => false,
+        // A person sends through an enrolled device, never with a session.
+        (Actor::Person { .. }, Action::SendReport) => false,
+        (Actor::Person { .. }, Action::OwnAccount | Action::ListReports) => true,
+        (Actor::Person { id, roles, manages }, Action::ReadReport(report)) => {
+            roles.iter().any(|role| match role {
+                Role::HumanResources => true,
+                Role::Manager => manages.iter().any(|t| t == report.team),
+                Role::Employee => report.author == Some(id),
+                // Runs the system; reads no report content.
+                Role::Administrator => false,
+            })
+        }
+        (Actor::Person { roles, .. }, Action::ReadAudit) => roles
+            .iter()
+            .any(|r| matches!(r, Role::HumanResources | Role::Administrator)),
+        (Actor::Person { roles, .. }, Action::ManageAccounts | Action::ManageTeams)
+        | (Actor::Person { roles, .. }, Action::ListAllDevices) => {
+            roles.contains(&Role::Administrator)
+        }
+        (Actor::Person { roles, manages, .. }, Action::ManageDevicesOf { team }) => {
+            roles.contains(&Role::Administrator)
+                || (roles.contains(&Role::Manager) && manages.iter().any(|t| t == team))
         }
     }
 }
@@ -144,6 +247,121 @@ mod tests {
         for key in ["omschrijving", "dader_naam", "letsel", "verzuim_dagen"] {
             assert_eq!(loggable_field(key), None, "{key}");
         }
+    }
+
+    fn person<'a>(roles: &'a [Role], manages: &'a [String]) -> Actor<'a> {
+        Actor::Person {
+            id: "p1",
+            roles,
+            manages,
+        }
+    }
+
+    const NOORD: ReportRef<'static> = ReportRef {
+        team: "noord",
+        author: Some("someone-else"),
+    };
+
+    #[test]
+    fn who_reads_which_report() {
+        let noord = vec!["noord".to_owned()];
+        let zuid = vec!["zuid".to_owned()];
+        let read = |actor: Actor<'_>, report| can(&actor, &Action::ReadReport(report));
+        // A manager reads the reports of their teams, not those of another team.
+        assert!(read(person(&[Role::Manager], &noord), NOORD));
+        assert!(!read(person(&[Role::Manager], &zuid), NOORD));
+        // Managing a team without the manager's role gives nothing.
+        assert!(!read(person(&[Role::Employee], &noord), NOORD));
+        // P&O reads all.
+        assert!(read(person(&[Role::HumanResources], &[]), NOORD));
+        // An employee reads their own, from a device bound to them, and nobody else's.
+        let own = ReportRef {
+            team: "noord",
+            author: Some("p1"),
+        };
+        assert!(read(person(&[Role::Employee], &[]), own));
+        assert!(!read(person(&[Role::Employee], &[]), NOORD));
+        // A report from a shared device (no author) is nobody's own.
+        let shared = ReportRef {
+            team: "noord",
+            author: None,
+        };
+        assert!(!read(person(&[Role::Employee], &[]), shared));
+        // A beheerder reads none, not even of a team they would manage; holding the manager's
+        // role as well gives the manager's reading, no more.
+        assert!(!read(person(&[Role::Administrator], &noord), NOORD));
+        assert!(read(
+            person(&[Role::Administrator, Role::Manager], &noord),
+            NOORD
+        ));
+        assert!(!read(
+            person(&[Role::Administrator, Role::Manager], &zuid),
+            NOORD
+        ));
+        // Devices and nobody read nothing.
+        assert!(!read(Actor::Device { team: "noord" }, NOORD));
+        assert!(!read(Actor::Nobody, NOORD));
+    }
+
+    #[test]
+    fn only_a_device_sends_and_a_device_does_nothing_else() {
+        let device = Actor::Device { team: "noord" };
+        assert!(can(&device, &Action::SendReport));
+        for action in [
+            Action::ListReports,
+            Action::ReadAudit,
+            Action::ManageAccounts,
+            Action::ManageTeams,
+            Action::ListAllDevices,
+            Action::ManageDevicesOf { team: "noord" },
+            Action::OwnAccount,
+        ] {
+            assert!(!can(&device, &action), "{action:?}");
+            assert!(!can(&Actor::Nobody, &action), "{action:?}");
+        }
+        for role in Role::ALL {
+            assert!(!can(&person(&[role], &[]), &Action::SendReport), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn who_runs_the_system_and_reads_the_audit_trail() {
+        let noord = vec!["noord".to_owned()];
+        let admin = person(&[Role::Administrator], &[]);
+        let hr = person(&[Role::HumanResources], &[]);
+        let manager = person(&[Role::Manager], &noord);
+        let employee = person(&[Role::Employee], &[]);
+        for action in [
+            Action::ManageAccounts,
+            Action::ManageTeams,
+            Action::ListAllDevices,
+        ] {
+            assert!(can(&admin, &action));
+            for other in [hr, manager, employee] {
+                assert!(!can(&other, &action), "{action:?}");
+            }
+        }
+        assert!(can(&admin, &Action::ReadAudit));
+        assert!(can(&hr, &Action::ReadAudit));
+        assert!(!can(&manager, &Action::ReadAudit));
+        assert!(!can(&employee, &Action::ReadAudit));
+        // A manager enrolls and revokes the devices of their own teams only.
+        assert!(can(&manager, &Action::ManageDevicesOf { team: "noord" }));
+        assert!(!can(&manager, &Action::ManageDevicesOf { team: "zuid" }));
+        assert!(can(&admin, &Action::ManageDevicesOf { team: "zuid" }));
+        assert!(!can(&hr, &Action::ManageDevicesOf { team: "noord" }));
+    }
+
+    #[test]
+    fn roles_read_back_and_who_needs_a_second_factor() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("admin"), None);
+        assert!(!Role::Employee.needs_second_factor());
+        assert!(Role::Manager.needs_second_factor());
+        assert!(Role::HumanResources.needs_second_factor());
+        assert!(Role::Administrator.needs_second_factor());
     }
 
     #[test]
