@@ -5,25 +5,25 @@
 //! The handlers carry their OpenAPI description (`#[utoipa::path]`); `openapi.rs` collects them
 //! and serves the document. This module does not know it exists.
 
+pub mod accounts;
+pub mod caller;
+
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::Serialize;
 use veilig_core::report::accept::{accept, Refusal};
-use veilig_core::report::access::{self, Role, Whose};
+use veilig_core::report::access::{self, Action, Actor, ReportRef};
 use veilig_core::sync::{ApiError, Receipt, MAX_BODY_BYTES};
 
+use crate::audit::{Event, Record};
 use crate::error::Failure;
 use crate::state::AppState;
-use crate::store::{self, Stored};
-
-/// Whom the admin token stands for when it reads reports, until accounts and roles exist:
-/// P&O, who keep the form in the personnel file. (A beheerder, who runs the system, may see no
-/// report content: `report::access`.)
-pub const READER: Role = Role::HumanResources;
+use crate::store::{self, Source, Stored};
+use caller::{Address, Caller};
 
 #[derive(Debug, Serialize)]
 pub struct Health {
@@ -37,6 +37,32 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/v1/reports", get(list_reports))
         .route("/v1/reports/{id}", get(get_report).put(put_report))
+        .route("/v1/device", get(accounts::this_device))
+        .route("/v1/devices/enroll", post(accounts::enroll))
+        .route("/v1/devices", get(accounts::list_devices))
+        .route("/v1/devices/{id}/revoke", post(accounts::revoke_device))
+        .route(
+            "/v1/session",
+            get(accounts::me)
+                .post(accounts::login)
+                .delete(accounts::logout),
+        )
+        .route("/v1/session/second-factor", post(accounts::begin_second_factor))
+        .route(
+            "/v1/session/second-factor/confirm",
+            post(accounts::confirm_second_factor),
+        )
+        .route("/v1/session/password", put(accounts::change_password))
+        .route("/v1/people", get(accounts::list_people).post(accounts::create_person))
+        .route("/v1/people/{id}", axum::routing::patch(accounts::change_person))
+        .route("/v1/people/{id}/sessions", delete(accounts::end_sessions))
+        .route("/v1/teams", get(accounts::list_teams).post(accounts::create_team))
+        .route("/v1/teams/{id}/managers", put(accounts::set_managers))
+        .route(
+            "/v1/teams/{id}/enrollment-codes",
+            post(accounts::create_enrollment_code),
+        )
+        .route("/v1/audit", get(accounts::read_audit))
         .fallback(not_found)
         .with_state(state)
 }
@@ -114,6 +140,7 @@ fn refused(refusal: Refusal) -> Failure {
         (status = 201, description = "Stored for the first time", body = Receipt),
         (status = 200, description = "The same bytes again: the original receipt", body = Receipt),
         (status = 400, description = "`invalid_id`, `malformed_json` (the message names line and column), `id_mismatch`, `body_incomplete`", body = ApiError),
+        (status = 401, description = "`device_not_enrolled`, `device_revoked`: only an enrolled device sends", body = ApiError),
         (status = 409, description = "`conflict`: other content under this id; send a correction as a new report", body = ApiError),
         (status = 413, description = "`body_too_large`: over 1 MiB", body = ApiError),
         (status = 415, description = "`unsupported_media_type`: not application/json", body = ApiError),
@@ -129,6 +156,11 @@ pub(crate) async fn put_report(
     if !valid_id(&id) {
         return Err(Failure::InvalidId);
     }
+    // Who sends, before anything is read: a device not enrolled learns nothing more.
+    let device = Caller::device(&state, request.method(), request.headers()).await?;
+    if !access::can(&Actor::Device { team: &device.team_id }, &Action::SendReport) {
+        return Err(Failure::Forbidden);
+    }
     if !is_json(request.headers()) {
         return Err(Failure::UnsupportedMediaType);
     }
@@ -136,9 +168,16 @@ pub(crate) async fn put_report(
     let accepted = accept(&id, &body, chrono::Utc::now()).map_err(refused)?;
     // Exactly the bytes `accept` names (the ones sent), without copying them.
     let bytes = body.slice_ref(accepted.bytes);
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let now = crate::auth::stamp(state.clock.now());
     let stored = state
-        .with_db(move |conn| store::put(conn, &id, &bytes, &now))
+        .with_db(move |conn| {
+            let source = Source {
+                device: &device.device_id,
+                team: &device.team_id,
+                author: device.person_id.as_deref(),
+            };
+            store::put(conn, &id, &bytes, &now, &source)
+        })
         .await
         .map_err(Failure::database)?;
     match stored {
@@ -148,55 +187,95 @@ pub(crate) async fn put_report(
     }
 }
 
-fn require_reader(state: &AppState, headers: &HeaderMap) -> Result<(), Failure> {
-    let presented = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    match state.is_admin(presented) {
-        None => Err(Failure::ReadingDisabled),
-        Some(false) => Err(Failure::Unauthorized),
-        Some(true) => Ok(()),
-    }
-}
-
-/// Receipts of every received report, in order of arrival.
-#[utoipa::path(get, path = "/api/v1/reports", security(("admin_token" = [])),
-    responses((status = 200, body = [Receipt]), (status = 401, description = "`unauthorized`", body = ApiError), (status = 403, description = "`reading_disabled`: no admin token configured", body = ApiError)))]
+/// Receipts of the reports the person may read (`access::can`), in order of arrival. Listing
+/// is recorded in the audit trail (it is an export of what exists).
+#[utoipa::path(get, path = "/api/v1/reports",
+    responses((status = 200, body = [Receipt]), (status = 401, description = "`unauthorized`: no valid session", body = ApiError), (status = 403, description = "`second_factor_setup_required`", body = ApiError)))]
 pub(crate) async fn list_reports(
     State(state): State<AppState>,
+    Address(address): Address,
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
-    require_reader(&state, &headers)?;
+    let person = Caller::person(&state, &axum::http::Method::GET, &headers).await?;
+    if !access::can(&person.actor(), &Action::ListReports) {
+        return Err(Failure::Forbidden);
+    }
+    let now = crate::auth::stamp(state.clock.now());
     let receipts = state
-        .with_db(|conn| store::list(conn))
+        .with_db(move |conn| {
+            let rows = store::list(conn)?;
+            let visible: Vec<Receipt> = rows
+                .into_iter()
+                .filter(|row| {
+                    let report = ReportRef {
+                        team: &row.team,
+                        author: row.author.as_deref(),
+                    };
+                    access::can(&person.actor(), &Action::ReadReport(report))
+                })
+                .map(|row| row.receipt)
+                .collect();
+            crate::audit::append(
+                conn,
+                &now,
+                Record {
+                    actor: &format!("person:{}", person.id),
+                    event: Event::ReportsListed,
+                    target: Some(&format!("{} reports", visible.len())),
+                    address: Some(&address),
+                    outcome: "ok",
+                },
+            )?;
+            Ok(visible)
+        })
         .await
         .map_err(Failure::database)?;
     Ok(Json(receipts).into_response())
 }
 
-/// The exact bytes of one received report.
-#[utoipa::path(get, path = "/api/v1/reports/{id}", security(("admin_token" = [])),
+/// The exact bytes of one received report, to a person who may read it. A read by anyone but
+/// its author is recorded in the audit trail.
+#[utoipa::path(get, path = "/api/v1/reports/{id}",
     params(("id" = String, Path)),
-    responses((status = 200, description = "The report as received", content_type = "application/json"), (status = 401, description = "`unauthorized`", body = ApiError), (status = 403, description = "`reading_disabled`, or `forbidden`: the reader's role may not see the whole report", body = ApiError), (status = 404, description = "`not_found`", body = ApiError)))]
+    responses((status = 200, description = "The report as received", content_type = "application/json"), (status = 401, description = "`unauthorized`", body = ApiError), (status = 403, description = "`forbidden`: this person may not read this report", body = ApiError), (status = 404, description = "`not_found`", body = ApiError)))]
 pub(crate) async fn get_report(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Address(address): Address,
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
-    require_reader(&state, &headers)?;
-    // The stored bytes are given whole or not at all: never a filtered copy.
-    if !access::sees_whole_report(READER, Whose::Others) {
-        return Err(Failure::Forbidden);
-    }
-    let body = state
-        .with_db(move |conn| store::body(conn, &id))
+    let person = Caller::person(&state, &axum::http::Method::GET, &headers).await?;
+    let now = crate::auth::stamp(state.clock.now());
+    let found = state
+        .with_db(move |conn| {
+            let Some((bytes, team, author)) = store::body(conn, &id)? else {
+                return Ok(Err(Failure::NoSuchReport));
+            };
+            let report = ReportRef {
+                team: &team,
+                author: author.as_deref(),
+            };
+            if !access::can(&person.actor(), &Action::ReadReport(report)) {
+                return Ok(Err(Failure::Forbidden));
+            }
+            if author.as_deref() != Some(person.id.as_str()) {
+                crate::audit::append(
+                    conn,
+                    &now,
+                    Record {
+                        actor: &format!("person:{}", person.id),
+                        event: Event::ReportRead,
+                        target: Some(&format!("report:{id}")),
+                        address: Some(&address),
+                        outcome: "ok",
+                    },
+                )?;
+            }
+            Ok(Ok(bytes))
+        })
         .await
-        .map_err(Failure::database)?;
-    match body {
-        Some(bytes) => Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response()),
-        None => Err(Failure::NoSuchReport),
-    }
+        .map_err(Failure::database)??;
+    Ok(([(header::CONTENT_TYPE, "application/json")], found).into_response())
 }
 
 #[cfg(test)]
@@ -287,11 +366,6 @@ mod tests {
             detail: "invalid type: string \"Jan Jansen\"".into(),
         });
         assert!(!line.contains("Jansen"), "{line}");
-    }
-
-    #[test]
-    fn the_reading_token_sees_whole_reports() {
-        assert!(access::sees_whole_report(READER, Whose::Others));
     }
 
     #[test]

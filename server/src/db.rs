@@ -20,6 +20,101 @@ const MIGRATIONS: &[&str] = &[
         content_hash TEXT NOT NULL,
         body BLOB NOT NULL
     ) STRICT;",
+    // Accounts, teams, devices, sessions and the audit trail (ids are UUIDs as text; times
+    // RFC 3339 UTC). Secrets are stored only as hashes: passwords as Argon2id PHC strings,
+    // random credentials (device, session, enrollment code, setup address, recovery codes) as
+    // SHA-256 hex, which is enough for values of 128 bits and more and costs no Argon2 per request.
+    "CREATE TABLE people (
+        id TEXT PRIMARY KEY,
+        login TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name TEXT NOT NULL,
+        password_hash TEXT,
+        totp_secret TEXT,
+        totp_pending TEXT,
+        totp_last_step INTEGER,
+        disabled_at TEXT,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE people_roles (
+        person_id TEXT NOT NULL REFERENCES people(id),
+        role TEXT NOT NULL CHECK (role IN ('medewerker', 'leidinggevende', 'po', 'beheerder')),
+        PRIMARY KEY (person_id, role)
+    ) STRICT;
+    CREATE TABLE recovery_codes (
+        person_id TEXT NOT NULL REFERENCES people(id),
+        code_hash TEXT NOT NULL,
+        used_at TEXT,
+        PRIMARY KEY (person_id, code_hash)
+    ) STRICT;
+    CREATE TABLE teams (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE team_managers (
+        team_id TEXT NOT NULL REFERENCES teams(id),
+        person_id TEXT NOT NULL REFERENCES people(id),
+        PRIMARY KEY (team_id, person_id)
+    ) STRICT;
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        credential_hash TEXT NOT NULL UNIQUE,
+        team_id TEXT NOT NULL REFERENCES teams(id),
+        person_id TEXT REFERENCES people(id),
+        enrolled_at TEXT NOT NULL,
+        enrolled_by TEXT,
+        last_seen_at TEXT,
+        revoked_at TEXT,
+        revoked_by TEXT
+    ) STRICT;
+    CREATE TABLE enrollment_codes (
+        code_hash TEXT PRIMARY KEY,
+        team_id TEXT NOT NULL REFERENCES teams(id),
+        person_id TEXT REFERENCES people(id),
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+    ) STRICT;
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL REFERENCES people(id),
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        second_factor_done INTEGER NOT NULL,
+        ended_at TEXT
+    ) STRICT;
+    CREATE TABLE failed_attempts (
+        key TEXT NOT NULL,
+        at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX failed_attempts_key ON failed_attempts (key, at);
+    CREATE TABLE setup_tokens (
+        token_hash TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        used_at TEXT
+    ) STRICT;
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT,
+        address TEXT,
+        outcome TEXT NOT NULL
+    ) STRICT;
+    -- Append-only: no statement can change or remove an entry, whatever code runs.
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    -- Where each report came from. Reports received before devices existed have none.
+    ALTER TABLE reports ADD COLUMN device_id TEXT REFERENCES devices(id);
+    ALTER TABLE reports ADD COLUMN team_id TEXT REFERENCES teams(id);
+    ALTER TABLE reports ADD COLUMN author_id TEXT REFERENCES people(id);
+    -- The receipt's number: the n-th report of its device (never how many the server holds).
+    ALTER TABLE reports ADD COLUMN device_seq INTEGER;
+    CREATE INDEX reports_team ON reports (team_id);",
 ];
 
 /// Creates the data folder if needed (readable by this user only: it holds special-category

@@ -58,12 +58,37 @@ pub enum Failure {
     MethodNotAllowed,
     #[error("This report has not been received.")]
     NoSuchReport,
-    #[error("Reading is switched off: no admin token is configured.")]
-    ReadingDisabled,
-    #[error("A valid admin token is required.")]
+    #[error("Log in first: this needs a valid session.")]
     Unauthorized,
-    #[error("This role may not see the content of this report.")]
+    #[error("Your roles do not allow this.")]
     Forbidden,
+    #[error("This device is not enrolled: ask your manager for an enrollment code.")]
+    DeviceNotEnrolled,
+    #[error("This device was unenrolled (revoked, or unused for too long): ask your manager for a new enrollment code.")]
+    DeviceRevoked,
+    #[error("This enrollment code is unknown, used or expired.")]
+    EnrollmentCodeInvalid,
+    #[error("Too many failed attempts; try again after the number of seconds in Retry-After.")]
+    TooManyAttempts { retry_after: i64 },
+    #[error("The login name or password is wrong.")]
+    LoginFailed,
+    #[error("Give the code of your authenticator app, or a recovery code.")]
+    SecondFactorRequired,
+    #[error("Set up your second factor first.")]
+    SecondFactorSetupRequired,
+    #[error("This request comes from another site.")]
+    CrossOrigin,
+    #[error("{0}")]
+    WeakPassword(&'static str),
+    #[error("{message}")]
+    InvalidRequest {
+        field: &'static str,
+        message: String,
+    },
+    #[error("This setup address is used or unknown; an administrator exists, or start the server again for a new address.")]
+    SetupUnavailable,
+    #[error("This name is taken.")]
+    AlreadyExists { field: &'static str },
     #[error("The database is unavailable; try again later.")]
     DatabaseUnavailable,
 }
@@ -78,10 +103,21 @@ impl Failure {
             Failure::Conflict => ErrorCode::Conflict,
             Failure::NoSuchEndpoint | Failure::NoSuchReport => ErrorCode::NotFound,
             Failure::MethodNotAllowed => ErrorCode::MethodNotAllowed,
-            Failure::ReadingDisabled => ErrorCode::ReadingDisabled,
             Failure::Unauthorized => ErrorCode::Unauthorized,
             Failure::Forbidden => ErrorCode::Forbidden,
             Failure::DatabaseUnavailable => ErrorCode::DatabaseUnavailable,
+            Failure::DeviceNotEnrolled => ErrorCode::DeviceNotEnrolled,
+            Failure::DeviceRevoked => ErrorCode::DeviceRevoked,
+            Failure::EnrollmentCodeInvalid => ErrorCode::EnrollmentCodeInvalid,
+            Failure::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
+            Failure::LoginFailed => ErrorCode::LoginFailed,
+            Failure::SecondFactorRequired => ErrorCode::SecondFactorRequired,
+            Failure::SecondFactorSetupRequired => ErrorCode::SecondFactorSetupRequired,
+            Failure::CrossOrigin => ErrorCode::CrossOrigin,
+            Failure::WeakPassword(_) => ErrorCode::WeakPassword,
+            Failure::InvalidRequest { .. } => ErrorCode::InvalidRequest,
+            Failure::SetupUnavailable => ErrorCode::SetupUnavailable,
+            Failure::AlreadyExists { .. } => ErrorCode::AlreadyExists,
         }
     }
 
@@ -89,6 +125,8 @@ impl Failure {
         match self {
             Failure::Refused(refusal) => refusal.field(),
             Failure::InvalidId => Some("id"),
+            Failure::InvalidRequest { field, .. } | Failure::AlreadyExists { field } => Some(field),
+            Failure::WeakPassword(_) => Some("password"),
             _ => None,
         }
     }
@@ -143,6 +181,13 @@ pub fn status(code: ErrorCode) -> StatusCode {
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        (status(self.code()), Json(self.body())).into_response()
+        let mut response = (status(self.code()), Json(self.body())).into_response();
+        if let Failure::TooManyAttempts { retry_after } = self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry_after.max(1)),
+            );
+        }
+        response
     }
 }

@@ -1,10 +1,15 @@
 //! Veilig's server: serves the built PWA and the sync API, on an embedded SQLite database.
 
+pub mod accounts;
 pub mod api;
+pub mod audit;
+pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod openapi;
+pub mod setup;
 pub mod state;
 pub mod static_files;
 pub mod store;
@@ -22,6 +27,7 @@ use state::AppState;
 
 /// The whole HTTP application: `/api/*` and the PWA.
 pub fn app(state: AppState, config: &Config) -> Router {
+    let state_for_setup = state.clone();
     Router::new()
         .nest(
             "/api",
@@ -33,6 +39,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
         )
         // `/api/` itself is the API's, never the app shell.
         .route("/api/", axum::routing::any(api::no_such_endpoint))
+        .merge(setup::router(state_for_setup))
         .merge(static_files::router(&config.dist_dir))
 }
 
@@ -41,6 +48,10 @@ pub struct Prepared {
     pub listener: TcpListener,
     pub router: Router,
     pub addr: SocketAddr,
+    /// The server's clock (tests move it forward).
+    pub clock: auth::Clock,
+    /// While no beheerder exists: the one-time address where the first one is made.
+    pub setup_url: Option<String>,
 }
 
 pub async fn prepare(config: &Config) -> Result<Prepared, StartupError> {
@@ -50,6 +61,13 @@ pub async fn prepare(config: &Config) -> Result<Prepared, StartupError> {
         });
     }
     let conn = db::open(&config.data_dir)?;
+    let clock = auth::Clock::default();
+    let setup_token = accounts::new_setup_token(&conn, clock.now()).map_err(|source| {
+        StartupError::Database {
+            path: config.data_dir.join(db::DB_FILE),
+            source,
+        }
+    })?;
     let addr = SocketAddr::new(config.bind, config.port);
     let listener = TcpListener::bind(addr).await.map_err(|source| {
         if source.kind() == std::io::ErrorKind::AddrInUse {
@@ -61,10 +79,25 @@ pub async fn prepare(config: &Config) -> Result<Prepared, StartupError> {
     let addr = listener
         .local_addr()
         .map_err(|source| StartupError::Listen { addr, source })?;
+    let origin = config
+        .public_url
+        .as_deref()
+        .map(|u| u.trim_end_matches('/').to_owned())
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let state = AppState::new(
+        conn,
+        clock.clone(),
+        auth::Cookies {
+            secure: config.secure_cookies(),
+        },
+        config.public_url.clone(),
+    );
     Ok(Prepared {
         listener,
-        router: app(AppState::new(conn, config.admin_token.clone()), config),
+        router: app(state, config),
         addr,
+        clock,
+        setup_url: setup_token.map(|token| format!("{origin}/setup/{token}")),
     })
 }
 
@@ -73,7 +106,12 @@ pub async fn serve(
     prepared: Prepared,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(prepared.listener, prepared.router)
-        .with_graceful_shutdown(shutdown)
+    axum::serve(
+        prepared.listener,
+        prepared
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
         .await
 }

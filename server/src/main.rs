@@ -1,5 +1,6 @@
 use clap::Parser;
-use veilig_server::{prepare, serve, Config};
+use veilig_server::cli::{self, Cli, Command};
+use veilig_server::{prepare, serve};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -9,7 +10,22 @@ async fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| "veilig_server=info".into()),
         )
         .init();
-    let config = Config::parse();
+    let Cli { config, command } = Cli::parse();
+    match command {
+        None | Some(Command::Serve) => {}
+        Some(command) => {
+            return match cli::run(&config, command) {
+                Ok(out) => {
+                    println!("{out}");
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("veilig-server: {err}");
+                    std::process::ExitCode::FAILURE
+                }
+            };
+        }
+    }
     let prepared = match prepare(&config).await {
         Ok(prepared) => prepared,
         Err(err) => {
@@ -19,6 +35,9 @@ async fn main() -> std::process::ExitCode {
     };
     // The line scripts and people look for; keep its shape.
     println!("Veilig draait op http://{}/", prepared.addr);
+    if let Some(url) = &prepared.setup_url {
+        println!("Er is nog geen beheerder. Maak die eenmalig op: {url}");
+    }
     if let Err(err) = serve(prepared, shutdown_signal()).await {
         eprintln!("veilig-server: {err}");
         return std::process::ExitCode::FAILURE;

@@ -4,17 +4,24 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
+use crate::auth::{Clock, Cookies};
+
 #[derive(Clone)]
 pub struct AppState {
     db: Arc<Mutex<Connection>>,
-    admin_token: Option<Arc<str>>,
+    pub clock: Clock,
+    pub cookies: Cookies,
+    /// Where people reach the server (`Config::public_url`), without a trailing slash.
+    pub public_url: Option<Arc<str>>,
 }
 
 impl AppState {
-    pub fn new(conn: Connection, admin_token: Option<String>) -> Self {
+    pub fn new(conn: Connection, clock: Clock, cookies: Cookies, public_url: Option<String>) -> Self {
         Self {
             db: Arc::new(Mutex::new(conn)),
-            admin_token: admin_token.filter(|t| !t.is_empty()).map(Arc::from),
+            clock,
+            cookies,
+            public_url: public_url.map(|u| Arc::from(u.trim_end_matches('/'))),
         }
     }
 
@@ -34,12 +41,5 @@ impl AppState {
 
     pub async fn schema_version(&self) -> rusqlite::Result<usize> {
         self.with_db(|conn| crate::db::schema_version(conn)).await
-    }
-
-    /// Constant-time comparison, so the token cannot be guessed byte by byte from timings.
-    pub fn is_admin(&self, presented: Option<&str>) -> Option<bool> {
-        use subtle::ConstantTimeEq;
-        let expected = self.admin_token.as_deref()?;
-        Some(presented.is_some_and(|p| bool::from(p.as_bytes().ct_eq(expected.as_bytes()))))
     }
 }

@@ -19,57 +19,115 @@ pub fn content_hash(body: &[u8]) -> String {
     hex::encode(Sha256::digest(body))
 }
 
+/// The receipt's `seq` is the report's number among those of its device (a report from before
+/// devices existed keeps its place in the server's order): a receipt never tells a sender how
+/// many reports the server holds.
 fn receipt_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<Receipt> {
     Ok(Receipt {
-        seq: row.get(0)?,
+        seq: row.get::<_, Option<i64>>(4)?.unwrap_or(row.get(0)?),
         id: row.get(1)?,
         received_at: row.get(2)?,
         content_hash: row.get(3)?,
     })
 }
 
-pub fn put(conn: &mut Connection, id: &str, body: &[u8], now: &str) -> rusqlite::Result<Stored> {
+const RECEIPT_COLUMNS: &str = "seq, id, received_at, content_hash, device_seq";
+
+/// Where a report came from: the device that sent it, its team and the person it is bound to.
+#[derive(Debug, Clone)]
+pub struct Source<'a> {
+    pub device: &'a str,
+    pub team: &'a str,
+    pub author: Option<&'a str>,
+}
+
+pub fn put(
+    conn: &mut Connection,
+    id: &str,
+    body: &[u8],
+    now: &str,
+    source: &Source<'_>,
+) -> rusqlite::Result<Stored> {
     let hash = content_hash(body);
     // IMMEDIATE takes the write lock up front: two identical requests racing cannot both insert.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let existing = tx
         .query_row(
-            "SELECT seq, id, received_at, content_hash FROM reports WHERE id = ?1",
+            &format!("SELECT {RECEIPT_COLUMNS}, device_id FROM reports WHERE id = ?1"),
             [id],
-            receipt_of,
+            |row| Ok((receipt_of(row)?, row.get::<_, Option<String>>(5)?)),
         )
         .optional()?;
     let outcome = match existing {
-        Some(receipt) if receipt.content_hash == hash => Stored::Repeated(receipt),
-        Some(receipt) => Stored::Conflict(receipt),
+        // The same bytes again from the device that sent them: its receipt. From another
+        // device it is a conflict: a receipt is shown only to its sender.
+        Some((receipt, device)) if receipt.content_hash == hash && device.as_deref() == Some(source.device) => {
+            Stored::Repeated(receipt)
+        }
+        Some((receipt, _)) => Stored::Conflict(receipt),
         None => {
+            let device_seq: i64 = tx.query_row(
+                "SELECT COUNT(*) + 1 FROM reports WHERE device_id = ?1",
+                [source.device],
+                |r| r.get(0),
+            )?;
             tx.execute(
-                "INSERT INTO reports (id, received_at, content_hash, body) VALUES (?1, ?2, ?3, ?4)",
-                params![id, now, hash, body],
+                "INSERT INTO reports (id, received_at, content_hash, body, device_id, team_id, author_id, device_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![id, now, hash, body, source.device, source.team, source.author, device_seq],
             )?;
             Stored::Created(Receipt {
                 id: id.to_owned(),
                 received_at: now.to_owned(),
-                seq: tx.last_insert_rowid(),
+                seq: device_seq,
                 content_hash: hash,
             })
         }
     };
+    tx.execute(
+        "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
+        params![source.device, now],
+    )?;
     tx.commit()?;
     Ok(outcome)
 }
 
-pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Receipt>> {
-    let mut stmt =
-        conn.prepare("SELECT seq, id, received_at, content_hash FROM reports ORDER BY seq")?;
-    let rows = stmt.query_map([], receipt_of)?;
+/// A received report's receipt and what access decides by: its team and author.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub receipt: Receipt,
+    /// Empty for a report received before devices existed (only P&O reads those).
+    pub team: String,
+    pub author: Option<String>,
+}
+
+pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Listed>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {RECEIPT_COLUMNS}, team_id, author_id FROM reports ORDER BY seq"
+    ))?;
+    let rows = stmt.query_map([], |row| {
+        Ok(Listed {
+            receipt: receipt_of(row)?,
+            team: row.get::<_, Option<String>>(5)?.unwrap_or_default(),
+            author: row.get(6)?,
+        })
+    })?;
     rows.collect()
 }
 
-pub fn body(conn: &Connection, id: &str) -> rusqlite::Result<Option<Vec<u8>>> {
-    conn.query_row("SELECT body FROM reports WHERE id = ?1", [id], |row| {
-        row.get(0)
-    })
+/// One report's bytes with its team and author.
+pub fn body(conn: &Connection, id: &str) -> rusqlite::Result<Option<(Vec<u8>, String, Option<String>)>> {
+    conn.query_row(
+        "SELECT body, team_id, author_id FROM reports WHERE id = ?1",
+        [id],
+        |row| {
+            Ok((
+                row.get(0)?,
+                row.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                row.get(2)?,
+            ))
+        },
+    )
     .optional()
 }
 
@@ -77,20 +135,54 @@ pub fn body(conn: &Connection, id: &str) -> rusqlite::Result<Option<Vec<u8>>> {
 mod tests {
     use super::*;
 
+    fn device(conn: &Connection, id: &str) {
+        conn.execute_batch(&format!(
+            "INSERT OR IGNORE INTO teams VALUES ('t', 'Team', 'now');
+             INSERT INTO devices (id, credential_hash, team_id, enrolled_at) VALUES ('{id}', '{id}', 't', 'now');"
+        ))
+        .unwrap();
+    }
+
     #[test]
     fn put_then_repeat_then_conflict() {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = crate::db::open(dir.path()).unwrap();
-        let first = put(&mut conn, "a", b"one", "2026-01-01T00:00:00Z").unwrap();
+        device(&conn, "d1");
+        device(&conn, "d2");
+        let d1 = Source { device: "d1", team: "t", author: None };
+        let d2 = Source { device: "d2", team: "t", author: None };
+        let first = put(&mut conn, "a", b"one", "2026-01-01T00:00:00Z", &d1).unwrap();
         assert!(matches!(first, Stored::Created(ref r) if r.seq == 1));
         assert!(
-            matches!(put(&mut conn, "a", b"one", "later").unwrap(), Stored::Repeated(ref r) if r.received_at == "2026-01-01T00:00:00Z")
+            matches!(put(&mut conn, "a", b"one", "later", &d1).unwrap(), Stored::Repeated(ref r) if r.received_at == "2026-01-01T00:00:00Z")
         );
         assert!(matches!(
-            put(&mut conn, "a", b"two", "later").unwrap(),
+            put(&mut conn, "a", b"two", "later", &d1).unwrap(),
             Stored::Conflict(_)
         ));
-        assert_eq!(body(&conn, "a").unwrap().as_deref(), Some(&b"one"[..]));
+        // The same bytes from another device get no receipt.
+        assert!(matches!(
+            put(&mut conn, "a", b"one", "later", &d2).unwrap(),
+            Stored::Conflict(_)
+        ));
+        assert_eq!(body(&conn, "a").unwrap().unwrap().0, b"one".to_vec());
         assert_eq!(list(&conn).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_receipt_counts_the_reports_of_its_device_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open(dir.path()).unwrap();
+        device(&conn, "d1");
+        device(&conn, "d2");
+        let d1 = Source { device: "d1", team: "t", author: None };
+        let d2 = Source { device: "d2", team: "t", author: None };
+        for i in 0..5 {
+            put(&mut conn, &format!("a{i}"), b"x", "now", &d1).unwrap();
+        }
+        let Stored::Created(receipt) = put(&mut conn, "b", b"y", "now", &d2).unwrap() else {
+            panic!("created")
+        };
+        assert_eq!(receipt.seq, 1, "the first of its device, not the sixth of the server");
     }
 }

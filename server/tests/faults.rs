@@ -104,11 +104,12 @@ async fn proxy(listener: TcpListener, upstream: u16, rng: Arc<Mutex<StdRng>>, co
     }
 }
 
-async fn send(client: &reqwest::Client, base: &str, entry: &Entry) -> Outcome {
+async fn send(client: &reqwest::Client, base: &str, cookie: &str, entry: &Entry) -> Outcome {
     let res = client
         .put(format!("{base}/api/v1/reports/{}", entry.id))
         .header("content-type", "application/json")
         .header("connection", "close")
+        .header("cookie", cookie)
         .body(entry.body.clone())
         .send()
         .await;
@@ -134,6 +135,7 @@ async fn a_thousand_reports_through_a_faulty_network_arrive_exactly_once() {
 
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let proxy_base = format!("http://{}", listener.local_addr().unwrap());
+    let cookie = common::device_cookie(&server.base);
     let counts = Arc::new(Counts::default());
     let rng = Arc::new(Mutex::new(StdRng::seed_from_u64(0x5eed)));
     tokio::spawn(proxy(listener, server.port, rng, counts.clone()));
@@ -164,7 +166,7 @@ async fn a_thousand_reports_through_a_faulty_network_arrive_exactly_once() {
         assert!(rounds < 200, "the outbox does not drain");
         for entry in outbox.iter_mut().filter(|e| e.is_pending()) {
             entry.start(chrono::Utc::now());
-            let outcome = send(&client, &proxy_base, entry).await;
+            let outcome = send(&client, &proxy_base, &cookie, entry).await;
             entry.finish(outcome, chrono::Utc::now(), backoff, 0.5);
         }
         tokio::time::sleep(Duration::from_millis(25)).await;

@@ -61,7 +61,7 @@ async fn startup_error(dist: &Path, data: &Path, port: u16) -> StartupError {
 }
 
 fn config(dist: &Path, data: &Path, port: u16) -> veilig_server::Config {
-    common::config(dist, data, port, None)
+    common::config(dist, data, port)
 }
 
 fn client() -> reqwest::Client {
