@@ -158,14 +158,23 @@ pub fn set_disabled(
     Ok(())
 }
 
-pub fn end_sessions(conn: &Connection, person_id: &str, now: DateTime<Utc>) -> rusqlite::Result<usize> {
+pub fn end_sessions(
+    conn: &Connection,
+    person_id: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<usize> {
     conn.execute(
         "UPDATE sessions SET ended_at = ?2 WHERE person_id = ?1 AND ended_at IS NULL",
         params![person_id, stamp(now)],
     )
 }
 
-pub fn set_password(conn: &Connection, id: &str, hash: &str, now: DateTime<Utc>) -> rusqlite::Result<()> {
+pub fn set_password(
+    conn: &Connection,
+    id: &str,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE people SET password_hash = ?2 WHERE id = ?1",
         params![id, hash],
@@ -206,7 +215,9 @@ pub fn teams(conn: &Connection) -> rusqlite::Result<Vec<TeamView>> {
     let mut out = Vec::with_capacity(rows.len());
     for (id, name) in rows {
         let managers = conn
-            .prepare_cached("SELECT person_id FROM team_managers WHERE team_id = ?1 ORDER BY person_id")?
+            .prepare_cached(
+                "SELECT person_id FROM team_managers WHERE team_id = ?1 ORDER BY person_id",
+            )?
             .query_map([&id], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         out.push(TeamView { id, name, managers });
@@ -214,7 +225,11 @@ pub fn teams(conn: &Connection) -> rusqlite::Result<Vec<TeamView>> {
     Ok(out)
 }
 
-pub fn create_team(conn: &Connection, name: &str, now: DateTime<Utc>) -> rusqlite::Result<Created<String>> {
+pub fn create_team(
+    conn: &Connection,
+    name: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<Created<String>> {
     let exists: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM teams WHERE name = ?1)",
         [name],
@@ -232,7 +247,11 @@ pub fn create_team(conn: &Connection, name: &str, now: DateTime<Utc>) -> rusqlit
 }
 
 pub fn team_exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
-    conn.query_row("SELECT EXISTS(SELECT 1 FROM teams WHERE id = ?1)", [id], |r| r.get(0))
+    conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM teams WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )
 }
 
 pub fn team_id_by_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<String>> {
@@ -278,7 +297,11 @@ pub enum Enrolled {
 }
 
 /// Trades a code for a device credential, once.
-pub fn enroll(conn: &mut Connection, typed: &str, now: DateTime<Utc>) -> rusqlite::Result<Enrolled> {
+pub fn enroll(
+    conn: &mut Connection,
+    typed: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<Enrolled> {
     let hash = secret::hash(&secret::normalize_code(typed));
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let row = tx
@@ -340,11 +363,18 @@ pub fn devices(conn: &Connection) -> rusqlite::Result<Vec<DeviceView>> {
 }
 
 pub fn device_team(conn: &Connection, id: &str) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT team_id FROM devices WHERE id = ?1", [id], |r| r.get(0))
-        .optional()
+    conn.query_row("SELECT team_id FROM devices WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })
+    .optional()
 }
 
-pub fn revoke_device(conn: &Connection, id: &str, by: &str, now: DateTime<Utc>) -> rusqlite::Result<()> {
+pub fn revoke_device(
+    conn: &Connection,
+    id: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE devices SET revoked_at = ?2, revoked_by = ?3 WHERE id = ?1 AND revoked_at IS NULL",
         params![id, stamp(now), by],
@@ -379,7 +409,11 @@ pub fn new_setup_token(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Resul
 }
 
 /// Uses a setup token: true when it was valid and unused and no beheerder exists yet.
-pub fn use_setup_token(conn: &Connection, token: &str, now: DateTime<Utc>) -> rusqlite::Result<bool> {
+pub fn use_setup_token(
+    conn: &Connection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<bool> {
     if has_administrator(conn)? {
         return Ok(false);
     }
@@ -392,7 +426,10 @@ pub fn use_setup_token(conn: &Connection, token: &str, now: DateTime<Utc>) -> ru
 
 /// Stores ten new recovery codes (replacing any earlier ones) and returns them, once.
 pub fn new_recovery_codes(conn: &Connection, person_id: &str) -> rusqlite::Result<Vec<String>> {
-    conn.execute("DELETE FROM recovery_codes WHERE person_id = ?1", [person_id])?;
+    conn.execute(
+        "DELETE FROM recovery_codes WHERE person_id = ?1",
+        [person_id],
+    )?;
     let codes: Vec<String> = (0..10).map(|_| secret::recovery_code()).collect();
     for code in &codes {
         conn.execute(
@@ -404,7 +441,12 @@ pub fn new_recovery_codes(conn: &Connection, person_id: &str) -> rusqlite::Resul
 }
 
 /// Uses a recovery code, once.
-pub fn use_recovery_code(conn: &Connection, person_id: &str, typed: &str, now: DateTime<Utc>) -> rusqlite::Result<bool> {
+pub fn use_recovery_code(
+    conn: &Connection,
+    person_id: &str,
+    typed: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<bool> {
     let changed = conn.execute(
         "UPDATE recovery_codes SET used_at = ?3 WHERE person_id = ?1 AND code_hash = ?2 AND used_at IS NULL",
         params![person_id, secret::hash(&secret::normalize_code(typed)), stamp(now)],

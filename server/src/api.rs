@@ -47,16 +47,28 @@ pub fn router(state: AppState) -> Router {
                 .post(accounts::login)
                 .delete(accounts::logout),
         )
-        .route("/v1/session/second-factor", post(accounts::begin_second_factor))
+        .route(
+            "/v1/session/second-factor",
+            post(accounts::begin_second_factor),
+        )
         .route(
             "/v1/session/second-factor/confirm",
             post(accounts::confirm_second_factor),
         )
         .route("/v1/session/password", put(accounts::change_password))
-        .route("/v1/people", get(accounts::list_people).post(accounts::create_person))
-        .route("/v1/people/{id}", axum::routing::patch(accounts::change_person))
+        .route(
+            "/v1/people",
+            get(accounts::list_people).post(accounts::create_person),
+        )
+        .route(
+            "/v1/people/{id}",
+            axum::routing::patch(accounts::change_person),
+        )
         .route("/v1/people/{id}/sessions", delete(accounts::end_sessions))
-        .route("/v1/teams", get(accounts::list_teams).post(accounts::create_team))
+        .route(
+            "/v1/teams",
+            get(accounts::list_teams).post(accounts::create_team),
+        )
         .route("/v1/teams/{id}/managers", put(accounts::set_managers))
         .route(
             "/v1/teams/{id}/enrollment-codes",
@@ -158,7 +170,12 @@ pub(crate) async fn put_report(
     }
     // Who sends, before anything is read: a device not enrolled learns nothing more.
     let device = Caller::device(&state, request.method(), request.headers()).await?;
-    if !access::can(&Actor::Device { team: &device.team_id }, &Action::SendReport) {
+    if !access::can(
+        &Actor::Device {
+            team: &device.team_id,
+        },
+        &Action::SendReport,
+    ) {
         return Err(Failure::Forbidden);
     }
     if !is_json(request.headers()) {

@@ -15,7 +15,10 @@ use crate::auth::{password, stamp, Clock};
 use crate::Config;
 
 #[derive(Debug, Parser)]
-#[command(name = "veilig-server", about = "Serves the Veilig PWA and its sync API; manages its accounts")]
+#[command(
+    name = "veilig-server",
+    about = "Serves the Veilig PWA and its sync API; manages its accounts"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,
@@ -74,7 +77,12 @@ fn read_password() -> Result<String, String> {
     Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }
 
-fn shell_note(conn: &Connection, event: Event, target: &str, now: chrono::DateTime<chrono::Utc>) -> rusqlite::Result<()> {
+fn shell_note(
+    conn: &Connection,
+    event: Event,
+    target: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> rusqlite::Result<()> {
     audit::append(
         conn,
         &stamp(now),
@@ -107,56 +115,108 @@ pub fn run(config: &Config, command: Command) -> Result<String, String> {
         Command::AddUser { login, name, roles } => {
             let roles = roles
                 .iter()
-                .map(|r| Role::parse(r).ok_or(format!("unknown role {r}: medewerker, leidinggevende, po or beheerder")))
+                .map(|r| {
+                    Role::parse(r).ok_or(format!(
+                        "unknown role {r}: medewerker, leidinggevende, po or beheerder"
+                    ))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             let pw = read_password()?;
             password::check(&pw, &login, &name).map_err(str::to_owned)?;
             let hash = password::hash(&pw);
-            match accounts::create_person(&mut conn, login.trim(), name.trim(), &roles, Some(&hash), now).map_err(db)? {
+            match accounts::create_person(
+                &mut conn,
+                login.trim(),
+                name.trim(),
+                &roles,
+                Some(&hash),
+                now,
+            )
+            .map_err(db)?
+            {
                 Created::AlreadyExists => Err(format!("{login} exists already")),
                 Created::Created(id) => {
-                    shell_note(&conn, Event::PersonCreated, &format!("person:{id}"), now).map_err(db)?;
+                    shell_note(&conn, Event::PersonCreated, &format!("person:{id}"), now)
+                        .map_err(db)?;
                     Ok(id)
                 }
             }
         }
-        Command::ResetPassword { login, reset_second_factor } => {
-            let id = accounts::person_id_by_login(&conn, &login).map_err(db)?.ok_or(format!("no person {login}"))?;
+        Command::ResetPassword {
+            login,
+            reset_second_factor,
+        } => {
+            let id = accounts::person_id_by_login(&conn, &login)
+                .map_err(db)?
+                .ok_or(format!("no person {login}"))?;
             let pw = read_password()?;
-            let name: String = conn.query_row("SELECT name FROM people WHERE id = ?1", [&id], |r| r.get(0)).map_err(db)?;
+            let name: String = conn
+                .query_row("SELECT name FROM people WHERE id = ?1", [&id], |r| r.get(0))
+                .map_err(db)?;
             password::check(&pw, &login, &name).map_err(str::to_owned)?;
             accounts::set_password(&conn, &id, &password::hash(&pw), now).map_err(db)?;
             if reset_second_factor {
                 conn.execute("UPDATE people SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE id = ?1", [&id]).map_err(db)?;
-                conn.execute("DELETE FROM recovery_codes WHERE person_id = ?1", [&id]).map_err(db)?;
+                conn.execute("DELETE FROM recovery_codes WHERE person_id = ?1", [&id])
+                    .map_err(db)?;
             }
-            conn.execute("DELETE FROM failed_attempts WHERE key LIKE ?1", [format!("login:{}%", login.trim().to_lowercase())]).map_err(db)?;
+            conn.execute(
+                "DELETE FROM failed_attempts WHERE key LIKE ?1",
+                [format!("login:{}%", login.trim().to_lowercase())],
+            )
+            .map_err(db)?;
             shell_note(&conn, Event::PasswordChanged, &format!("person:{id}"), now).map_err(db)?;
             Ok(format!("password of {login} set; their sessions ended"))
         }
         Command::AddTeam { name, managers } => {
             let mut ids = Vec::new();
             for login in &managers {
-                ids.push(accounts::person_id_by_login(&conn, login).map_err(db)?.ok_or(format!("no person {login}"))?);
+                ids.push(
+                    accounts::person_id_by_login(&conn, login)
+                        .map_err(db)?
+                        .ok_or(format!("no person {login}"))?,
+                );
             }
             match accounts::create_team(&conn, name.trim(), now).map_err(db)? {
                 Created::AlreadyExists => Err(format!("team {name} exists already")),
                 Created::Created(id) => {
                     accounts::set_managers(&conn, &id, &ids).map_err(db)?;
-                    shell_note(&conn, Event::TeamCreated, &format!("team:{id}"), now).map_err(db)?;
+                    shell_note(&conn, Event::TeamCreated, &format!("team:{id}"), now)
+                        .map_err(db)?;
                     Ok(id)
                 }
             }
         }
         Command::EnrollmentCode { team, person } => {
-            let team_id = accounts::team_id_by_name(&conn, &team).map_err(db)?.ok_or(format!("no team {team}"))?;
+            let team_id = accounts::team_id_by_name(&conn, &team)
+                .map_err(db)?
+                .ok_or(format!("no team {team}"))?;
             let person_id = match person {
-                Some(login) => Some(accounts::person_id_by_login(&conn, &login).map_err(db)?.ok_or(format!("no person {login}"))?),
+                Some(login) => Some(
+                    accounts::person_id_by_login(&conn, &login)
+                        .map_err(db)?
+                        .ok_or(format!("no person {login}"))?,
+                ),
                 None => None,
             };
-            let (code, expires) = accounts::create_enrollment_code(&conn, &team_id, person_id.as_deref(), "shell", now).map_err(db)?;
-            shell_note(&conn, Event::EnrollmentCodeCreated, &format!("team:{team_id}"), now).map_err(db)?;
-            Ok(format!("{code}\n{origin}/koppelen#{code}\nvalid until {expires}"))
+            let (code, expires) = accounts::create_enrollment_code(
+                &conn,
+                &team_id,
+                person_id.as_deref(),
+                "shell",
+                now,
+            )
+            .map_err(db)?;
+            shell_note(
+                &conn,
+                Event::EnrollmentCodeCreated,
+                &format!("team:{team_id}"),
+                now,
+            )
+            .map_err(db)?;
+            Ok(format!(
+                "{code}\n{origin}/koppelen#{code}\nvalid until {expires}"
+            ))
         }
     }
 }

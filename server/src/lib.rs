@@ -62,12 +62,11 @@ pub async fn prepare(config: &Config) -> Result<Prepared, StartupError> {
     }
     let conn = db::open(&config.data_dir)?;
     let clock = auth::Clock::default();
-    let setup_token = accounts::new_setup_token(&conn, clock.now()).map_err(|source| {
-        StartupError::Database {
+    let setup_token =
+        accounts::new_setup_token(&conn, clock.now()).map_err(|source| StartupError::Database {
             path: config.data_dir.join(db::DB_FILE),
             source,
-        }
-    })?;
+        })?;
     let addr = SocketAddr::new(config.bind, config.port);
     let listener = TcpListener::bind(addr).await.map_err(|source| {
         if source.kind() == std::io::ErrorKind::AddrInUse {
@@ -113,5 +112,5 @@ pub async fn serve(
             .into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-        .await
+    .await
 }

@@ -67,7 +67,8 @@ fn form_html(error: Option<&str>, login: &str, name: &str) -> String {
     )
 }
 
-const USED: &str = "<h1>Dit adres werkt niet meer</h1><p>Er is al een beheerder, of dit adres is al gebruikt. \
+const USED: &str =
+    "<h1>Dit adres werkt niet meer</h1><p>Er is al een beheerder, of dit adres is al gebruikt. \
     Start de server opnieuw voor een nieuw adres zolang er geen beheerder is, of gebruik \
     <code>veilig-server add-user</code>.</p>";
 
@@ -119,8 +120,17 @@ async fn submit(
     }
     let login = input.login.trim().to_owned();
     let name = input.name.trim().to_owned();
-    let again = |msg: &str| page(StatusCode::UNPROCESSABLE_ENTITY, &form_html(Some(msg), &login, &name));
-    if login.is_empty() || login.chars().count() > 100 || name.is_empty() || name.chars().count() > 200 {
+    let again = |msg: &str| {
+        page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_html(Some(msg), &login, &name),
+        )
+    };
+    if login.is_empty()
+        || login.chars().count() > 100
+        || name.is_empty()
+        || name.chars().count() > 200
+    {
         return again("Vul een inlognaam en een naam in.");
     }
     if input.password != input.again {
@@ -131,7 +141,10 @@ async fn submit(
     }
     let password = input.password;
     let Ok(hash) = tokio::task::spawn_blocking(move || password::hash(&password)).await else {
-        return page(StatusCode::SERVICE_UNAVAILABLE, "<h1>Probeer het opnieuw</h1>");
+        return page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "<h1>Probeer het opnieuw</h1>",
+        );
     };
     let now = state.clock.now();
     let outcome = state
@@ -142,7 +155,14 @@ async fn submit(
             if !accounts::use_setup_token(conn, &token, now)? {
                 return Ok(None);
             }
-            let created = accounts::create_person(conn, &login, &name, &[Role::Administrator], Some(&hash), now)?;
+            let created = accounts::create_person(
+                conn,
+                &login,
+                &name,
+                &[Role::Administrator],
+                Some(&hash),
+                now,
+            )?;
             if let Created::Created(id) = &created {
                 crate::audit::append(
                     conn,

@@ -16,7 +16,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(conn: Connection, clock: Clock, cookies: Cookies, public_url: Option<String>) -> Self {
+    pub fn new(
+        conn: Connection,
+        clock: Clock,
+        cookies: Cookies,
+        public_url: Option<String>,
+    ) -> Self {
         Self {
             db: Arc::new(Mutex::new(conn)),
             clock,

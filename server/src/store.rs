@@ -61,7 +61,9 @@ pub fn put(
     let outcome = match existing {
         // The same bytes again from the device that sent them: its receipt. From another
         // device it is a conflict: a receipt is shown only to its sender.
-        Some((receipt, device)) if receipt.content_hash == hash && device.as_deref() == Some(source.device) => {
+        Some((receipt, device))
+            if receipt.content_hash == hash && device.as_deref() == Some(source.device) =>
+        {
             Stored::Repeated(receipt)
         }
         Some((receipt, _)) => Stored::Conflict(receipt),
@@ -116,7 +118,10 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Listed>> {
 }
 
 /// One report's bytes with its team and author.
-pub fn body(conn: &Connection, id: &str) -> rusqlite::Result<Option<(Vec<u8>, String, Option<String>)>> {
+pub fn body(
+    conn: &Connection,
+    id: &str,
+) -> rusqlite::Result<Option<(Vec<u8>, String, Option<String>)>> {
     conn.query_row(
         "SELECT body, team_id, author_id FROM reports WHERE id = ?1",
         [id],
@@ -149,8 +154,16 @@ mod tests {
         let mut conn = crate::db::open(dir.path()).unwrap();
         device(&conn, "d1");
         device(&conn, "d2");
-        let d1 = Source { device: "d1", team: "t", author: None };
-        let d2 = Source { device: "d2", team: "t", author: None };
+        let d1 = Source {
+            device: "d1",
+            team: "t",
+            author: None,
+        };
+        let d2 = Source {
+            device: "d2",
+            team: "t",
+            author: None,
+        };
         let first = put(&mut conn, "a", b"one", "2026-01-01T00:00:00Z", &d1).unwrap();
         assert!(matches!(first, Stored::Created(ref r) if r.seq == 1));
         assert!(
@@ -175,14 +188,25 @@ mod tests {
         let mut conn = crate::db::open(dir.path()).unwrap();
         device(&conn, "d1");
         device(&conn, "d2");
-        let d1 = Source { device: "d1", team: "t", author: None };
-        let d2 = Source { device: "d2", team: "t", author: None };
+        let d1 = Source {
+            device: "d1",
+            team: "t",
+            author: None,
+        };
+        let d2 = Source {
+            device: "d2",
+            team: "t",
+            author: None,
+        };
         for i in 0..5 {
             put(&mut conn, &format!("a{i}"), b"x", "now", &d1).unwrap();
         }
         let Stored::Created(receipt) = put(&mut conn, "b", b"y", "now", &d2).unwrap() else {
             panic!("created")
         };
-        assert_eq!(receipt.seq, 1, "the first of its device, not the sixth of the server");
+        assert_eq!(
+            receipt.seq, 1,
+            "the first of its device, not the sixth of the server"
+        );
     }
 }

@@ -46,7 +46,15 @@ fn deny_unless(allowed: bool) -> Result<(), Failure> {
     }
 }
 
-fn note(conn: &Connection, now: DateTime<Utc>, actor: &str, event: Event, target: Option<&str>, address: &str, outcome: &str) -> rusqlite::Result<()> {
+fn note(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    actor: &str,
+    event: Event,
+    target: Option<&str>,
+    address: &str,
+    outcome: &str,
+) -> rusqlite::Result<()> {
     audit::append(
         conn,
         &stamp(now),
@@ -62,7 +70,8 @@ fn note(conn: &Connection, now: DateTime<Utc>, actor: &str, event: Event, target
 
 fn text(value: &str, field: &'static str, max: usize) -> Result<String, Failure> {
     let trimmed = value.trim();
-    if trimmed.is_empty() || trimmed.chars().count() > max || trimmed.chars().any(char::is_control) {
+    if trimmed.is_empty() || trimmed.chars().count() > max || trimmed.chars().any(char::is_control)
+    {
         return Err(Failure::InvalidRequest {
             field,
             message: format!("`{field}` needs 1 to {max} characters, without control characters."),
@@ -83,7 +92,11 @@ fn roles_from(names: &[String]) -> Result<Vec<Role>, Failure> {
         .collect()
 }
 
-fn with_cookie(status: StatusCode, cookie: axum::http::HeaderValue, body: impl Serialize) -> Response {
+fn with_cookie(
+    status: StatusCode,
+    cookie: axum::http::HeaderValue,
+    body: impl Serialize,
+) -> Response {
     let mut response = (status, Json(body)).into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie);
     response
@@ -120,7 +133,10 @@ pub(crate) async fn enroll(
     let enrolled = state
         .with_db(move |conn| {
             let keys = throttle::enroll_keys(&address);
-            for (key, rule) in keys.iter().zip([throttle::ENROLL_ADDRESS, throttle::ENROLL_ALL]) {
+            for (key, rule) in keys
+                .iter()
+                .zip([throttle::ENROLL_ADDRESS, throttle::ENROLL_ALL])
+            {
                 if let Some(wait) = throttle::locked_for(conn, key, rule, now)? {
                     return Ok(Err(Failure::TooManyAttempts { retry_after: wait }));
                 }
@@ -128,11 +144,27 @@ pub(crate) async fn enroll(
             match accounts::enroll(conn, &request.code, now)? {
                 Enrolled::Invalid => {
                     throttle::record(conn, &keys, now)?;
-                    note(conn, now, "nobody", Event::EnrollmentFailed, None, &address, "invalid_code")?;
+                    note(
+                        conn,
+                        now,
+                        "nobody",
+                        Event::EnrollmentFailed,
+                        None,
+                        &address,
+                        "invalid_code",
+                    )?;
                     Ok(Err(Failure::EnrollmentCodeInvalid))
                 }
                 Enrolled::Device { id, credential } => {
-                    note(conn, now, &format!("device:{id}"), Event::DeviceEnrolled, Some(&format!("device:{id}")), &address, "ok")?;
+                    note(
+                        conn,
+                        now,
+                        &format!("device:{id}"),
+                        Event::DeviceEnrolled,
+                        Some(&format!("device:{id}")),
+                        &address,
+                        "ok",
+                    )?;
                     let device = auth::device(conn, Some(&credential), now)?
                         .map_err(|_| rusqlite::Error::QueryReturnedNoRows)?;
                     Ok(Ok((device, credential)))
@@ -177,7 +209,12 @@ pub(crate) async fn list_devices(
 ) -> Result<Json<Vec<DeviceView>>, Failure> {
     let person = Caller::person(&state, &method, &headers).await?;
     let all = access::can(&person.actor(), &Action::ListAllDevices);
-    deny_unless(all || person.manages.iter().any(|team| access::can(&person.actor(), &Action::ManageDevicesOf { team })))?;
+    deny_unless(
+        all || person
+            .manages
+            .iter()
+            .any(|team| access::can(&person.actor(), &Action::ManageDevicesOf { team })),
+    )?;
     let devices = state
         .with_db(|conn| accounts::devices(conn))
         .await
@@ -185,7 +222,12 @@ pub(crate) async fn list_devices(
     Ok(Json(
         devices
             .into_iter()
-            .filter(|d| access::can(&person.actor(), &Action::ManageDevicesOf { team: &d.team_id }))
+            .filter(|d| {
+                access::can(
+                    &person.actor(),
+                    &Action::ManageDevicesOf { team: &d.team_id },
+                )
+            })
             .collect(),
     ))
 }
@@ -212,7 +254,15 @@ pub(crate) async fn revoke_device(
             }
             let by = format!("person:{}", person.id);
             accounts::revoke_device(conn, &id, &by, now)?;
-            note(conn, now, &by, Event::DeviceRevoked, Some(&format!("device:{id}")), &address, "ok")?;
+            note(
+                conn,
+                now,
+                &by,
+                Event::DeviceRevoked,
+                Some(&format!("device:{id}")),
+                &address,
+                "ok",
+            )?;
             Ok(Ok(StatusCode::NO_CONTENT))
         })
         .await
@@ -250,11 +300,22 @@ pub(crate) async fn create_enrollment_code(
     body: axum::body::Bytes,
 ) -> Result<Response, Failure> {
     let person = Caller::person(&state, &method, &headers).await?;
-    let request: CodeRequest = if body.is_empty() { CodeRequest { person_id: None } } else { parse(&body)? };
-    let origin = state.public_url.as_deref().map(str::to_owned).unwrap_or_else(|| {
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-        format!("http://{host}")
-    });
+    let request: CodeRequest = if body.is_empty() {
+        CodeRequest { person_id: None }
+    } else {
+        parse(&body)?
+    };
+    let origin = state
+        .public_url
+        .as_deref()
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            format!("http://{host}")
+        });
     let now = state.clock.now();
     let created = state
         .with_db(move |conn| {
@@ -266,12 +327,29 @@ pub(crate) async fn create_enrollment_code(
             }
             if let Some(p) = &request.person_id {
                 if accounts::person_view(conn, p)?.is_none() {
-                    return Ok(Err(Failure::InvalidRequest { field: "person_id", message: "No such person.".into() }));
+                    return Ok(Err(Failure::InvalidRequest {
+                        field: "person_id",
+                        message: "No such person.".into(),
+                    }));
                 }
             }
             let by = format!("person:{}", person.id);
-            let (code, expires_at) = accounts::create_enrollment_code(conn, &team, request.person_id.as_deref(), &by, now)?;
-            note(conn, now, &by, Event::EnrollmentCodeCreated, Some(&format!("team:{team}")), &address, "ok")?;
+            let (code, expires_at) = accounts::create_enrollment_code(
+                conn,
+                &team,
+                request.person_id.as_deref(),
+                &by,
+                now,
+            )?;
+            note(
+                conn,
+                now,
+                &by,
+                Event::EnrollmentCodeCreated,
+                Some(&format!("team:{team}")),
+                &address,
+                "ok",
+            )?;
             Ok(Ok((code, expires_at)))
         })
         .await
@@ -279,9 +357,22 @@ pub(crate) async fn create_enrollment_code(
     let (code, expires_at) = created;
     let link = format!("{origin}{ENROLL_PATH}#{code}");
     let qr_svg = qrcode::QrCode::new(link.as_bytes())
-        .map(|qr| qr.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).build())
+        .map(|qr| {
+            qr.render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(200, 200)
+                .build()
+        })
         .unwrap_or_default();
-    Ok((StatusCode::CREATED, Json(EnrollmentCode { code, link, expires_at, qr_svg })).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(EnrollmentCode {
+            code,
+            link,
+            expires_at,
+            qr_svg,
+        }),
+    )
+        .into_response())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -336,7 +427,14 @@ fn account(conn: &Connection, login: &str) -> rusqlite::Result<Option<Account>> 
     let Some((id, password_hash, totp_secret, totp_last_step, disabled)) = row else {
         return Ok(None);
     };
-    Ok(Some(Account { roles: auth::roles_of(conn, &id)?, id, password_hash, totp_secret, totp_last_step, disabled }))
+    Ok(Some(Account {
+        roles: auth::roles_of(conn, &id)?,
+        id,
+        password_hash,
+        totp_secret,
+        totp_last_step,
+        disabled,
+    }))
 }
 
 /// Logs a person in. Failures are slowed and limited (`throttle`): per account and address,
@@ -363,12 +461,16 @@ pub(crate) async fn login(
         let login = request.login.clone();
         state
             .with_db(move |conn| {
-                for (key, rule) in keys.iter().zip([throttle::ACCOUNT_FROM_ADDRESS, throttle::ADDRESS]) {
+                for (key, rule) in keys
+                    .iter()
+                    .zip([throttle::ACCOUNT_FROM_ADDRESS, throttle::ADDRESS])
+                {
                     if let Some(wait) = throttle::locked_for(conn, key, rule, now)? {
                         return Ok(Err(Failure::TooManyAttempts { retry_after: wait }));
                     }
                 }
-                let slow = throttle::failures(conn, &keys[2], now)? >= throttle::ACCOUNT_SLOWDOWN_FROM;
+                let slow =
+                    throttle::failures(conn, &keys[2], now)? >= throttle::ACCOUNT_SLOWDOWN_FROM;
                 Ok(Ok((account(conn, &login)?, slow)))
             })
             .await
@@ -393,9 +495,20 @@ pub(crate) async fn login(
     let login_name: String = request.login.trim().chars().take(64).collect();
     let outcome = state
         .with_db(move |conn| {
-            let fail = |conn: &Connection, why: &str, failure: Failure| -> rusqlite::Result<Result<_, Failure>> {
+            let fail = |conn: &Connection,
+                        why: &str,
+                        failure: Failure|
+             -> rusqlite::Result<Result<_, Failure>> {
                 throttle::record(conn, &keys, now)?;
-                note(conn, now, &format!("login:{login_name}"), Event::LoginFailed, None, &address, why)?;
+                note(
+                    conn,
+                    now,
+                    &format!("login:{login_name}"),
+                    Event::LoginFailed,
+                    None,
+                    &address,
+                    why,
+                )?;
                 Ok(Err(failure))
             };
             let Some(account) = found.filter(|a| password_ok && !a.disabled) else {
@@ -411,9 +524,20 @@ pub(crate) async fn login(
                 (Some(secret), Some(code)) => {
                     let unix = now.timestamp().max(0) as u64;
                     if let Some(step) = totp::accept(secret, code, unix, account.totp_last_step) {
-                        conn.execute("UPDATE people SET totp_last_step = ?2 WHERE id = ?1", params![account.id, step])?;
+                        conn.execute(
+                            "UPDATE people SET totp_last_step = ?2 WHERE id = ?1",
+                            params![account.id, step],
+                        )?;
                     } else if accounts::use_recovery_code(conn, &account.id, code, now)? {
-                        note(conn, now, &format!("person:{}", account.id), Event::RecoveryCodeUsed, None, &address, "ok")?;
+                        note(
+                            conn,
+                            now,
+                            &format!("person:{}", account.id),
+                            Event::RecoveryCodeUsed,
+                            None,
+                            &address,
+                            "ok",
+                        )?;
                     } else {
                         return fail(conn, "wrong_second_factor", Failure::SecondFactorRequired);
                     }
@@ -422,20 +546,41 @@ pub(crate) async fn login(
             }
             throttle::clear(conn, &keys[0])?;
             let token = accounts::start_session(conn, &account.id, complete, now)?;
-            note(conn, now, &format!("person:{}", account.id), Event::Login, None, &address, if complete { "ok" } else { "ok_second_factor_to_set_up" })?;
-            let view = accounts::person_view(conn, &account.id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+            note(
+                conn,
+                now,
+                &format!("person:{}", account.id),
+                Event::Login,
+                None,
+                &address,
+                if complete {
+                    "ok"
+                } else {
+                    "ok_second_factor_to_set_up"
+                },
+            )?;
+            let view = accounts::person_view(conn, &account.id)?
+                .ok_or(rusqlite::Error::QueryReturnedNoRows)?;
             Ok(Ok((token, session_view(view, complete))))
         })
         .await
         .map_err(Failure::database)??;
     let (token, view) = outcome;
-    Ok(with_cookie(StatusCode::CREATED, state.cookies.set(Kind::Session, &token), view))
+    Ok(with_cookie(
+        StatusCode::CREATED,
+        state.cookies.set(Kind::Session, &token),
+        view,
+    ))
 }
 
 /// The logged-in person.
 #[utoipa::path(get, path = "/api/v1/session",
     responses((status = 200, body = SessionView), (status = 401, description = "`unauthorized`", body = ApiError)))]
-pub(crate) async fn me(State(state): State<AppState>, method: Method, headers: HeaderMap) -> Result<Json<SessionView>, Failure> {
+pub(crate) async fn me(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Json<SessionView>, Failure> {
     let person = Caller::person_any(&state, &method, &headers).await?;
     let complete = person.complete;
     let view = state
@@ -460,12 +605,22 @@ pub(crate) async fn logout(
     state
         .with_db(move |conn| {
             accounts::end_session(conn, &person.session_hash, now)?;
-            note(conn, now, &format!("person:{}", person.id), Event::Logout, None, &address, "ok")
+            note(
+                conn,
+                now,
+                &format!("person:{}", person.id),
+                Event::Logout,
+                None,
+                &address,
+                "ok",
+            )
         })
         .await
         .map_err(Failure::database)?;
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(header::SET_COOKIE, state.cookies.clear(Kind::Session));
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, state.cookies.clear(Kind::Session));
     Ok(response)
 }
 
@@ -481,7 +636,11 @@ pub struct SecondFactorSetup {
 /// Starts setting up the authenticator: a new secret, confirmed by its first code.
 #[utoipa::path(post, path = "/api/v1/session/second-factor",
     responses((status = 201, body = SecondFactorSetup), (status = 401, body = ApiError)))]
-pub(crate) async fn begin_second_factor(State(state): State<AppState>, method: Method, headers: HeaderMap) -> Result<Response, Failure> {
+pub(crate) async fn begin_second_factor(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
     let person = Caller::person_any(&state, &method, &headers).await?;
     // Replacing a working second factor needs a session that used it.
     let secret = totp::new_secret();
@@ -494,20 +653,39 @@ pub(crate) async fn begin_second_factor(State(state): State<AppState>, method: M
     let id = person.id.clone();
     let allowed = state
         .with_db(move |conn| {
-            let has: bool = conn.query_row("SELECT totp_secret IS NOT NULL FROM people WHERE id = ?1", [&id], |r| r.get(0))?;
+            let has: bool = conn.query_row(
+                "SELECT totp_secret IS NOT NULL FROM people WHERE id = ?1",
+                [&id],
+                |r| r.get(0),
+            )?;
             if has && !complete {
                 return Ok(false);
             }
-            conn.execute("UPDATE people SET totp_pending = ?2 WHERE id = ?1", params![id, stored])?;
+            conn.execute(
+                "UPDATE people SET totp_pending = ?2 WHERE id = ?1",
+                params![id, stored],
+            )?;
             Ok(true)
         })
         .await
         .map_err(Failure::database)?;
     deny_unless(allowed)?;
     let qr_svg = qrcode::QrCode::new(url.as_bytes())
-        .map(|qr| qr.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).build())
+        .map(|qr| {
+            qr.render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(200, 200)
+                .build()
+        })
         .unwrap_or_default();
-    Ok((StatusCode::CREATED, Json(SecondFactorSetup { secret, otpauth_url: url, qr_svg })).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(SecondFactorSetup {
+            secret,
+            otpauth_url: url,
+            qr_svg,
+        }),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -581,12 +759,20 @@ pub(crate) async fn change_password(
     password::check(&request.new, &person.login, &person.name).map_err(Failure::WeakPassword)?;
     let id = person.id.clone();
     let stored: Option<String> = state
-        .with_db(move |conn| conn.query_row("SELECT password_hash FROM people WHERE id = ?1", [&id], |r| r.get(0)))
+        .with_db(move |conn| {
+            conn.query_row(
+                "SELECT password_hash FROM people WHERE id = ?1",
+                [&id],
+                |r| r.get(0),
+            )
+        })
         .await
         .map_err(Failure::database)?;
     let (current, new) = (request.current, request.new);
     let hashed = tokio::task::spawn_blocking(move || {
-        stored.filter(|h| password::verify(&current, h)).map(|_| password::hash(&new))
+        stored
+            .filter(|h| password::verify(&current, h))
+            .map(|_| password::hash(&new))
     })
     .await
     .ok()
@@ -596,28 +782,50 @@ pub(crate) async fn change_password(
     state
         .with_db(move |conn| {
             accounts::set_password(conn, &person.id, &hashed, now)?;
-            note(conn, now, &format!("person:{}", person.id), Event::PasswordChanged, Some(&format!("person:{}", person.id)), &address, "ok")
+            note(
+                conn,
+                now,
+                &format!("person:{}", person.id),
+                Event::PasswordChanged,
+                Some(&format!("person:{}", person.id)),
+                &address,
+                "ok",
+            )
         })
         .await
         .map_err(Failure::database)?;
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(header::SET_COOKIE, state.cookies.clear(Kind::Session));
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, state.cookies.clear(Kind::Session));
     Ok(response)
 }
 
 // ---------------------------------------------------------------------------------------
 // People and teams (the beheerder)
 
-async fn administrator(state: &AppState, method: &Method, headers: &HeaderMap) -> Result<Person, Failure> {
+async fn administrator(
+    state: &AppState,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Result<Person, Failure> {
     let person = Caller::person(state, method, headers).await?;
     deny_unless(access::can(&person.actor(), &Action::ManageAccounts))?;
     Ok(person)
 }
 
 #[utoipa::path(get, path = "/api/v1/people", responses((status = 200, body = [PersonView]), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
-pub(crate) async fn list_people(State(state): State<AppState>, method: Method, headers: HeaderMap) -> Result<Json<Vec<PersonView>>, Failure> {
+pub(crate) async fn list_people(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Json<Vec<PersonView>>, Failure> {
     administrator(&state, &method, &headers).await?;
-    state.with_db(|conn| accounts::people(conn)).await.map_err(Failure::database).map(Json)
+    state
+        .with_db(|conn| accounts::people(conn))
+        .await
+        .map_err(Failure::database)
+        .map(Json)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -649,7 +857,11 @@ pub(crate) async fn create_person(
     let hash = match request.password {
         Some(p) => {
             password::check(&p, &login, &name).map_err(Failure::WeakPassword)?;
-            Some(tokio::task::spawn_blocking(move || password::hash(&p)).await.map_err(|_| Failure::DatabaseUnavailable)?)
+            Some(
+                tokio::task::spawn_blocking(move || password::hash(&p))
+                    .await
+                    .map_err(|_| Failure::DatabaseUnavailable)?,
+            )
         }
         None => None,
     };
@@ -659,7 +871,15 @@ pub(crate) async fn create_person(
             match accounts::create_person(conn, &login, &name, &roles, hash.as_deref(), now)? {
                 Created::AlreadyExists => Ok(Err(Failure::AlreadyExists { field: "login" })),
                 Created::Created(id) => {
-                    note(conn, now, &format!("person:{}", admin.id), Event::PersonCreated, Some(&format!("person:{id}")), &address, "ok")?;
+                    note(
+                        conn,
+                        now,
+                        &format!("person:{}", admin.id),
+                        Event::PersonCreated,
+                        Some(&format!("person:{id}")),
+                        &address,
+                        "ok",
+                    )?;
                     Ok(Ok(accounts::person_view(conn, &id)?))
                 }
             }
@@ -693,7 +913,11 @@ pub(crate) async fn change_person(
 ) -> Result<Json<PersonView>, Failure> {
     let admin = administrator(&state, &method, &headers).await?;
     let request: PersonChange = parse(&body)?;
-    let name = request.name.as_deref().map(|n| text(n, "name", 200)).transpose()?;
+    let name = request
+        .name
+        .as_deref()
+        .map(|n| text(n, "name", 200))
+        .transpose()?;
     let roles = request.roles.as_deref().map(roles_from).transpose()?;
     let now = state.clock.now();
     state
@@ -704,19 +928,40 @@ pub(crate) async fn change_person(
             let by = format!("person:{}", admin.id);
             let target = format!("person:{id}");
             if let Some(name) = &name {
-                conn.execute("UPDATE people SET name = ?2 WHERE id = ?1", params![id, name])?;
+                conn.execute(
+                    "UPDATE people SET name = ?2 WHERE id = ?1",
+                    params![id, name],
+                )?;
             }
             if let Some(roles) = &roles {
                 accounts::set_roles(conn, &id, roles)?;
             }
             if name.is_some() || roles.is_some() {
-                note(conn, now, &by, Event::PersonChanged, Some(&target), &address, "ok")?;
+                note(
+                    conn,
+                    now,
+                    &by,
+                    Event::PersonChanged,
+                    Some(&target),
+                    &address,
+                    "ok",
+                )?;
             }
             if let Some(disabled) = request.disabled {
                 accounts::set_disabled(conn, &id, disabled, now)?;
-                note(conn, now, &by, Event::PersonDisabled, Some(&target), &address, if disabled { "disabled" } else { "enabled" })?;
+                note(
+                    conn,
+                    now,
+                    &by,
+                    Event::PersonDisabled,
+                    Some(&target),
+                    &address,
+                    if disabled { "disabled" } else { "enabled" },
+                )?;
             }
-            Ok(Ok(accounts::person_view(conn, &id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?))
+            Ok(Ok(
+                accounts::person_view(conn, &id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?
+            ))
         })
         .await
         .map_err(Failure::database)?
@@ -741,7 +986,15 @@ pub(crate) async fn end_sessions(
                 return Ok(Err(Failure::NoSuchEndpoint));
             }
             let ended = accounts::end_sessions(conn, &id, now)?;
-            note(conn, now, &format!("person:{}", admin.id), Event::SessionsEnded, Some(&format!("person:{id}")), &address, &format!("{ended} ended"))?;
+            note(
+                conn,
+                now,
+                &format!("person:{}", admin.id),
+                Event::SessionsEnded,
+                Some(&format!("person:{id}")),
+                &address,
+                &format!("{ended} ended"),
+            )?;
             Ok(Ok(StatusCode::NO_CONTENT))
         })
         .await
@@ -750,15 +1003,29 @@ pub(crate) async fn end_sessions(
 
 /// Teams: all for a beheerder, their own for a manager.
 #[utoipa::path(get, path = "/api/v1/teams", responses((status = 200, body = [TeamView]), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
-pub(crate) async fn list_teams(State(state): State<AppState>, method: Method, headers: HeaderMap) -> Result<Json<Vec<TeamView>>, Failure> {
+pub(crate) async fn list_teams(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Json<Vec<TeamView>>, Failure> {
     let person = Caller::person(&state, &method, &headers).await?;
     let all = access::can(&person.actor(), &Action::ManageTeams);
-    deny_unless(all || person.manages.iter().any(|team| access::can(&person.actor(), &Action::ManageDevicesOf { team })))?;
-    let teams = state.with_db(|conn| accounts::teams(conn)).await.map_err(Failure::database)?;
+    deny_unless(
+        all || person
+            .manages
+            .iter()
+            .any(|team| access::can(&person.actor(), &Action::ManageDevicesOf { team })),
+    )?;
+    let teams = state
+        .with_db(|conn| accounts::teams(conn))
+        .await
+        .map_err(Failure::database)?;
     Ok(Json(
         teams
             .into_iter()
-            .filter(|t| all || access::can(&person.actor(), &Action::ManageDevicesOf { team: &t.id }))
+            .filter(|t| {
+                all || access::can(&person.actor(), &Action::ManageDevicesOf { team: &t.id })
+            })
             .collect(),
     ))
 }
@@ -790,7 +1057,10 @@ pub(crate) async fn create_team(
         .with_db(move |conn| {
             for m in &request.managers {
                 if accounts::person_view(conn, m)?.is_none() {
-                    return Ok(Err(Failure::InvalidRequest { field: "managers", message: "No such person.".into() }));
+                    return Ok(Err(Failure::InvalidRequest {
+                        field: "managers",
+                        message: "No such person.".into(),
+                    }));
                 }
             }
             let id = match accounts::create_team(conn, &name, now)? {
@@ -798,8 +1068,20 @@ pub(crate) async fn create_team(
                 Created::Created(id) => id,
             };
             accounts::set_managers(conn, &id, &request.managers)?;
-            note(conn, now, &format!("person:{}", admin.id), Event::TeamCreated, Some(&format!("team:{id}")), &address, "ok")?;
-            Ok(Ok(TeamView { id, name, managers: request.managers }))
+            note(
+                conn,
+                now,
+                &format!("person:{}", admin.id),
+                Event::TeamCreated,
+                Some(&format!("team:{id}")),
+                &address,
+                "ok",
+            )?;
+            Ok(Ok(TeamView {
+                id,
+                name,
+                managers: request.managers,
+            }))
         })
         .await
         .map_err(Failure::database)??;
@@ -833,11 +1115,22 @@ pub(crate) async fn set_managers(
             }
             for m in &request.managers {
                 if accounts::person_view(conn, m)?.is_none() {
-                    return Ok(Err(Failure::InvalidRequest { field: "managers", message: "No such person.".into() }));
+                    return Ok(Err(Failure::InvalidRequest {
+                        field: "managers",
+                        message: "No such person.".into(),
+                    }));
                 }
             }
             accounts::set_managers(conn, &id, &request.managers)?;
-            note(conn, now, &format!("person:{}", admin.id), Event::TeamChanged, Some(&format!("team:{id}")), &address, "ok")?;
+            note(
+                conn,
+                now,
+                &format!("person:{}", admin.id),
+                Event::TeamChanged,
+                Some(&format!("team:{id}")),
+                &address,
+                "ok",
+            )?;
             Ok(Ok(StatusCode::NO_CONTENT))
         })
         .await
@@ -846,8 +1139,16 @@ pub(crate) async fn set_managers(
 
 /// The newest 1,000 entries of the audit trail (P&O and the beheerder).
 #[utoipa::path(get, path = "/api/v1/audit", responses((status = 200, body = [audit::Entry]), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
-pub(crate) async fn read_audit(State(state): State<AppState>, method: Method, headers: HeaderMap) -> Result<Json<Vec<audit::Entry>>, Failure> {
+pub(crate) async fn read_audit(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Json<Vec<audit::Entry>>, Failure> {
     let person = Caller::person(&state, &method, &headers).await?;
     deny_unless(access::can(&person.actor(), &Action::ReadAudit))?;
-    state.with_db(|conn| audit::recent(conn, 1000)).await.map_err(Failure::database).map(Json)
+    state
+        .with_db(|conn| audit::recent(conn, 1000))
+        .await
+        .map_err(Failure::database)
+        .map(Json)
 }

@@ -297,8 +297,7 @@ pub fn session(
     let Some((id, login, name, created, last_seen, complete, ended, disabled)) = row else {
         return Ok(None);
     };
-    let (Some(created), Some(last_seen)) = (parse_stamp(&created), parse_stamp(&last_seen))
-    else {
+    let (Some(created), Some(last_seen)) = (parse_stamp(&created), parse_stamp(&last_seen)) else {
         return Ok(None);
     };
     if ended.is_some()
@@ -338,21 +337,42 @@ mod tests {
     #[test]
     fn a_write_from_another_site_is_refused() {
         let post = Method::POST;
-        assert!(same_origin(&post, &headers(&[("sec-fetch-site", "same-origin")])));
-        assert!(!same_origin(&post, &headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(!same_origin(&post, &headers(&[("sec-fetch-site", "same-site")])));
         assert!(same_origin(
             &post,
-            &headers(&[("origin", "http://127.0.0.1:8080"), ("host", "127.0.0.1:8080")])
+            &headers(&[("sec-fetch-site", "same-origin")])
         ));
         assert!(!same_origin(
             &post,
-            &headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:8080")])
+            &headers(&[("sec-fetch-site", "cross-site")])
         ));
-        assert!(!same_origin(&post, &headers(&[("origin", "null"), ("host", "x")])));
+        assert!(!same_origin(
+            &post,
+            &headers(&[("sec-fetch-site", "same-site")])
+        ));
+        assert!(same_origin(
+            &post,
+            &headers(&[
+                ("origin", "http://127.0.0.1:8080"),
+                ("host", "127.0.0.1:8080")
+            ])
+        ));
+        assert!(!same_origin(
+            &post,
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "127.0.0.1:8080")
+            ])
+        ));
+        assert!(!same_origin(
+            &post,
+            &headers(&[("origin", "null"), ("host", "x")])
+        ));
         // Not a browser: no cookie of a victim can be riding along.
         assert!(same_origin(&post, &headers(&[])));
-        assert!(same_origin(&Method::GET, &headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(same_origin(
+            &Method::GET,
+            &headers(&[("sec-fetch-site", "cross-site")])
+        ));
     }
 
     #[test]

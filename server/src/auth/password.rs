@@ -47,7 +47,11 @@ pub fn verify(password: &str, stored: &str) -> bool {
         return false;
     }
     PasswordHash::new(stored)
-        .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -65,7 +69,10 @@ mod tests {
     #[test]
     fn argon2id_with_owasp_parameters() {
         let stored = hash("paard-batterij-nietje-correct");
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
         assert!(verify("paard-batterij-nietje-correct", &stored));
         assert!(!verify("paard-batterij-nietje-correcT", &stored));
         assert!(!verify("x", "not a hash"));

@@ -112,13 +112,24 @@ mod tests {
         let key = "login:ans|127.0.0.1".to_owned();
         for i in 0..4 {
             record(&conn, std::slice::from_ref(&key), t0 + Duration::seconds(i)).unwrap();
-            assert_eq!(locked_for(&conn, &key, ACCOUNT_FROM_ADDRESS, t0 + Duration::seconds(i)).unwrap(), None);
+            assert_eq!(
+                locked_for(&conn, &key, ACCOUNT_FROM_ADDRESS, t0 + Duration::seconds(i)).unwrap(),
+                None
+            );
         }
         record(&conn, std::slice::from_ref(&key), t0 + Duration::seconds(4)).unwrap();
-        let wait = locked_for(&conn, &key, ACCOUNT_FROM_ADDRESS, t0 + Duration::seconds(5)).unwrap();
-        assert_eq!(wait, Some(15 * 60 - 5), "until the first failure is 15 minutes old");
+        let wait =
+            locked_for(&conn, &key, ACCOUNT_FROM_ADDRESS, t0 + Duration::seconds(5)).unwrap();
+        assert_eq!(
+            wait,
+            Some(15 * 60 - 5),
+            "until the first failure is 15 minutes old"
+        );
         let later = t0 + Duration::minutes(15) + Duration::seconds(1);
-        assert_eq!(locked_for(&conn, &key, ACCOUNT_FROM_ADDRESS, later).unwrap(), None);
+        assert_eq!(
+            locked_for(&conn, &key, ACCOUNT_FROM_ADDRESS, later).unwrap(),
+            None
+        );
         clear(&conn, &key).unwrap();
         assert_eq!(failures(&conn, &key, t0).unwrap(), 0);
     }

@@ -114,7 +114,10 @@ pub async fn start(dist: &Path, data: &Path, port: u16) -> Server {
 pub async fn start_again(dist: &Path, data: &Path, before: &str) -> Server {
     let server = start_with(config(dist, data, 0)).await;
     let same = credentials_of(before);
-    credentials().lock().unwrap().insert(server.base.clone(), same);
+    credentials()
+        .lock()
+        .unwrap()
+        .insert(server.base.clone(), same);
     server
 }
 
@@ -177,21 +180,39 @@ pub fn seed(server: &Server) -> Org {
     let mut conn = server.db();
     let now = chrono::Utc::now();
     let hash = password::hash(PASSWORD);
-    let team = |conn: &rusqlite::Connection, name: &str| match accounts::create_team(conn, name, now).unwrap() {
-        accounts::Created::Created(id) => id,
-        accounts::Created::AlreadyExists => accounts::team_id_by_name(conn, name).unwrap().unwrap(),
-    };
+    let team =
+        |conn: &rusqlite::Connection, name: &str| match accounts::create_team(conn, name, now)
+            .unwrap()
+        {
+            accounts::Created::Created(id) => id,
+            accounts::Created::AlreadyExists => {
+                accounts::team_id_by_name(conn, name).unwrap().unwrap()
+            }
+        };
     let noord = team(&conn, "Noord");
     let zuid = team(&conn, "Zuid");
     let mut ids = HashMap::new();
     let mut secrets = HashMap::new();
     for (login, roles, manages, has_totp) in PEOPLE {
-        let id = match accounts::create_person(&mut conn, login, &format!("Test {login}"), roles, Some(&hash), now).unwrap() {
+        let id = match accounts::create_person(
+            &mut conn,
+            login,
+            &format!("Test {login}"),
+            roles,
+            Some(&hash),
+            now,
+        )
+        .unwrap()
+        {
             accounts::Created::Created(id) => id,
-            accounts::Created::AlreadyExists => accounts::person_id_by_login(&conn, login).unwrap().unwrap(),
+            accounts::Created::AlreadyExists => {
+                accounts::person_id_by_login(&conn, login).unwrap().unwrap()
+            }
         };
         for team_name in *manages {
-            let team_id = accounts::team_id_by_name(&conn, team_name).unwrap().unwrap();
+            let team_id = accounts::team_id_by_name(&conn, team_name)
+                .unwrap()
+                .unwrap();
             conn.execute(
                 "INSERT OR IGNORE INTO team_managers (team_id, person_id) VALUES (?1, ?2)",
                 [&team_id, &id],
@@ -200,19 +221,30 @@ pub fn seed(server: &Server) -> Org {
         }
         if *has_totp {
             let secret: String = conn
-                .query_row("SELECT totp_secret FROM people WHERE id = ?1", [&id], |r| r.get(0))
+                .query_row("SELECT totp_secret FROM people WHERE id = ?1", [&id], |r| {
+                    r.get(0)
+                })
                 .ok()
                 .flatten()
                 .unwrap_or_else(|| {
                     let s = totp::new_secret();
-                    conn.execute("UPDATE people SET totp_secret = ?2 WHERE id = ?1", [&id, &s]).unwrap();
+                    conn.execute(
+                        "UPDATE people SET totp_secret = ?2 WHERE id = ?1",
+                        [&id, &s],
+                    )
+                    .unwrap();
                     s
                 });
             secrets.insert(*login, secret);
         }
         ids.insert(*login, id);
     }
-    Org { noord, zuid, ids, secrets }
+    Org {
+        noord,
+        zuid,
+        ids,
+        secrets,
+    }
 }
 
 /// The value of the cookie set by `response`, as a `Cookie` header (`name=value`).
@@ -242,7 +274,10 @@ pub fn fresh_code(server: &Server, secret: &str, login: &str) -> String {
         Some(last) if last >= now_step - 1 => last + 1,
         _ => now_step - 1,
     };
-    assert!(step <= now_step + 1, "no unused code left in this 30-second window");
+    assert!(
+        step <= now_step + 1,
+        "no unused code left in this 30-second window"
+    );
     totp::code_at(secret, (step * 30) as u64).unwrap()
 }
 
@@ -256,13 +291,20 @@ pub async fn login(server: &Server, login: &str, secret: Option<&str>) -> String
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 201, "{login} logs in: {}", res.text().await.unwrap_or_default());
+    assert_eq!(
+        res.status(),
+        201,
+        "{login} logs in: {}",
+        res.text().await.unwrap_or_default()
+    );
     cookie_of(&res).expect("a session cookie")
 }
 
 /// Enrolls a device for `team` (optionally bound to a person) over HTTP; its `Cookie` header.
 pub async fn enroll(server: &Server, team: &str, person: Option<&str>) -> String {
-    let (code, _) = accounts::create_enrollment_code(&server.db(), team, person, "test", server.clock.now()).unwrap();
+    let (code, _) =
+        accounts::create_enrollment_code(&server.db(), team, person, "test", server.clock.now())
+            .unwrap();
     let res = reqwest::Client::new()
         .post(format!("{}/api/v1/devices/enroll", server.base))
         .json(&serde_json::json!({ "code": code }))
