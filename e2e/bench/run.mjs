@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS, DIST, REPORT_VERSION, ROOT, dispatchSync, idbPut, launch, queueReports, receivedReports, sampleReport, startServer, tempDir, waitForServiceWorker } from '../tests/helpers.mjs';
+import { CHROMIUM_ARGS, enrollDevice, DIST, REPORT_VERSION, ROOT, dispatchSync, enrollPage, idbPut, launch, queueReports, receivedReports, sampleReport, startServer, tempDir, waitForServiceWorker } from '../tests/helpers.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -190,6 +190,7 @@ async function main() {
     const { context } = await launch();
     const page = await context.newPage();
     await page.goto(new URL('/verzenden', appUrl).href);
+        await enrollPage(page, server);
     await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
     await queueReports(page, Array.from({ length: 500 }, (_, i) => sampleReport(10_000 + i)));
     await page.reload();
@@ -214,6 +215,7 @@ async function main() {
         const { context } = await launch();
         const page = await context.newPage();
         await page.goto(new URL('/verzenden', appUrl).href);
+        await enrollPage(page, server);
         await waitForServiceWorker(page);
         await context.setOffline(true); // the app must not send them itself
         await queueReports(page, Array.from({ length: N }, (_, i) => sampleReport(20_000 + run * 1000 + i)));
@@ -235,6 +237,7 @@ async function main() {
         const { context } = await launch();
         const page = await context.newPage();
         await page.goto(new URL('/verzenden', appUrl).href);
+        await enrollPage(page, server);
         await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
         await context.setOffline(true);
         await queueReports(page, Array.from({ length: N }, (_, i) => sampleReport(40_000 + run * 1000 + i)));
@@ -258,7 +261,11 @@ async function main() {
 
   // Server ingest over loopback, and the server's memory under it.
   const ingestBin = join(ROOT, 'target/release/examples/ingest');
-  out.ingest = JSON.parse(execFileSync(ingestBin, [server.url.replace(/\/$/, ''), '5000', '16'], { encoding: 'utf8' }));
+  // As an enrolled device: the credential is checked on every report (a hash lookup, no Argon2).
+  const ingestDevice = await enrollDevice(server);
+  out.ingest = JSON.parse(
+    execFileSync(ingestBin, [server.url.replace(/\/$/, ''), '5000', '16'], { encoding: 'utf8', env: { ...process.env, INGEST_COOKIE: ingestDevice } }),
+  );
   const status = readFileSync(`/proc/${server.proc.pid}/status`, 'utf8');
   out.serverRss = Number(status.match(/VmHWM:\s+(\d+)/)[1]) * 1024;
 

@@ -3,7 +3,7 @@
 // reports list shows them as a pair. Checked on what IndexedDB stores, not only on the screen.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { ADMIN_TOKEN, fillComplete, idbValues, newDraft, openApp, receivedReports, waitSaved } from './helpers.mjs';
+import { fillComplete, idbValues, newDraft, openApp, receivedReport, receivedReports, waitSaved } from './helpers.mjs';
 
 const cleanups = [];
 after(async () => {
@@ -97,8 +97,7 @@ test('Corrigeer makes a new draft prefilled from the final report; both stay and
   await waitSaved(page);
   await page.getByRole('button', { name: 'Afronden' }).click();
   await until(() => receivedReports(server.url), (list) => list.length === 2, 'both reports at the server');
-  const res = await fetch(new URL(`/api/v1/reports/${correctionId}`, server.url), { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-  const received = await res.json();
+  const received = JSON.parse((await receivedReport(server.url, correctionId)).text);
   assert.equal(received.corrects, originalId);
   assert.equal(received.values.plaats, 'Kerkstraat 2');
 });

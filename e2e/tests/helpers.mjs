@@ -1,7 +1,8 @@
 // Shared helpers for the end-to-end tests: a real server on a free port with its own SQLite
 // file, and Debian's Chromium driven by playwright-core (never a downloaded browser).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,20 +27,33 @@ export function tempDir(prefix) {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Starts the release server on a free port; resolves once it printed its URL. */
-export const ADMIN_TOKEN = 'e2e-admin-token';
+/** The team every test server has, and whose devices the tests enroll. */
+export const TEAM = 'Wijkteam Noord';
+/** The password of every person the tests make (long enough, not common). */
+export const PASSWORD = 'wolk fiets lantaarn koffie';
 
+/** Runs one of the server's own subcommands on a data folder; its output. */
+export function serverCommand(dataDir, args, { input, allowFailure = false } = {}) {
+  const run = spawnSync(SERVER_BIN, ['--data-dir', dataDir, ...args], { input, encoding: 'utf8' });
+  if (run.status !== 0 && !allowFailure) throw new Error(`veilig-server ${args[0]} failed: ${run.stderr}`);
+  return run.stdout.trim();
+}
+
+/**
+ * Starts the release server on a free port; resolves once it printed its URL. Its data folder
+ * holds an organisation made with the server's own subcommands: team `TEAM` and a P&O account
+ * (who reads every report: `receivedReports`).
+ */
 export async function startServer({ dataDir, dist = DIST, port = 0 } = {}) {
   const data = dataDir ?? tempDir('data').dir;
   const proc = spawn(SERVER_BIN, ['--port', String(port), '--data-dir', data, '--dist-dir', dist], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, VEILIG_ADMIN_TOKEN: ADMIN_TOKEN },
   });
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));
+  let out = '';
   const url = await new Promise((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 20000);
-    let out = '';
     proc.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/http:\/\/[\d.:]+\//);
@@ -53,11 +67,15 @@ export async function startServer({ dataDir, dist = DIST, port = 0 } = {}) {
       reject(new Error(`server exited with ${code}: ${stderr}`));
     });
   });
-  return {
+  serverCommand(data, ['add-team', '--name', TEAM], { allowFailure: true });
+  serverCommand(data, ['add-user', '--login', 'po', '--name', 'P&O', '--role', 'po'], { input: `${PASSWORD}\n`, allowFailure: true });
+  const server = {
     url,
     dataDir: data,
     proc,
     port: Number(new URL(url).port),
+    /** What the server printed on stdout so far (its URL, the setup address). */
+    output: () => out,
     stop: (signal = 'SIGTERM') =>
       new Promise((done) => {
         if (proc.exitCode !== null || proc.signalCode !== null) return done();
@@ -65,6 +83,124 @@ export async function startServer({ dataDir, dist = DIST, port = 0 } = {}) {
         proc.kill(signal);
       }),
   };
+  servers.set(url, server);
+  return server;
+}
+
+/** RFC 6238 (SHA-1, 6 digits, 30 s) for a base32 secret at time step `step`. */
+export function totpCode(secret, step) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, '0');
+}
+
+/** The steps already used per login name (a code counts once), across restarts of a data folder. */
+const usedSteps = new Map();
+/** An authenticator code for `login` the server has not seen yet (one step of drift allowed). */
+export function freshCode(secret, login) {
+  const now = Math.floor(Date.now() / 30000);
+  const last = usedSteps.get(login) ?? now - 2;
+  const step = Math.max(now - 1, last + 1);
+  if (step > now + 1) throw new Error('no unused authenticator code left in this window');
+  usedSteps.set(login, step);
+  return totpCode(secret, step);
+}
+
+/** The session cookie from a Set-Cookie answer, as a Cookie header. */
+function sessionCookie(res) {
+  return (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).find((c) => !c.endsWith('='));
+}
+
+/** The API as a person would use it, from Node: method, path, JSON body, cookie. */
+export async function api(baseUrl, method, path, { body, cookie } = {}) {
+  const res = await fetch(new URL(path, baseUrl), {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch {}
+  return { status: res.status, json, text, cookie: sessionCookie(res) };
+}
+
+/** Authenticator secrets of the accounts a test data folder has, by data folder and login. */
+const secrets = new Map();
+
+/**
+ * Logs a person in over HTTP. An account that must have a second factor and has none sets
+ * one up on the way (as its first login does), with the secret kept for the next login.
+ */
+export async function loginAs(server, login, password = PASSWORD) {
+  const key = `${server.dataDir}|${login}`;
+  const secret = secrets.get(key);
+  let res = await api(server.url, 'POST', '/api/v1/session', { body: { login, password, ...(secret ? { code: freshCode(secret, key) } : {}) } });
+  assert.equal(res.status, 201, `${login} logs in: ${res.text}`);
+  const cookie = res.cookie;
+  if (!res.json.complete) {
+    const setup = await api(server.url, 'POST', '/api/v1/session/second-factor', { cookie });
+    assert.equal(setup.status, 201, setup.text);
+    secrets.set(key, setup.json.secret);
+    const confirm = await api(server.url, 'POST', '/api/v1/session/second-factor/confirm', { cookie, body: { code: freshCode(setup.json.secret, key) } });
+    assert.equal(confirm.status, 200, confirm.text);
+  }
+  return cookie;
+}
+
+/** Sessions of P&O per server address, made once. */
+const readers = new Map();
+async function reader(baseUrl) {
+  const server = servers.get(baseUrl);
+  if (!server) throw new Error(`no server started at ${baseUrl}`);
+  // By data folder: a restarted server keeps its sessions.
+  if (!readers.has(server.dataDir)) readers.set(server.dataDir, await loginAs(server, 'po'));
+  return readers.get(server.dataDir);
+}
+/** Servers by address, so that `receivedReports(url)` can log in as P&O there. */
+const servers = new Map();
+
+/** A single-use enrollment code for a team (by name), made with the server's subcommand. */
+export function createEnrollmentCode(server, { team = TEAM, person } = {}) {
+  const out = serverCommand(server.dataDir, ['enrollment-code', '--team', team, ...(person ? ['--person', person] : [])]);
+  const [code] = out.split('\n');
+  return { code, link: new URL(`/koppelen#${code}`, server.url).href };
+}
+
+/** Enrolls a device from Node (not a browser): its Cookie header. */
+export async function enrollDevice(server, options) {
+  const { code } = createEnrollmentCode(server, options);
+  const res = await fetch(new URL('/api/v1/devices/enroll', server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+  assert.equal(res.status, 201, 'the device is enrolled');
+  return res.headers.getSetCookie()[0].split(';')[0];
+}
+
+/** Enrolls the browser of `page` (which shows a page of `server`): the device cookie lands in its profile. */
+export async function enrollPage(page, server, options) {
+  const { code } = createEnrollmentCode(server, options);
+  const status = await page.evaluate(async (code) => {
+    const res = await fetch('/api/v1/devices/enroll', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    return res.status;
+  }, code);
+  assert.equal(status, 201, 'the device is enrolled');
+}
+
+/** Revokes every device of a team, as its manager would (here: the beheerder's API, logged in as one). */
+export async function revokeDevices(server, team = TEAM) {
+  serverCommand(server.dataDir, ['add-user', '--login', 'beheer', '--name', 'Beheer', '--role', 'beheerder'], { input: `${PASSWORD}\n`, allowFailure: true });
+  const cookie = await loginAs(server, 'beheer');
+  const devices = await api(server.url, 'GET', '/api/v1/devices', { cookie });
+  assert.equal(devices.status, 200, devices.text);
+  for (const d of devices.json.filter((d) => d.team === team && !d.revoked_at)) {
+    const res = await api(server.url, 'POST', `/api/v1/devices/${d.id}/revoke`, { cookie });
+    assert.equal(res.status, 204, res.text);
+  }
 }
 
 /**
@@ -89,7 +225,7 @@ export async function launch({ profileDir, viewport = { width: 800, height: 1000
  * `cleanups` (which the test file runs after its tests), and a page at `path` that accepts
  * confirmation dialogs. `waitForWorker`: return once the service worker controls the page.
  */
-export async function openApp(cleanups, { path = '/', dist, serviceWorkers, waitForWorker = false } = {}) {
+export async function openApp(cleanups, { path = '/', dist, serviceWorkers, waitForWorker = false, enroll = true } = {}) {
   const server = await startServer(dist ? { dist } : {});
   cleanups.push(() => server.stop());
   const profile = tempDir('app-profile');
@@ -99,6 +235,7 @@ export async function openApp(cleanups, { path = '/', dist, serviceWorkers, wait
   const page = await context.newPage();
   page.on('dialog', (d) => d.accept());
   await page.goto(new URL(path, server.url).href);
+  if (enroll) await enrollPage(page, server);
   if (waitForWorker) await waitForServiceWorker(page);
   return { server, context, page };
 }
@@ -185,11 +322,17 @@ export async function waitSaved(page) {
   await page.locator('.save-status .ok').waitFor();
 }
 
-/** What the server holds: receipts in order of arrival (needs the admin token). */
+/** What the server holds: receipts in order of arrival, as P&O reads them. */
 export async function receivedReports(baseUrl) {
-  const res = await fetch(new URL('/api/v1/reports', baseUrl), { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  const res = await fetch(new URL('/api/v1/reports', baseUrl), { headers: { cookie: await reader(baseUrl) } });
   if (!res.ok) throw new Error(`list failed: ${res.status}`);
   return res.json();
+}
+
+/** One received report as P&O reads it (the exact bytes). */
+export async function receivedReport(baseUrl, id) {
+  const res = await fetch(new URL(`/api/v1/reports/${id}`, baseUrl), { headers: { cookie: await reader(baseUrl) } });
+  return { status: res.status, text: await res.text() };
 }
 
 /** Fills every field a finalized report needs, on an open form. */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, test } from 'node:test';
-import { dispatchSync, fillComplete, idbPut, idbValues, launch, outboxEntry, newDraft, openApp, queueReports, receivedReports, sampleReport, startServer, tempDir } from './helpers.mjs';
+import { dispatchSync, enrollPage, fillComplete, idbPut, idbValues, launch, outboxEntry, newDraft, openApp, queueReports, receivedReports, sampleReport, startServer, tempDir } from './helpers.mjs';
 
 const cleanups = [];
 after(async () => {
@@ -62,6 +62,7 @@ test('the server is killed halfway through sending and started again: still exac
   cleanups.push(() => context.close());
   const page = await context.newPage();
   await page.goto(new URL('/verzenden', url).href);
+  await enrollPage(page, server);
   await page.getByRole('heading', { level: 1, name: 'Verzenden' }).waitFor();
 
   // Thirty finalized reports put straight into the app's outbox, as finalize writes them.

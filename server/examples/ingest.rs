@@ -1,6 +1,6 @@
 //! Ingest benchmark client: PUTs N valid reports to a running server over loopback with C
 //! concurrent keep-alive connections, and as the baseline the same number of GET /api/health.
-//! Prints one JSON object. Usage: ingest <base-url> [count] [concurrency]
+//! Prints one JSON object. Usage: INGEST_COOKIE=veilig_device=... ingest <base-url> [count] [concurrency]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -34,6 +34,8 @@ async fn run(
     for _ in 0..concurrency {
         let (client, base, bodies, next) =
             (client.clone(), base.clone(), bodies.clone(), next.clone());
+        // The enrolled device's cookie (`INGEST_COOKIE`, `name=value`): only a device sends.
+        let cookie = std::env::var("INGEST_COOKIE").unwrap_or_default();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut failures = 0usize;
@@ -49,6 +51,7 @@ async fn run(
                     client
                         .put(format!("{base}/api/v1/reports/{}", id(offset + i as u64)))
                         .header("content-type", "application/json")
+                        .header("cookie", cookie.as_str())
                         .body(bodies[i].clone())
                         .send()
                         .await

@@ -343,7 +343,7 @@ pub fn enroll(
 pub fn devices(conn: &Connection) -> rusqlite::Result<Vec<DeviceView>> {
     let mut stmt = conn.prepare(
         "SELECT d.id, d.team_id, t.name, p.name, d.enrolled_at, d.last_seen_at, d.revoked_at,
-                (SELECT COUNT(*) FROM reports r WHERE r.device_id = d.id)
+                d.reports_sent
          FROM devices d JOIN teams t ON t.id = d.team_id LEFT JOIN people p ON p.id = d.person_id
          ORDER BY t.name, d.enrolled_at",
     )?;

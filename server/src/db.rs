@@ -65,7 +65,9 @@ const MIGRATIONS: &[&str] = &[
         enrolled_by TEXT,
         last_seen_at TEXT,
         revoked_at TEXT,
-        revoked_by TEXT
+        revoked_by TEXT,
+        -- Counted as reports arrive (the receipt's number): no count over all reports per report.
+        reports_sent INTEGER NOT NULL DEFAULT 0
     ) STRICT;
     CREATE TABLE enrollment_codes (
         code_hash TEXT PRIMARY KEY,
@@ -114,7 +116,8 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE reports ADD COLUMN author_id TEXT REFERENCES people(id);
     -- The receipt's number: the n-th report of its device (never how many the server holds).
     ALTER TABLE reports ADD COLUMN device_seq INTEGER;
-    CREATE INDEX reports_team ON reports (team_id);",
+    CREATE INDEX reports_team ON reports (team_id);
+    CREATE INDEX reports_device ON reports (device_id);",
 ];
 
 /// Creates the data folder if needed (readable by this user only: it holds special-category

@@ -69,8 +69,9 @@ pub fn put(
         Some((receipt, _)) => Stored::Conflict(receipt),
         None => {
             let device_seq: i64 = tx.query_row(
-                "SELECT COUNT(*) + 1 FROM reports WHERE device_id = ?1",
-                [source.device],
+                "UPDATE devices SET reports_sent = reports_sent + 1, last_seen_at = ?2
+                 WHERE id = ?1 RETURNING reports_sent",
+                params![source.device, now],
                 |r| r.get(0),
             )?;
             tx.execute(
@@ -86,10 +87,12 @@ pub fn put(
             })
         }
     };
-    tx.execute(
-        "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
-        params![source.device, now],
-    )?;
+    if !matches!(outcome, Stored::Created(_)) {
+        tx.execute(
+            "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
+            params![source.device, now],
+        )?;
+    }
     tx.commit()?;
     Ok(outcome)
 }
