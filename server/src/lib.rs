@@ -4,6 +4,7 @@ pub mod api;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod headers;
 pub mod openapi;
 pub mod state;
 pub mod static_files;
@@ -20,9 +21,9 @@ pub use config::Config;
 pub use error::StartupError;
 use state::AppState;
 
-/// The whole HTTP application: `/api/*` and the PWA.
+/// The whole HTTP application: `/api/*` and the PWA, every response with the security headers.
 pub fn app(state: AppState, config: &Config) -> Router {
-    Router::new()
+    let router = Router::new()
         .nest(
             "/api",
             api::router(state)
@@ -33,7 +34,8 @@ pub fn app(state: AppState, config: &Config) -> Router {
         )
         // `/api/` itself is the API's, never the app shell.
         .route("/api/", axum::routing::any(api::no_such_endpoint))
-        .merge(static_files::router(&config.dist_dir))
+        .merge(static_files::router(&config.dist_dir));
+    headers::apply(router, &config.dist_dir)
 }
 
 /// Everything checked before the first request: the built app, the data folder, the port.
