@@ -72,11 +72,22 @@ async function watchedBrowser({ serviceWorkers }) {
   return { context, seen, collect };
 }
 
-/** Opens `path`, waits for its heading, and records what the page reported. */
-async function visit({ page, collect }, path, heading) {
+/**
+ * Opens `path`, waits until the app has started (it removes the plain boot screen, which has
+ * the home heading too) and shows the heading, and records what the page reported.
+ */
+async function visit({ page, collect, seen }, path, heading) {
   const response = await page.goto(new URL(path, server.url).href);
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  let failure;
+  try {
+    await page.locator('#boot').waitFor({ state: 'detached', timeout: 15000 });
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 15000 });
+  } catch (err) {
+    failure = err;
+  }
   await collect(page, path);
+  assert.deepEqual(seen, [], `CSP violations by ${path}`);
+  if (failure) throw failure;
   return response;
 }
 
@@ -100,6 +111,19 @@ async function everyScreen(browser) {
   await browser.collect(page, 'new report (en)');
   await visit(b, new URL(draft).pathname, 'Aggression report');
   return page;
+}
+
+/** `promise`, or a failure naming `what` after `ms`. */
+async function within(ms, promise, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The policy of a document response: present, and with the inline scripts by hash only. */
@@ -134,8 +158,9 @@ test('every screen, straight from the server, runs without a CSP violation', asy
 test('with the service worker in control, every screen runs without a CSP violation, and the worker compiles wasm', async () => {
   const browser = await watchedBrowser({ serviceWorkers: 'allow' });
   const first = await browser.context.newPage();
-  await first.goto(server.url);
-  await waitForServiceWorker(first);
+  await visit({ ...browser, page: first }, '/', 'Wat gebeurt er?');
+  // The app registers the worker: should it not start, fail instead of waiting forever.
+  await within(30000, waitForServiceWorker(first), 'the service worker controls the page');
   await browser.collect(first, 'first visit');
   await first.close();
 
