@@ -19,8 +19,9 @@ use axum::Router;
 use sha2::{Digest, Sha256};
 
 /// The policy's directives after `script-src` (whose sources depend on the build).
-/// `img-src data:`: small images written into the page as `data:` addresses (none so far, the
-/// policy given for the app allows them; they cannot run code).
+/// `style-src 'self'`: the app has no inline style, only `main.css`. `img-src data:`: images
+/// written into the page as `data:` addresses (such as an enrollment QR code); the app shows
+/// none yet, and an image cannot run code.
 const AFTER_SCRIPT_SRC: &str = "style-src 'self'; img-src 'self' data:; connect-src 'self'; \
      worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
      frame-ancestors 'none'; form-action 'self'";
