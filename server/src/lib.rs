@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod headers;
 pub mod listen;
 pub mod openapi;
 pub mod setup;
@@ -26,10 +27,10 @@ pub use config::Config;
 pub use error::StartupError;
 use state::AppState;
 
-/// The whole HTTP application: `/api/*` and the PWA.
+/// The whole HTTP application: `/api/*` and the PWA, every response with the security headers.
 pub fn app(state: AppState, config: &Config) -> Router {
     let state_for_setup = state.clone();
-    Router::new()
+    let router = Router::new()
         .nest(
             "/api",
             api::router(state)
@@ -45,7 +46,8 @@ pub fn app(state: AppState, config: &Config) -> Router {
         // `/api/` itself is the API's, never the app shell.
         .route("/api/", axum::routing::any(api::no_such_endpoint))
         .merge(setup::router(state_for_setup))
-        .merge(static_files::router(&config.dist_dir))
+        .merge(static_files::router(&config.dist_dir));
+    headers::apply(router, &config.dist_dir)
 }
 
 /// Everything checked before the first request: the built app, the data folder, the port.
