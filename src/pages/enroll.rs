@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use veilig_core::device::{code_from_hash, code_typed, Enrollment};
 use wasm_bindgen::JsValue;
 
+use crate::html::Html;
+use crate::i18n::Texts;
 use crate::state::use_texts;
 use crate::sync::use_sync;
 
@@ -31,20 +33,60 @@ enum Said {
     Offline,
 }
 
+/// The page as markup (`crate::html`): a `view!` per element costs the wasm more than this
+/// whole page is worth. `code` is what was typed so far; `said` the last attempt's outcome.
+fn page_html(t: &Texts, code: &str, said: Option<&Said>) -> String {
+    let answer = said.map(|s| match s {
+        Said::Enrolled(team) => ("field-ok", (t.enrolled_to)(team)),
+        Said::Invalid => ("field-error", t.enroll_code_invalid.into()),
+        Said::Wait => ("field-error", t.enroll_wait.into()),
+        Said::Failed(code) => ("field-error", format!("{} ({code})", t.enroll_failed)),
+        Said::Offline => ("field-error", t.enroll_offline.into()),
+    });
+    let mut h = Html::default();
+    h.el("h1", &[], t.enroll_title)
+        .el("p", &[("class", "muted")], t.enroll_lead)
+        .open("form", &[])
+        .open("div", &[("class", "field")])
+        .el("label", &[("for", "enroll-code")], t.enroll_code)
+        .open(
+            "input",
+            &[
+                ("id", "enroll-code"),
+                ("type", "text"),
+                ("autocomplete", "off"),
+                ("autocapitalize", "characters"),
+                ("spellcheck", "false"),
+                ("value", code),
+            ],
+        )
+        .close("div")
+        .el(
+            "button",
+            &[("type", "submit"), ("class", "btn")],
+            t.enroll_button,
+        )
+        .close("form");
+    if let Some((class, text)) = answer {
+        h.el("p", &[("class", class), ("role", "status")], &text);
+    }
+    h.0
+}
+
 #[component]
 pub fn EnrollPage() -> impl IntoView {
     let t = use_texts();
     let sync = use_sync();
     let code = RwSignal::new(code_from_address().unwrap_or_default());
-    let busy = StoredValue::new(false);
+    let busy = RwSignal::new(false);
     let said = RwSignal::new(None::<Said>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let typed = code.get_untracked();
-        if busy.get_value() || !code_typed(&typed) {
+        if busy.get_untracked() || !code_typed(&typed) {
             return;
         }
-        busy.set_value(true);
+        busy.set(true);
         leptos::task::spawn_local(async move {
             said.set(Some(match crate::net::enroll(&typed).await {
                 Ok(Enrollment::Enrolled(device)) => {
@@ -58,46 +100,17 @@ pub fn EnrollPage() -> impl IntoView {
                 Ok(Enrollment::Failed(code)) => Said::Failed(code),
                 Err(_) => Said::Offline,
             }));
-            busy.set_value(false);
+            busy.set(false);
         });
     };
-    // One view per language (a closure per text costs the wasm more than the page itself);
-    // what was typed is in `code`, so a change of language keeps it.
-    move || {
-        let t = t();
-        let answer = move || {
-            said.with(|s| {
-                s.as_ref().map(|s| match s {
-                    Said::Enrolled(team) => ("field-ok", (t.enrolled_to)(team)),
-                    Said::Invalid => ("field-error", t.enroll_code_invalid.into()),
-                    Said::Wait => ("field-error", t.enroll_wait.into()),
-                    Said::Failed(code) => ("field-error", format!("{} ({code})", t.enroll_failed)),
-                    Said::Offline => ("field-error", t.enroll_offline.into()),
-                })
-            })
-            .map(|(class, text)| view! { <span class=class>{text}</span> })
-        };
-        view! {
-            <article class="enroll">
-                <h1>{t.enroll_title}</h1>
-                <p class="muted">{t.enroll_lead}</p>
-                <form on:submit=submit>
-                    <div class="field">
-                        <label for="enroll-code">{t.enroll_code}</label>
-                        <input
-                            id="enroll-code"
-                            type="text"
-                            autocomplete="off"
-                            autocapitalize="characters"
-                            spellcheck="false"
-                            prop:value=code.get_untracked()
-                            on:input=move |ev| code.set(event_target_value(&ev))
-                        />
-                    </div>
-                    <button type="submit" class="btn">{t.enroll_button}</button>
-                </form>
-                <p class="enroll-answer" role="status" aria-live="polite">{answer}</p>
-            </article>
-        }
+    // Events bubble up from the form. What is typed is kept in `code`, so writing the page
+    // again (an answer, a change of language) keeps it.
+    view! {
+        <article
+            class="enroll"
+            on:submit=submit
+            on:input=move |ev| code.set(event_target_value(&ev))
+            inner_html=move || said.with(|s| page_html(t(), &code.get_untracked(), s.as_ref()))
+        ></article>
     }
 }

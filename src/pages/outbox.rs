@@ -1,12 +1,13 @@
 //! The outbox: each finalized report with its state of sending and last error.
 
 use leptos::prelude::*;
-use veilig_core::outbox::{unsent_file, unsent_file_name, Entry, State};
+use veilig_core::outbox::{unsent_file, unsent_file_name, Entry, Hold, State};
 use veilig_core::report::{display, Report};
 use veilig_core::route::Route;
 use wasm_bindgen::JsCast;
 
 use crate::clock::local_input;
+use crate::html::Html;
 use crate::state::{use_app, use_texts};
 use crate::sync::use_sync;
 
@@ -50,23 +51,43 @@ fn save_unsent(entries: &[Entry]) -> Option<()> {
 }
 
 /// When nothing can be delivered until this device is enrolled: one sentence saying what
-/// happened and whom to ask, the way to enroll, and the unsent reports as a file.
+/// happened and whom to ask, the way to enroll, and the unsent reports as a file. Written as
+/// markup (`crate::html`: cheaper in the wasm than a `view!` per element); the button's click
+/// bubbles to the box.
 #[component]
 pub fn Held() -> impl IntoView {
     let t = use_texts();
     let sync = use_sync();
-    move || {
+    let html = move |hold: Hold| {
         let t = t();
+        let mut h = Html::default();
+        h.el("p", &[], t.held(hold))
+            .open("p", &[])
+            .el(
+                "a",
+                &[("href", Route::Enroll.static_path())],
+                t.enroll_title,
+            )
+            .close("p")
+            .el(
+                "button",
+                &[("type", "button"), ("class", "btn")],
+                t.save_unsent,
+            );
+        h.0
+    };
+    let save = move |ev: leptos::ev::MouseEvent| {
+        let on_button = ev
+            .target()
+            .and_then(|el| el.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| el.tag_name() == "BUTTON");
+        if on_button {
+            sync.entries.with_untracked(|e| save_unsent(e));
+        }
+    };
+    move || {
         sync.held().map(|hold| {
-            view! {
-                <div class="held notice notice-strong" role="status">
-                    <p>{t.held(hold)}</p>
-                    <p><a href=const { Route::Enroll.static_path() }>{t.enroll_title}</a></p>
-                    <button type="button" class="btn" on:click=move |_| {
-                        sync.entries.with_untracked(|e| save_unsent(e));
-                    }>{t.save_unsent}</button>
-                </div>
-            }
+            view! { <div class="held notice notice-strong" role="status" on:click=save inner_html=move || html(hold)></div> }
         })
     }
 }
