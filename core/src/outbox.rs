@@ -734,7 +734,7 @@ mod tests {
             held_by(&[failed_once(), not_enrolled.clone()]),
             Some(Hold::NotEnrolled)
         );
-        assert_eq!(held_by(&[revoked.clone()]), Some(Hold::Revoked));
+        assert_eq!(held_by(std::slice::from_ref(&revoked)), Some(Hold::Revoked));
         assert_eq!(
             held_by(&[not_enrolled.clone(), revoked.clone(), failed_once()]),
             Some(Hold::Revoked)
@@ -742,12 +742,15 @@ mod tests {
         // Being sent again still holds until an answer says otherwise.
         let mut sending = not_enrolled.clone();
         sending.start(t(1));
-        assert_eq!(held_by(&[sending.clone()]), Some(Hold::NotEnrolled));
+        assert_eq!(
+            held_by(std::slice::from_ref(&sending)),
+            Some(Hold::NotEnrolled)
+        );
         // Delivered after enrolling: no hold any more.
         let mut delivered = sending;
         delivered.finish(Outcome::Stored(receipt()), t(2), Backoff::default(), 0.0);
         assert_eq!(delivered.last_error, None);
-        assert_eq!(held_by(&[delivered.clone()]), None);
+        assert_eq!(held_by(std::slice::from_ref(&delivered)), None);
         // Only pending entries count: a refused entry's code holds nothing.
         let mut refused = revoked;
         refused.state = State::Refused {
