@@ -37,7 +37,11 @@ pub enum Enrollment {
 impl Enrollment {
     pub fn from_answer(status: u16, body: &str) -> Self {
         if (200..300).contains(&status) {
-            return match serde_json::from_str::<Device>(body) {
+            // Through `Value`, as the stored device is read (`envelope::decode`): one copy of
+            // `Device`'s deserializer in the wasm instead of two (one per serde_json reader).
+            let device = serde_json::from_str::<serde_json::Value>(body)
+                .and_then(serde_json::from_value::<Device>);
+            return match device {
                 Ok(device) => Enrollment::Enrolled(device),
                 Err(_) => Enrollment::Failed("unexpected answer".into()),
             };
