@@ -215,7 +215,8 @@ pub fn run(config: &Config, command: Command) -> Result<String, String> {
             )
             .map_err(db)?;
             Ok(format!(
-                "{code}\n{origin}/koppelen#{code}\nvalid until {expires}"
+                "{code}\n{origin}{}#{code}\nvalid until {expires}",
+                veilig_core::route::Route::Enroll.static_path()
             ))
         }
     }

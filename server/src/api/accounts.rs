@@ -19,9 +19,6 @@ use crate::auth::{self, password, stamp, throttle, totp, Device, Kind, Person};
 use crate::error::Failure;
 use crate::state::AppState;
 
-/// The app's page that takes an enrollment code from its address (`#CODE`).
-const ENROLL_PATH: &str = "/koppelen";
-
 /// Request bodies are small JSON objects; anything else is `invalid_request`.
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
     if body.len() > 16 * 1024 {
@@ -355,7 +352,10 @@ pub(crate) async fn create_enrollment_code(
         .await
         .map_err(Failure::database)??;
     let (code, expires_at) = created;
-    let link = format!("{origin}{ENROLL_PATH}#{code}");
+    let link = format!(
+        "{origin}{}#{code}",
+        veilig_core::route::Route::Enroll.static_path()
+    );
     let qr_svg = qrcode::QrCode::new(link.as_bytes())
         .map(|qr| {
             qr.render::<qrcode::render::svg::Color<'_>>()
