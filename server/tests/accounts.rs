@@ -533,6 +533,89 @@ async fn changing_the_password_ends_every_session_and_only_the_new_one_works() {
     assert_eq!(try_login(&s.server, "ans", ANOTHER_PASSWORD, None).await.status(), 201);
 }
 
+#[tokio::test]
+async fn guessing_the_current_password_through_a_password_change_is_limited_and_recorded() {
+    // Someone at a computer left logged in tries to learn the password (to use it later, or
+    // elsewhere): the same limit as at login applies, and the tries are in the trail.
+    let s = setup().await;
+    let session = login_plain(&s.server, "ans").await;
+    for i in 0..5 {
+        let res = call(
+            &s.server,
+            Method::PUT,
+            "/session/password",
+            Some(&session),
+            Some(json!({ "current": format!("gok nummer {i} van de aanvaller"), "new": ANOTHER_PASSWORD })),
+        )
+        .await;
+        assert_eq!(refusal(res).await, (401, "login_failed".into()), "guess {i}");
+    }
+    let res = call(
+        &s.server,
+        Method::PUT,
+        "/session/password",
+        Some(&session),
+        Some(json!({ "current": PASSWORD, "new": ANOTHER_PASSWORD })),
+    )
+    .await;
+    assert_eq!(res.status(), 429, "even the right password waits");
+    assert!((1..=15 * 60).contains(&retry_after(&res)));
+    assert_eq!(refusal(try_login(&s.server, "ans", PASSWORD, None).await).await.1, "too_many_attempts");
+    let entries = trail(&s.server);
+    let failed = entries_of(&entries, "login_failed");
+    assert_eq!(failed.len(), 5);
+    assert!(failed.iter().all(|e| e.actor == format!("person:{}", s.org.id("ans"))
+        && e.address.as_deref() == Some("127.0.0.1")));
+    assert!(!serde_json::to_string(&entries).unwrap().contains("van de aanvaller"));
+
+    s.server.clock.advance(Duration::minutes(15));
+    let session = login_plain(&s.server, "ans").await;
+    let res = call(
+        &s.server,
+        Method::PUT,
+        "/session/password",
+        Some(&session),
+        Some(json!({ "current": PASSWORD, "new": ANOTHER_PASSWORD })),
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+}
+
+#[tokio::test]
+async fn an_employee_made_manager_sets_up_a_second_factor_before_reading_the_teams_reports() {
+    let s = setup().await;
+    let device = common::enroll(&s.server, &s.org.noord, None).await;
+    assert_eq!(send(&s.server, &device, 1).await.status(), 201);
+    let ans = login_plain(&s.server, "ans").await;
+    let mine: Vec<Json> = get(&s.server, "/reports", &ans).await.json().await.unwrap();
+    assert!(mine.is_empty());
+
+    let beheer = login_totp(&s, "beheer").await;
+    let id = s.org.id("ans");
+    let res = call(&s.server, Method::PATCH, &format!("/people/{id}"), Some(&beheer), Some(json!({ "roles": ["leidinggevende"] }))).await;
+    assert_eq!(res.status(), 200);
+    let managers = json!({ "managers": [s.org.id("chef-noord"), s.org.id("nieuw"), id] });
+    let res = call(&s.server, Method::PUT, &format!("/teams/{}/managers", s.org.noord), Some(&beheer), Some(managers)).await;
+    assert_eq!(res.status(), 204);
+
+    // Her session from before is not a manager's session with a password only.
+    let res = get(&s.server, "/reports", &ans).await;
+    assert_eq!(refusal(res).await, (403, "second_factor_setup_required".into()));
+    let res = get(&s.server, &format!("/reports/{}", common::id(1)), &ans).await;
+    assert_eq!(refusal(res).await, (403, "second_factor_setup_required".into()));
+    let me: Json = get(&s.server, "/session", &ans).await.json().await.unwrap();
+    assert_eq!(me["complete"], false);
+
+    // Once set up, she reads them.
+    let setup: Json = call(&s.server, Method::POST, "/session/second-factor", Some(&ans), None).await.json().await.unwrap();
+    let secret = setup["secret"].as_str().unwrap();
+    let code = totp::code_at(secret, s.server.clock.now().timestamp() as u64).unwrap();
+    let res = call(&s.server, Method::POST, "/session/second-factor/confirm", Some(&ans), Some(json!({ "code": code }))).await;
+    assert_eq!(res.status(), 200);
+    let team: Vec<Json> = get(&s.server, "/reports", &ans).await.json().await.unwrap();
+    assert_eq!(team.len(), 1);
+}
+
 // ---------------------------------------------------------------------------------------
 // 6. The first beheerder
 
