@@ -659,6 +659,18 @@ async fn the_first_beheerder_is_made_once_through_the_setup_address() {
     assert_eq!(res.status(), 410);
     assert_eq!(people(), 0);
 
+    // Another site's form cannot post it.
+    let res = client()
+        .post(&url)
+        .header("sec-fetch-site", "cross-site")
+        .header("origin", "https://evil.example")
+        .form(&form_of("evil", "Evil Admin", ANOTHER_PASSWORD, ANOTHER_PASSWORD))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert_eq!(people(), 0);
+
     let res = post_form(&url, &form_of("admin", "Adam Admin", "welkom123456", "welkom123456")).await;
     assert_eq!(res.status(), 422, "a weak password");
     assert!(res.text().await.unwrap().contains("role=\"alert\""));
@@ -1010,8 +1022,21 @@ async fn writes_from_another_site_are_refused() {
             .await
             .unwrap();
         assert_eq!(refusal(res).await, (403, "cross_origin".into()), "logout with {name}: {value}");
+
+        // Another site cannot enroll a visitor's browser as a device of its choosing.
+        let code = code_for(&s, &s.org.noord, None);
+        let res = client()
+            .post(format!("{}/api/v1/devices/enroll", srv.base))
+            .header(name, value)
+            .json(&json!({ "code": code }))
+            .send()
+            .await
+            .unwrap();
+        assert!(cookie_of(&res).is_none());
+        assert_eq!(refusal(res).await, (403, "cross_origin".into()), "enroll with {name}: {value}");
     }
     assert_eq!(count(srv, "SELECT COUNT(*) FROM reports"), 0);
+    assert_eq!(count(srv, "SELECT COUNT(*) FROM devices"), 1);
     assert_eq!(get(srv, "/session", &ans).await.status(), 200, "still logged in");
 
     // The app itself (same origin) is let through.
