@@ -311,6 +311,64 @@ async fn five_wrong_passwords_lock_the_account_from_that_address_for_15_minutes(
     assert!(!all.contains(PASSWORD), "no password in the trail");
 }
 
+/// A login sent from another loopback address (another computer, as far as the server knows).
+async fn login_from(server: &Server, from: [u8; 4], login: &str, password: &str) -> reqwest::Response {
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(from))
+        .build()
+        .unwrap()
+        .post(format!("{}/api/v1/session", server.base))
+        .json(&json!({ "login": login, "password": password }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_attacker_elsewhere_cannot_lock_a_person_out_but_is_slowed_down() {
+    let s = setup().await;
+    let attacker = [127, 0, 0, 2];
+    let wrong = "raden-is-niet-toegestaan-42";
+    for _ in 0..5 {
+        assert_eq!(login_from(&s.server, attacker, "ans", wrong).await.status(), 401);
+    }
+    assert_eq!(login_from(&s.server, attacker, "ans", PASSWORD).await.status(), 429);
+    // Ans at her own computer is not locked out.
+    assert_eq!(try_login(&s.server, "ans", PASSWORD, None).await.status(), 201);
+
+    // One address trying many accounts is stopped at 20 failures, whichever accounts.
+    let logins = ["bert", "po", "beheer", "chef-zuid"];
+    let mut fastest = std::time::Duration::MAX;
+    for (i, login) in logins.iter().cycle().take(15).enumerate() {
+        let started = std::time::Instant::now();
+        let res = login_from(&s.server, attacker, login, wrong).await;
+        fastest = fastest.min(started.elapsed());
+        assert_eq!(res.status(), 401, "failure {} of the address", i + 6);
+    }
+    let res = login_from(&s.server, attacker, "chef-noord", wrong).await;
+    assert_eq!(res.status(), 429, "the 21st try of the address");
+    assert_eq!(try_login(&s.server, "bert", PASSWORD, None).await.status(), 201, "others go on");
+
+    // Failures for one account from many addresses slow every attempt down, but never lock.
+    for from in [[127, 0, 0, 3], [127, 0, 0, 4]] {
+        for _ in 0..5 {
+            assert_eq!(login_from(&s.server, from, "bert", wrong).await.status(), 401);
+        }
+    }
+    let started = std::time::Instant::now();
+    assert_eq!(try_login(&s.server, "bert", PASSWORD, None).await.status(), 201);
+    let took = started.elapsed();
+    // A second more than the fastest unslowed attempt (Argon2 alone), with some margin.
+    assert!(took >= fastest + std::time::Duration::from_millis(800), "slowed down: {took:?}, unslowed {fastest:?}");
+
+    let entries = trail(&s.server);
+    let from_attacker = entries_of(&entries, "login_failed")
+        .into_iter()
+        .filter(|e| e.address.as_deref() == Some("127.0.0.2"))
+        .count();
+    assert_eq!(from_attacker, 20, "every failure with the address it came from");
+}
+
 #[tokio::test]
 async fn an_unknown_login_fails_like_a_wrong_password() {
     let s = setup().await;
