@@ -115,8 +115,11 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Listed>> {
     rows.collect()
 }
 
+/// A report's bytes, its team and its author.
+pub type Body = (Vec<u8>, String, Option<String>);
+
 /// One report's bytes with its team and author.
-pub fn body(conn: &Connection, id: &str) -> rusqlite::Result<Option<(Vec<u8>, String, Option<String>)>> {
+pub fn body(conn: &Connection, id: &str) -> rusqlite::Result<Option<Body>> {
     conn.query_row(
         "SELECT body, team_id, author_id FROM reports WHERE id = ?1",
         [id],
