@@ -877,6 +877,8 @@ async fn every_audited_action_is_in_the_trail_with_who_and_where_and_nothing_sec
     let res = get(srv, &format!("/reports/{}", common::id(1)), &po).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.text().await.unwrap(), report_body(1));
+    // A report from her own device, read by P&O, is recorded too.
+    assert_eq!(get(srv, &format!("/reports/{}", common::id(2)), &po).await.status(), 200);
     let ans = login_plain(srv, "ans").await;
     let reads_before = entries_of(&trail(srv), "report_read").len();
     let res = get(srv, &format!("/reports/{}", common::id(2)), &ans).await;
@@ -935,6 +937,7 @@ async fn every_audited_action_is_in_the_trail_with_who_and_where_and_nothing_sec
     one("enrollment_failed", "nobody", None);
     one("reports_listed", &person("po"), None);
     one("report_read", &person("po"), Some(&format!("report:{}", common::id(1))));
+    one("report_read", &person("po"), Some(&format!("report:{}", common::id(2))));
     one("device_revoked", &person("chef-noord"), Some(&format!("device:{shared_id}")));
     one("second_factor_set_up", &person("nieuw"), None);
     one("recovery_code_used", &person("nieuw"), None);
