@@ -73,7 +73,12 @@ async fn refusal(res: reqwest::Response) -> (u16, String) {
     (status, body["code"].as_str().unwrap_or_default().to_owned())
 }
 
-async fn try_login(server: &Server, login: &str, password: &str, code: Option<&str>) -> reqwest::Response {
+async fn try_login(
+    server: &Server,
+    login: &str,
+    password: &str,
+    code: Option<&str>,
+) -> reqwest::Response {
     call(
         server,
         Method::POST,
@@ -95,7 +100,14 @@ async fn login_totp(s: &Setup, login: &str) -> String {
 }
 
 async fn enroll_with(server: &Server, code: &str) -> reqwest::Response {
-    call(server, Method::POST, "/devices/enroll", None, Some(json!({ "code": code }))).await
+    call(
+        server,
+        Method::POST,
+        "/devices/enroll",
+        None,
+        Some(json!({ "code": code })),
+    )
+    .await
 }
 
 fn code_for(s: &Setup, team: &str, person: Option<&str>) -> String {
@@ -165,8 +177,14 @@ async fn an_enrollment_code_enrolls_one_device_only() {
     assert_eq!(first.status(), 201);
     assert!(cookie_of(&first).is_some());
     let second = enroll_with(&s.server, &code).await;
-    assert!(cookie_of(&second).is_none(), "no credential for a used code");
-    assert_eq!(refusal(second).await, (400, "enrollment_code_invalid".into()));
+    assert!(
+        cookie_of(&second).is_none(),
+        "no credential for a used code"
+    );
+    assert_eq!(
+        refusal(second).await,
+        (400, "enrollment_code_invalid".into())
+    );
     assert_eq!(count(&s.server, "SELECT COUNT(*) FROM devices"), 1);
 }
 
@@ -176,10 +194,18 @@ async fn an_enrollment_code_expires_after_15_minutes() {
     let early = code_for(&s, &s.org.noord, None);
     let late = code_for(&s, &s.org.noord, None);
     s.server.clock.advance(Duration::minutes(14));
-    assert_eq!(enroll_with(&s.server, &early).await.status(), 201, "14 minutes: still valid");
+    assert_eq!(
+        enroll_with(&s.server, &early).await.status(),
+        201,
+        "14 minutes: still valid"
+    );
     s.server.clock.advance(Duration::minutes(2));
     let res = enroll_with(&s.server, &late).await;
-    assert_eq!(refusal(res).await, (400, "enrollment_code_invalid".into()), "16 minutes: expired");
+    assert_eq!(
+        refusal(res).await,
+        (400, "enrollment_code_invalid".into()),
+        "16 minutes: expired"
+    );
     assert_eq!(count(&s.server, "SELECT COUNT(*) FROM devices"), 1);
 }
 
@@ -189,7 +215,11 @@ async fn guessing_enrollment_codes_is_stopped_after_ten_tries() {
     let right = code_for(&s, &s.org.noord, None);
     for i in 0..10 {
         let res = enroll_with(&s.server, &format!("WRNG-{i:04}")).await;
-        assert_eq!(refusal(res).await, (400, "enrollment_code_invalid".into()), "guess {i}");
+        assert_eq!(
+            refusal(res).await,
+            (400, "enrollment_code_invalid".into()),
+            "guess {i}"
+        );
     }
     let res = enroll_with(&s.server, &right).await;
     assert_eq!(res.status(), 429, "even the right code waits");
@@ -201,7 +231,11 @@ async fn guessing_enrollment_codes_is_stopped_after_ten_tries() {
 
     s.server.clock.advance(Duration::minutes(15));
     let fresh = code_for(&s, &s.org.noord, None);
-    assert_eq!(enroll_with(&s.server, &fresh).await.status(), 201, "the lock ends by itself");
+    assert_eq!(
+        enroll_with(&s.server, &fresh).await.status(),
+        201,
+        "the lock ends by itself"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -216,23 +250,54 @@ async fn a_revoked_device_is_refused_at_its_next_request() {
 
     // A manager of another team may not.
     let zuid = login_totp(&s, "chef-zuid").await;
-    let res = call(&s.server, Method::POST, &format!("/devices/{id}/revoke"), Some(&zuid), None).await;
+    let res = call(
+        &s.server,
+        Method::POST,
+        &format!("/devices/{id}/revoke"),
+        Some(&zuid),
+        None,
+    )
+    .await;
     assert_eq!(refusal(res).await, (403, "forbidden".into()));
-    assert_eq!(send(&s.server, &device, 2).await.status(), 201, "still enrolled");
+    assert_eq!(
+        send(&s.server, &device, 2).await.status(),
+        201,
+        "still enrolled"
+    );
 
     let noord = login_totp(&s, "chef-noord").await;
-    let res = call(&s.server, Method::POST, &format!("/devices/{id}/revoke"), Some(&noord), None).await;
+    let res = call(
+        &s.server,
+        Method::POST,
+        &format!("/devices/{id}/revoke"),
+        Some(&noord),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), 204);
 
-    assert_eq!(refusal(send(&s.server, &device, 3).await).await, (401, "device_revoked".into()));
-    assert_eq!(refusal(get(&s.server, "/device", &device).await).await, (401, "device_revoked".into()));
-    assert_eq!(count(&s.server, "SELECT COUNT(*) FROM reports"), 2, "its reports stay");
+    assert_eq!(
+        refusal(send(&s.server, &device, 3).await).await,
+        (401, "device_revoked".into())
+    );
+    assert_eq!(
+        refusal(get(&s.server, "/device", &device).await).await,
+        (401, "device_revoked".into())
+    );
+    assert_eq!(
+        count(&s.server, "SELECT COUNT(*) FROM reports"),
+        2,
+        "its reports stay"
+    );
 
     let beheer = login_totp(&s, "beheer").await;
     let res = get(&s.server, "/devices", &beheer).await;
     assert_eq!(res.status(), 200);
     let devices: Vec<Json> = res.json().await.unwrap();
-    let shown = devices.iter().find(|d| d["id"] == id.as_str()).expect("listed");
+    let shown = devices
+        .iter()
+        .find(|d| d["id"] == id.as_str())
+        .expect("listed");
     assert_eq!(shown["team"], "Noord");
     assert_eq!(shown["team_id"], s.org.noord.as_str());
     assert!(shown["enrolled_at"].is_string());
@@ -247,16 +312,33 @@ async fn a_manager_lists_only_the_devices_of_their_team() {
     let noord = common::enroll(&s.server, &s.org.noord, None).await;
     let zuid = common::enroll(&s.server, &s.org.zuid, None).await;
     assert_eq!(send(&s.server, &noord, 1).await.status(), 201);
-    let (noord_id, zuid_id) = (device_id(&s.server, &noord).await, device_id(&s.server, &zuid).await);
+    let (noord_id, zuid_id) = (
+        device_id(&s.server, &noord).await,
+        device_id(&s.server, &zuid).await,
+    );
     let chef = login_totp(&s, "chef-noord").await;
-    let devices: Vec<Json> = get(&s.server, "/devices", &chef).await.json().await.unwrap();
+    let devices: Vec<Json> = get(&s.server, "/devices", &chef)
+        .await
+        .json()
+        .await
+        .unwrap();
     let ids: Vec<&str> = devices.iter().filter_map(|d| d["id"].as_str()).collect();
     assert_eq!(ids, vec![noord_id.as_str()]);
     assert_eq!(devices[0]["reports_sent"], 1);
-    let res = call(&s.server, Method::POST, &format!("/devices/{zuid_id}/revoke"), Some(&chef), None).await;
+    let res = call(
+        &s.server,
+        Method::POST,
+        &format!("/devices/{zuid_id}/revoke"),
+        Some(&chef),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), 403);
     let ans = login_plain(&s.server, "ans").await;
-    assert_eq!(refusal(get(&s.server, "/devices", &ans).await).await, (403, "forbidden".into()));
+    assert_eq!(
+        refusal(get(&s.server, "/devices", &ans).await).await,
+        (403, "forbidden".into())
+    );
 }
 
 #[tokio::test]
@@ -268,9 +350,20 @@ async fn a_device_unused_for_180_days_must_enroll_again() {
     s.server.clock.advance(Duration::days(179));
     assert_eq!(send(&s.server, &busy, 1).await.status(), 201);
     s.server.clock.advance(Duration::days(2));
-    assert_eq!(send(&s.server, &busy, 2).await.status(), 201, "seen 2 days ago");
-    assert_eq!(refusal(send(&s.server, &idle, 3).await).await, (401, "device_revoked".into()), "181 days unused");
-    assert_eq!(refusal(get(&s.server, "/device", &idle).await).await, (401, "device_revoked".into()));
+    assert_eq!(
+        send(&s.server, &busy, 2).await.status(),
+        201,
+        "seen 2 days ago"
+    );
+    assert_eq!(
+        refusal(send(&s.server, &idle, 3).await).await,
+        (401, "device_revoked".into()),
+        "181 days unused"
+    );
+    assert_eq!(
+        refusal(get(&s.server, "/device", &idle).await).await,
+        (401, "device_revoked".into())
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -282,7 +375,11 @@ async fn five_wrong_passwords_lock_the_account_from_that_address_for_15_minutes(
     let secret_guess = "raden-is-niet-toegestaan-42";
     for i in 0..5 {
         let res = try_login(&s.server, "ans", secret_guess, None).await;
-        assert_eq!(refusal(res).await, (401, "login_failed".into()), "attempt {i}");
+        assert_eq!(
+            refusal(res).await,
+            (401, "login_failed".into()),
+            "attempt {i}"
+        );
     }
     let res = try_login(&s.server, "ans", PASSWORD, None).await;
     assert_eq!(res.status(), 429, "even the right password waits");
@@ -292,7 +389,10 @@ async fn five_wrong_passwords_lock_the_account_from_that_address_for_15_minutes(
     assert_eq!(refusal(res).await.1, "too_many_attempts");
 
     // Another account from the same address is not locked out by the flood.
-    assert_eq!(try_login(&s.server, "bert", PASSWORD, None).await.status(), 201);
+    assert_eq!(
+        try_login(&s.server, "bert", PASSWORD, None).await.status(),
+        201
+    );
 
     s.server.clock.advance(Duration::minutes(15));
     let res = try_login(&s.server, "ans", PASSWORD, None).await;
@@ -307,12 +407,20 @@ async fn five_wrong_passwords_lock_the_account_from_that_address_for_15_minutes(
         assert_ne!(entry.outcome, "ok");
     }
     let all = serde_json::to_string(&entries).unwrap();
-    assert!(!all.contains(secret_guess), "no password tried in the trail");
+    assert!(
+        !all.contains(secret_guess),
+        "no password tried in the trail"
+    );
     assert!(!all.contains(PASSWORD), "no password in the trail");
 }
 
 /// A login sent from another loopback address (another computer, as far as the server knows).
-async fn login_from(server: &Server, from: [u8; 4], login: &str, password: &str) -> reqwest::Response {
+async fn login_from(
+    server: &Server,
+    from: [u8; 4],
+    login: &str,
+    password: &str,
+) -> reqwest::Response {
     reqwest::Client::builder()
         .local_address(std::net::IpAddr::from(from))
         .build()
@@ -330,11 +438,22 @@ async fn an_attacker_elsewhere_cannot_lock_a_person_out_but_is_slowed_down() {
     let attacker = [127, 0, 0, 2];
     let wrong = "raden-is-niet-toegestaan-42";
     for _ in 0..5 {
-        assert_eq!(login_from(&s.server, attacker, "ans", wrong).await.status(), 401);
+        assert_eq!(
+            login_from(&s.server, attacker, "ans", wrong).await.status(),
+            401
+        );
     }
-    assert_eq!(login_from(&s.server, attacker, "ans", PASSWORD).await.status(), 429);
+    assert_eq!(
+        login_from(&s.server, attacker, "ans", PASSWORD)
+            .await
+            .status(),
+        429
+    );
     // Ans at her own computer is not locked out.
-    assert_eq!(try_login(&s.server, "ans", PASSWORD, None).await.status(), 201);
+    assert_eq!(
+        try_login(&s.server, "ans", PASSWORD, None).await.status(),
+        201
+    );
 
     // One address trying many accounts is stopped at 20 failures, whichever accounts.
     let logins = ["bert", "po", "beheer", "chef-zuid"];
@@ -344,12 +463,19 @@ async fn an_attacker_elsewhere_cannot_lock_a_person_out_but_is_slowed_down() {
     }
     let res = login_from(&s.server, attacker, "chef-noord", wrong).await;
     assert_eq!(res.status(), 429, "the 21st try of the address");
-    assert_eq!(try_login(&s.server, "bert", PASSWORD, None).await.status(), 201, "others go on");
+    assert_eq!(
+        try_login(&s.server, "bert", PASSWORD, None).await.status(),
+        201,
+        "others go on"
+    );
 
     // Failures for one account from many addresses slow every attempt down, but never lock.
     for from in [[127, 0, 0, 3], [127, 0, 0, 4]] {
         for _ in 0..5 {
-            assert_eq!(login_from(&s.server, from, "bert", wrong).await.status(), 401);
+            assert_eq!(
+                login_from(&s.server, from, "bert", wrong).await.status(),
+                401
+            );
         }
     }
     // Timed against a login of an account without failures sent at the same moment (the same
@@ -358,7 +484,10 @@ async fn an_attacker_elsewhere_cannot_lock_a_person_out_but_is_slowed_down() {
         let server = &s.server;
         async move {
             let started = std::time::Instant::now();
-            let status = try_login(server, login, PASSWORD, None).await.status().as_u16();
+            let status = try_login(server, login, PASSWORD, None)
+                .await
+                .status()
+                .as_u16();
             (status, started.elapsed())
         }
     };
@@ -374,7 +503,10 @@ async fn an_attacker_elsewhere_cannot_lock_a_person_out_but_is_slowed_down() {
         .into_iter()
         .filter(|e| e.address.as_deref() == Some("127.0.0.2"))
         .count();
-    assert_eq!(from_attacker, 20, "every failure with the address it came from");
+    assert_eq!(
+        from_attacker, 20,
+        "every failure with the address it came from"
+    );
 }
 
 #[tokio::test]
@@ -400,16 +532,34 @@ async fn a_manager_without_an_authenticator_must_set_one_up_before_anything_else
 
     for path in ["/reports", "/devices", "/teams"] {
         let res = get(&s.server, path, &session).await;
-        assert_eq!(refusal(res).await, (403, "second_factor_setup_required".into()), "{path}");
+        assert_eq!(
+            refusal(res).await,
+            (403, "second_factor_setup_required".into()),
+            "{path}"
+        );
     }
-    let me: Json = get(&s.server, "/session", &session).await.json().await.unwrap();
+    let me: Json = get(&s.server, "/session", &session)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["complete"], false);
 
-    let res = call(&s.server, Method::POST, "/session/second-factor", Some(&session), None).await;
+    let res = call(
+        &s.server,
+        Method::POST,
+        "/session/second-factor",
+        Some(&session),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), 201);
     let setup: Json = res.json().await.unwrap();
     let secret = setup["secret"].as_str().unwrap().to_owned();
-    assert!(setup["otpauth_url"].as_str().unwrap().starts_with("otpauth://totp/"));
+    assert!(setup["otpauth_url"]
+        .as_str()
+        .unwrap()
+        .starts_with("otpauth://totp/"));
 
     let now = s.server.clock.now().timestamp() as u64;
     let right = totp::code_at(&secret, now).unwrap();
@@ -418,7 +568,14 @@ async fn a_manager_without_an_authenticator_must_set_one_up_before_anything_else
         .map(|n| format!("{n:06}"))
         .find(|c| (0..3).all(|k| totp::code_at(&secret, now - 30 + k * 30).unwrap() != *c))
         .unwrap();
-    let res = call(&s.server, Method::POST, "/session/second-factor/confirm", Some(&session), Some(json!({ "code": wrong }))).await;
+    let res = call(
+        &s.server,
+        Method::POST,
+        "/session/second-factor/confirm",
+        Some(&session),
+        Some(json!({ "code": wrong })),
+    )
+    .await;
     assert_eq!(refusal(res).await.0, 400);
     assert_eq!(
         refusal(get(&s.server, "/reports", &session).await).await.1,
@@ -426,13 +583,28 @@ async fn a_manager_without_an_authenticator_must_set_one_up_before_anything_else
         "a wrong code completes nothing"
     );
 
-    let res = call(&s.server, Method::POST, "/session/second-factor/confirm", Some(&session), Some(json!({ "code": right }))).await;
+    let res = call(
+        &s.server,
+        Method::POST,
+        "/session/second-factor/confirm",
+        Some(&session),
+        Some(json!({ "code": right })),
+    )
+    .await;
     assert_eq!(res.status(), 200);
     let codes: Json = res.json().await.unwrap();
     let codes: Vec<String> = serde_json::from_value(codes["recovery_codes"].clone()).unwrap();
     assert_eq!(codes.len(), 10);
-    assert_eq!(get(&s.server, "/reports", &session).await.status(), 200, "the session is complete");
-    let me: Json = get(&s.server, "/session", &session).await.json().await.unwrap();
+    assert_eq!(
+        get(&s.server, "/reports", &session).await.status(),
+        200,
+        "the session is complete"
+    );
+    let me: Json = get(&s.server, "/session", &session)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["complete"], true);
     assert_eq!(me["person"]["second_factor"], true);
 
@@ -442,16 +614,28 @@ async fn a_manager_without_an_authenticator_must_set_one_up_before_anything_else
     assert_eq!(refusal(res).await, (401, "second_factor_required".into()));
     // …the code used to confirm cannot be used again…
     let res = try_login(&s.server, "nieuw", PASSWORD, Some(&right)).await;
-    assert!(cookie_of(&res).is_none(), "a replayed code gives no session");
+    assert!(
+        cookie_of(&res).is_none(),
+        "a replayed code gives no session"
+    );
     assert_eq!(refusal(res).await.0, 401);
     // …a recovery code works once…
     let res = try_login(&s.server, "nieuw", PASSWORD, Some(&codes[3])).await;
     assert_eq!(res.status(), 201);
     let res = try_login(&s.server, "nieuw", PASSWORD, Some(&codes[3])).await;
-    assert!(cookie_of(&res).is_none(), "a used recovery code gives no session");
+    assert!(
+        cookie_of(&res).is_none(),
+        "a used recovery code gives no session"
+    );
     assert_eq!(refusal(res).await.0, 401);
     // …and the next code of the authenticator works.
-    let res = try_login(&s.server, "nieuw", PASSWORD, Some(&fresh_code(&s.server, &secret, "nieuw"))).await;
+    let res = try_login(
+        &s.server,
+        "nieuw",
+        PASSWORD,
+        Some(&fresh_code(&s.server, &secret, "nieuw")),
+    )
+    .await;
     assert_eq!(res.status(), 201);
 }
 
@@ -464,11 +648,20 @@ async fn an_authenticator_code_counts_once() {
     let view: Json = res.json().await.unwrap();
     assert_eq!(view["complete"], true);
     let res = try_login(&s.server, "chef-noord", PASSWORD, Some(&code)).await;
-    assert!(cookie_of(&res).is_none(), "a code seen over a shoulder is useless");
+    assert!(
+        cookie_of(&res).is_none(),
+        "a code seen over a shoulder is useless"
+    );
     assert_eq!(refusal(res).await, (401, "second_factor_required".into()));
     // A right code with a wrong password gives nothing either.
     let code = fresh_code(&s.server, &s.org.secret("chef-noord"), "chef-noord");
-    let res = try_login(&s.server, "chef-noord", "helemaal niet het wachtwoord", Some(&code)).await;
+    let res = try_login(
+        &s.server,
+        "chef-noord",
+        "helemaal niet het wachtwoord",
+        Some(&code),
+    )
+    .await;
     assert_eq!(refusal(res).await, (401, "login_failed".into()));
 }
 
@@ -484,7 +677,10 @@ async fn a_session_ends_after_30_idle_minutes_and_each_request_keeps_it_alive() 
         assert_eq!(get(&s.server, "/session", &session).await.status(), 200);
     }
     s.server.clock.advance(Duration::minutes(31));
-    assert_eq!(refusal(get(&s.server, "/session", &session).await).await, (401, "unauthorized".into()));
+    assert_eq!(
+        refusal(get(&s.server, "/session", &session).await).await,
+        (401, "unauthorized".into())
+    );
     assert_eq!(get(&s.server, "/reports", &session).await.status(), 401);
 }
 
@@ -500,7 +696,10 @@ async fn a_session_ends_12_hours_after_login_however_busy() {
     s.server.clock.advance(Duration::minutes(19));
     assert_eq!(get(&s.server, "/session", &session).await.status(), 200);
     s.server.clock.advance(Duration::minutes(2));
-    assert_eq!(refusal(get(&s.server, "/session", &session).await).await, (401, "unauthorized".into()));
+    assert_eq!(
+        refusal(get(&s.server, "/session", &session).await).await,
+        (401, "unauthorized".into())
+    );
 }
 
 #[tokio::test]
@@ -513,7 +712,10 @@ async fn logging_out_ends_the_session_on_the_server() {
     let cleared = res.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
     // A copy of the old cookie is useless.
-    assert_eq!(refusal(get(&s.server, "/session", &session).await).await, (401, "unauthorized".into()));
+    assert_eq!(
+        refusal(get(&s.server, "/session", &session).await).await,
+        (401, "unauthorized".into())
+    );
     assert_eq!(get(&s.server, "/reports", &session).await.status(), 401);
     // Another session (another browser) goes on.
     assert_eq!(get(&s.server, "/session", &other).await.status(), 200);
@@ -528,15 +730,36 @@ async fn the_beheerder_ends_someones_sessions() {
     let beheer = login_totp(&s, "beheer").await;
     let ans = s.org.id("ans");
     // Only the beheerder may.
-    let res = call(&s.server, Method::DELETE, &format!("/people/{ans}/sessions"), Some(&bert), None).await;
+    let res = call(
+        &s.server,
+        Method::DELETE,
+        &format!("/people/{ans}/sessions"),
+        Some(&bert),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), 403);
-    let res = call(&s.server, Method::DELETE, &format!("/people/{ans}/sessions"), Some(&beheer), None).await;
+    let res = call(
+        &s.server,
+        Method::DELETE,
+        &format!("/people/{ans}/sessions"),
+        Some(&beheer),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), 204);
     assert_eq!(get(&s.server, "/session", &phone).await.status(), 401);
     assert_eq!(get(&s.server, "/session", &laptop).await.status(), 401);
-    assert_eq!(get(&s.server, "/session", &bert).await.status(), 200, "only hers");
+    assert_eq!(
+        get(&s.server, "/session", &bert).await.status(),
+        200,
+        "only hers"
+    );
     // She can log in again.
-    assert_eq!(try_login(&s.server, "ans", PASSWORD, None).await.status(), 201);
+    assert_eq!(
+        try_login(&s.server, "ans", PASSWORD, None).await.status(),
+        201
+    );
 }
 
 #[tokio::test]
@@ -545,7 +768,14 @@ async fn a_disabled_account_loses_its_sessions_and_cannot_log_in() {
     let session = login_plain(&s.server, "ans").await;
     let beheer = login_totp(&s, "beheer").await;
     let ans = s.org.id("ans");
-    let res = call(&s.server, Method::PATCH, &format!("/people/{ans}"), Some(&beheer), Some(json!({ "disabled": true }))).await;
+    let res = call(
+        &s.server,
+        Method::PATCH,
+        &format!("/people/{ans}"),
+        Some(&beheer),
+        Some(json!({ "disabled": true })),
+    )
+    .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Json>().await.unwrap()["disabled"], true);
     assert_eq!(get(&s.server, "/session", &session).await.status(), 401);
@@ -556,9 +786,19 @@ async fn a_disabled_account_loses_its_sessions_and_cannot_log_in() {
     assert_eq!(last_failed.last().unwrap().actor, "login:ans");
 
     // Enabled again, the password works again.
-    let res = call(&s.server, Method::PATCH, &format!("/people/{ans}"), Some(&beheer), Some(json!({ "disabled": false }))).await;
+    let res = call(
+        &s.server,
+        Method::PATCH,
+        &format!("/people/{ans}"),
+        Some(&beheer),
+        Some(json!({ "disabled": false })),
+    )
+    .await;
     assert_eq!(res.status(), 200);
-    assert_eq!(try_login(&s.server, "ans", PASSWORD, None).await.status(), 201);
+    assert_eq!(
+        try_login(&s.server, "ans", PASSWORD, None).await.status(),
+        201
+    );
 }
 
 #[tokio::test]
@@ -595,8 +835,16 @@ async fn changing_the_password_ends_every_session_and_only_the_new_one_works() {
     assert_eq!(res.status(), 204);
     assert_eq!(get(&s.server, "/session", &session).await.status(), 401);
     assert_eq!(get(&s.server, "/session", &other).await.status(), 401);
-    assert_eq!(refusal(try_login(&s.server, "ans", PASSWORD, None).await).await, (401, "login_failed".into()));
-    assert_eq!(try_login(&s.server, "ans", ANOTHER_PASSWORD, None).await.status(), 201);
+    assert_eq!(
+        refusal(try_login(&s.server, "ans", PASSWORD, None).await).await,
+        (401, "login_failed".into())
+    );
+    assert_eq!(
+        try_login(&s.server, "ans", ANOTHER_PASSWORD, None)
+            .await
+            .status(),
+        201
+    );
 }
 
 #[tokio::test]
@@ -614,7 +862,11 @@ async fn guessing_the_current_password_through_a_password_change_is_limited_and_
             Some(json!({ "current": format!("gok nummer {i} van de aanvaller"), "new": ANOTHER_PASSWORD })),
         )
         .await;
-        assert_eq!(refusal(res).await, (401, "login_failed".into()), "guess {i}");
+        assert_eq!(
+            refusal(res).await,
+            (401, "login_failed".into()),
+            "guess {i}"
+        );
     }
     let res = call(
         &s.server,
@@ -626,13 +878,22 @@ async fn guessing_the_current_password_through_a_password_change_is_limited_and_
     .await;
     assert_eq!(res.status(), 429, "even the right password waits");
     assert!((1..=15 * 60).contains(&retry_after(&res)));
-    assert_eq!(refusal(try_login(&s.server, "ans", PASSWORD, None).await).await.1, "too_many_attempts");
+    assert_eq!(
+        refusal(try_login(&s.server, "ans", PASSWORD, None).await)
+            .await
+            .1,
+        "too_many_attempts"
+    );
     let entries = trail(&s.server);
     let failed = entries_of(&entries, "login_failed");
     assert_eq!(failed.len(), 5);
-    assert!(failed.iter().all(|e| e.actor == format!("person:{}", s.org.id("ans"))
-        && e.address.as_deref() == Some("127.0.0.1")));
-    assert!(!serde_json::to_string(&entries).unwrap().contains("van de aanvaller"));
+    assert!(failed
+        .iter()
+        .all(|e| e.actor == format!("person:{}", s.org.id("ans"))
+            && e.address.as_deref() == Some("127.0.0.1")));
+    assert!(!serde_json::to_string(&entries)
+        .unwrap()
+        .contains("van de aanvaller"));
 
     s.server.clock.advance(Duration::minutes(15));
     let session = login_plain(&s.server, "ans").await;
@@ -658,25 +919,62 @@ async fn an_employee_made_manager_sets_up_a_second_factor_before_reading_the_tea
 
     let beheer = login_totp(&s, "beheer").await;
     let id = s.org.id("ans");
-    let res = call(&s.server, Method::PATCH, &format!("/people/{id}"), Some(&beheer), Some(json!({ "roles": ["leidinggevende"] }))).await;
+    let res = call(
+        &s.server,
+        Method::PATCH,
+        &format!("/people/{id}"),
+        Some(&beheer),
+        Some(json!({ "roles": ["leidinggevende"] })),
+    )
+    .await;
     assert_eq!(res.status(), 200);
     let managers = json!({ "managers": [s.org.id("chef-noord"), s.org.id("nieuw"), id] });
-    let res = call(&s.server, Method::PUT, &format!("/teams/{}/managers", s.org.noord), Some(&beheer), Some(managers)).await;
+    let res = call(
+        &s.server,
+        Method::PUT,
+        &format!("/teams/{}/managers", s.org.noord),
+        Some(&beheer),
+        Some(managers),
+    )
+    .await;
     assert_eq!(res.status(), 204);
 
     // Her session from before is not a manager's session with a password only.
     let res = get(&s.server, "/reports", &ans).await;
-    assert_eq!(refusal(res).await, (403, "second_factor_setup_required".into()));
+    assert_eq!(
+        refusal(res).await,
+        (403, "second_factor_setup_required".into())
+    );
     let res = get(&s.server, &format!("/reports/{}", common::id(1)), &ans).await;
-    assert_eq!(refusal(res).await, (403, "second_factor_setup_required".into()));
+    assert_eq!(
+        refusal(res).await,
+        (403, "second_factor_setup_required".into())
+    );
     let me: Json = get(&s.server, "/session", &ans).await.json().await.unwrap();
     assert_eq!(me["complete"], false);
 
     // Once set up, she reads them.
-    let setup: Json = call(&s.server, Method::POST, "/session/second-factor", Some(&ans), None).await.json().await.unwrap();
+    let setup: Json = call(
+        &s.server,
+        Method::POST,
+        "/session/second-factor",
+        Some(&ans),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     let secret = setup["secret"].as_str().unwrap();
     let code = totp::code_at(secret, s.server.clock.now().timestamp() as u64).unwrap();
-    let res = call(&s.server, Method::POST, "/session/second-factor/confirm", Some(&ans), Some(json!({ "code": code }))).await;
+    let res = call(
+        &s.server,
+        Method::POST,
+        "/session/second-factor/confirm",
+        Some(&ans),
+        Some(json!({ "code": code })),
+    )
+    .await;
     assert_eq!(res.status(), 200);
     let team: Vec<Json> = get(&s.server, "/reports", &ans).await.json().await.unwrap();
     assert_eq!(team.len(), 1);
@@ -704,13 +1002,19 @@ async fn the_first_beheerder_is_made_once_through_the_setup_address() {
     common::dist(dist.path());
     let data = tempfile::tempdir().unwrap();
     let server = common::start_with(common::config(dist.path(), data.path(), 0)).await;
-    let url = server.setup_url.clone().expect("a setup address while there is no beheerder");
+    let url = server
+        .setup_url
+        .clone()
+        .expect("a setup address while there is no beheerder");
     assert!(url.starts_with(&format!("{}/setup/", server.base)), "{url}");
     let people = || count(&server, "SELECT COUNT(*) FROM people");
 
     let res = client().get(&url).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
     assert_eq!(res.headers()["cache-control"], "no-store");
     let html = res.text().await.unwrap();
     assert!(html.contains("<form method=\"post\">"), "{html}");
@@ -719,9 +1023,17 @@ async fn the_first_beheerder_is_made_once_through_the_setup_address() {
     }
 
     // A wrong guess of the address gets nothing.
-    let guess = format!("{}/setup/{}", server.base, veilig_server::auth::secret::token());
+    let guess = format!(
+        "{}/setup/{}",
+        server.base,
+        veilig_server::auth::secret::token()
+    );
     assert_eq!(client().get(&guess).send().await.unwrap().status(), 410);
-    let res = post_form(&guess, &form_of("root", "Root", ANOTHER_PASSWORD, ANOTHER_PASSWORD)).await;
+    let res = post_form(
+        &guess,
+        &form_of("root", "Root", ANOTHER_PASSWORD, ANOTHER_PASSWORD),
+    )
+    .await;
     assert_eq!(res.status(), 410);
     assert_eq!(people(), 0);
 
@@ -730,35 +1042,69 @@ async fn the_first_beheerder_is_made_once_through_the_setup_address() {
         .post(&url)
         .header("sec-fetch-site", "cross-site")
         .header("origin", "https://evil.example")
-        .form(&form_of("evil", "Evil Admin", ANOTHER_PASSWORD, ANOTHER_PASSWORD))
+        .form(&form_of(
+            "evil",
+            "Evil Admin",
+            ANOTHER_PASSWORD,
+            ANOTHER_PASSWORD,
+        ))
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 403);
     assert_eq!(people(), 0);
 
-    let res = post_form(&url, &form_of("admin", "Adam Admin", "welkom123456", "welkom123456")).await;
+    let res = post_form(
+        &url,
+        &form_of("admin", "Adam Admin", "welkom123456", "welkom123456"),
+    )
+    .await;
     assert_eq!(res.status(), 422, "a weak password");
     assert!(res.text().await.unwrap().contains("role=\"alert\""));
     assert_eq!(people(), 0, "nothing created");
-    let res = post_form(&url, &form_of("admin", "Adam Admin", ANOTHER_PASSWORD, "regenjas tramhalte zonnebloem!")).await;
+    let res = post_form(
+        &url,
+        &form_of(
+            "admin",
+            "Adam Admin",
+            ANOTHER_PASSWORD,
+            "regenjas tramhalte zonnebloem!",
+        ),
+    )
+    .await;
     assert_eq!(res.status(), 422, "two different passwords");
     assert_eq!(people(), 0);
 
-    let res = post_form(&url, &form_of("admin", "Adam Admin", ANOTHER_PASSWORD, ANOTHER_PASSWORD)).await;
+    let res = post_form(
+        &url,
+        &form_of("admin", "Adam Admin", ANOTHER_PASSWORD, ANOTHER_PASSWORD),
+    )
+    .await;
     assert_eq!(res.status(), 201);
-    let id = accounts::person_id_by_login(&server.db(), "admin").unwrap().expect("made");
+    let id = accounts::person_id_by_login(&server.db(), "admin")
+        .unwrap()
+        .expect("made");
     let roles = veilig_server::auth::roles_of(&server.db(), &id).unwrap();
-    assert_eq!(roles, vec![veilig_core::report::access::Role::Administrator]);
+    assert_eq!(
+        roles,
+        vec![veilig_core::report::access::Role::Administrator]
+    );
 
     let res = try_login(&server, "admin", ANOTHER_PASSWORD, None).await;
     assert_eq!(res.status(), 201);
     let view: Json = res.json().await.unwrap();
-    assert_eq!(view["complete"], false, "the beheerder sets up an authenticator first");
+    assert_eq!(
+        view["complete"], false,
+        "the beheerder sets up an authenticator first"
+    );
 
     // The address is used up.
     assert_eq!(client().get(&url).send().await.unwrap().status(), 410);
-    let res = post_form(&url, &form_of("tweede", "Tweede Admin", ANOTHER_PASSWORD, ANOTHER_PASSWORD)).await;
+    let res = post_form(
+        &url,
+        &form_of("tweede", "Tweede Admin", ANOTHER_PASSWORD, ANOTHER_PASSWORD),
+    )
+    .await;
     assert_eq!(res.status(), 410);
     assert_eq!(people(), 1);
 
@@ -766,7 +1112,10 @@ async fn the_first_beheerder_is_made_once_through_the_setup_address() {
     let used = entries_of(&entries, "setup_used");
     assert_eq!(used.len(), 1);
     assert_eq!(used[0].actor, "setup");
-    assert_eq!(used[0].target.as_deref(), Some(format!("person:{id}").as_str()));
+    assert_eq!(
+        used[0].target.as_deref(),
+        Some(format!("person:{id}").as_str())
+    );
     assert_eq!(used[0].address.as_deref(), Some("127.0.0.1"));
     let all = serde_json::to_string(&entries).unwrap();
     assert!(!all.contains(ANOTHER_PASSWORD) && !all.contains("welkom123456"));
@@ -785,21 +1134,69 @@ async fn the_shell_commands_make_setup_links_teams_and_enrollment_codes() {
 
     // A new link replaces the one printed at start.
     let link = run(&config, Command::SetupLink).expect("no beheerder yet");
-    let token = link.rsplit_once("/setup/").expect("a setup address").1.to_owned();
-    assert_eq!(client().get(&first).send().await.unwrap().status(), 410, "the earlier link");
+    let token = link
+        .rsplit_once("/setup/")
+        .expect("a setup address")
+        .1
+        .to_owned();
+    assert_eq!(
+        client().get(&first).send().await.unwrap().status(),
+        410,
+        "the earlier link"
+    );
     let url = format!("{}/setup/{token}", server.base);
     assert_eq!(client().get(&url).send().await.unwrap().status(), 200);
-    let res = post_form(&url, &form_of("admin", "Adam Admin", ANOTHER_PASSWORD, ANOTHER_PASSWORD)).await;
+    let res = post_form(
+        &url,
+        &form_of("admin", "Adam Admin", ANOTHER_PASSWORD, ANOTHER_PASSWORD),
+    )
+    .await;
     assert_eq!(res.status(), 201);
     let refused = run(&config, Command::SetupLink).expect_err("a beheerder exists");
     assert!(refused.contains("beheerder exists"), "{refused}");
 
-    let team = run(&config, Command::AddTeam { name: "Oost".into(), managers: vec!["admin".into()] }).unwrap();
-    assert_eq!(accounts::team_id_by_name(&server.db(), "Oost").unwrap().as_deref(), Some(team.as_str()));
-    assert!(run(&config, Command::AddTeam { name: "oost".into(), managers: vec![] }).is_err(), "names are unique");
-    assert!(run(&config, Command::AddTeam { name: "West".into(), managers: vec!["niemand".into()] }).is_err());
+    let team = run(
+        &config,
+        Command::AddTeam {
+            name: "Oost".into(),
+            managers: vec!["admin".into()],
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        accounts::team_id_by_name(&server.db(), "Oost")
+            .unwrap()
+            .as_deref(),
+        Some(team.as_str())
+    );
+    assert!(
+        run(
+            &config,
+            Command::AddTeam {
+                name: "oost".into(),
+                managers: vec![]
+            }
+        )
+        .is_err(),
+        "names are unique"
+    );
+    assert!(run(
+        &config,
+        Command::AddTeam {
+            name: "West".into(),
+            managers: vec!["niemand".into()]
+        }
+    )
+    .is_err());
 
-    let printed = run(&config, Command::EnrollmentCode { team: "Oost".into(), person: None }).unwrap();
+    let printed = run(
+        &config,
+        Command::EnrollmentCode {
+            team: "Oost".into(),
+            person: None,
+        },
+    )
+    .unwrap();
     let code = printed.lines().next().unwrap().to_owned();
     assert_eq!(code.len(), 9, "{printed}");
     assert!(printed.contains(&format!("/koppelen#{code}")));
@@ -807,7 +1204,14 @@ async fn the_shell_commands_make_setup_links_teams_and_enrollment_codes() {
     assert_eq!(res.status(), 201);
     let device: Json = res.json().await.unwrap();
     assert_eq!(device["team"], "Oost");
-    assert!(run(&config, Command::EnrollmentCode { team: "Nergens".into(), person: None }).is_err());
+    assert!(run(
+        &config,
+        Command::EnrollmentCode {
+            team: "Nergens".into(),
+            person: None
+        }
+    )
+    .is_err());
 
     let entries = trail(&server);
     for action in ["team_created", "enrollment_code_created"] {
@@ -830,26 +1234,72 @@ async fn every_audited_action_is_in_the_trail_with_who_and_where_and_nothing_sec
 
     // login, login_failed
     let beheer = login_totp(&s, "beheer").await;
-    assert_eq!(try_login(srv, "bert", "helemaal niet het wachtwoord", None).await.status(), 401);
+    assert_eq!(
+        try_login(srv, "bert", "helemaal niet het wachtwoord", None)
+            .await
+            .status(),
+        401
+    );
 
     // person_created, person_changed, person_disabled, sessions_ended
     let res = call(srv, Method::POST, "/people", Some(&beheer), Some(json!({
         "login": "karin", "name": "Karin Nieuw", "roles": ["medewerker"], "password": ANOTHER_PASSWORD
     }))).await;
     assert_eq!(res.status(), 201);
-    let karin: String = res.json::<Json>().await.unwrap()["id"].as_str().unwrap().to_owned();
-    let res = call(srv, Method::PATCH, &format!("/people/{karin}"), Some(&beheer), Some(json!({ "name": "Karin Anders" }))).await;
+    let karin: String = res.json::<Json>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = call(
+        srv,
+        Method::PATCH,
+        &format!("/people/{karin}"),
+        Some(&beheer),
+        Some(json!({ "name": "Karin Anders" })),
+    )
+    .await;
     assert_eq!(res.status(), 200);
-    let res = call(srv, Method::PATCH, &format!("/people/{karin}"), Some(&beheer), Some(json!({ "disabled": true }))).await;
+    let res = call(
+        srv,
+        Method::PATCH,
+        &format!("/people/{karin}"),
+        Some(&beheer),
+        Some(json!({ "disabled": true })),
+    )
+    .await;
     assert_eq!(res.status(), 200);
-    let res = call(srv, Method::DELETE, &format!("/people/{}/sessions", id("bert")), Some(&beheer), None).await;
+    let res = call(
+        srv,
+        Method::DELETE,
+        &format!("/people/{}/sessions", id("bert")),
+        Some(&beheer),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), 204);
 
     // team_created, team_changed
-    let res = call(srv, Method::POST, "/teams", Some(&beheer), Some(json!({ "name": "Oost" }))).await;
+    let res = call(
+        srv,
+        Method::POST,
+        "/teams",
+        Some(&beheer),
+        Some(json!({ "name": "Oost" })),
+    )
+    .await;
     assert_eq!(res.status(), 201);
-    let oost: String = res.json::<Json>().await.unwrap()["id"].as_str().unwrap().to_owned();
-    let res = call(srv, Method::PUT, &format!("/teams/{oost}/managers"), Some(&beheer), Some(json!({ "managers": [id("chef-noord")] }))).await;
+    let oost: String = res.json::<Json>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = call(
+        srv,
+        Method::PUT,
+        &format!("/teams/{oost}/managers"),
+        Some(&beheer),
+        Some(json!({ "managers": [id("chef-noord")] })),
+    )
+    .await;
     assert_eq!(res.status(), 204);
 
     // enrollment_code_created, device_enrolled, enrollment_failed
@@ -859,10 +1309,20 @@ async fn every_audited_action_is_in_the_trail_with_who_and_where_and_nothing_sec
         let noord = s.org.noord.clone();
         async move {
             let body = json!({ "person_id": person });
-            let res = call(srv, Method::POST, &format!("/teams/{noord}/enrollment-codes"), Some(&chef), Some(body)).await;
+            let res = call(
+                srv,
+                Method::POST,
+                &format!("/teams/{noord}/enrollment-codes"),
+                Some(&chef),
+                Some(body),
+            )
+            .await;
             assert_eq!(res.status(), 201);
             let code: Json = res.json().await.unwrap();
-            assert!(code["link"].as_str().unwrap().ends_with(code["code"].as_str().unwrap()));
+            assert!(code["link"]
+                .as_str()
+                .unwrap()
+                .ends_with(code["code"].as_str().unwrap()));
             assert!(code["qr_svg"].as_str().unwrap().contains("<svg"));
             code["code"].as_str().unwrap().to_owned()
         }
@@ -875,7 +1335,10 @@ async fn every_audited_action_is_in_the_trail_with_who_and_where_and_nothing_sec
     let res = enroll_with(srv, &own_code).await;
     assert_eq!(res.status(), 201);
     let ans_device = cookie_of(&res).unwrap();
-    assert_eq!(refusal(enroll_with(srv, "WRNG-CODE").await).await.1, "enrollment_code_invalid");
+    assert_eq!(
+        refusal(enroll_with(srv, "WRNG-CODE").await).await.1,
+        "enrollment_code_invalid"
+    );
 
     // reports_listed, report_read by P&O; no report_read when the author reads her own.
     assert_eq!(send(srv, &shared, 1).await.status(), 201);
@@ -886,13 +1349,22 @@ async fn every_audited_action_is_in_the_trail_with_who_and_where_and_nothing_sec
     assert_eq!(res.status(), 200);
     assert_eq!(res.text().await.unwrap(), report_body(1));
     // A report from her own device, read by P&O, is recorded too.
-    assert_eq!(get(srv, &format!("/reports/{}", common::id(2)), &po).await.status(), 200);
+    assert_eq!(
+        get(srv, &format!("/reports/{}", common::id(2)), &po)
+            .await
+            .status(),
+        200
+    );
     let ans = login_plain(srv, "ans").await;
     let reads_before = entries_of(&trail(srv), "report_read").len();
     let res = get(srv, &format!("/reports/{}", common::id(2)), &ans).await;
     assert_eq!(res.status(), 200, "her own report");
     assert_eq!(res.text().await.unwrap(), report_body(2));
-    assert_eq!(entries_of(&trail(srv), "report_read").len(), reads_before, "reading her own is not recorded");
+    assert_eq!(
+        entries_of(&trail(srv), "report_read").len(),
+        reads_before,
+        "reading her own is not recorded"
+    );
     let res = get(srv, &format!("/reports/{}", common::id(1)), &ans).await;
     assert_eq!(res.status(), 403, "not someone else's");
     let mine: Vec<Json> = get(srv, "/reports", &ans).await.json().await.unwrap();
@@ -901,22 +1373,58 @@ async fn every_audited_action_is_in_the_trail_with_who_and_where_and_nothing_sec
 
     // device_revoked
     let shared_id = device_id(srv, &shared).await;
-    let res = call(srv, Method::POST, &format!("/devices/{shared_id}/revoke"), Some(&chef), None).await;
+    let res = call(
+        srv,
+        Method::POST,
+        &format!("/devices/{shared_id}/revoke"),
+        Some(&chef),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), 204);
 
     // second_factor_set_up, recovery_code_used
     let nieuw = login_plain(srv, "nieuw").await;
-    let setup: Json = call(srv, Method::POST, "/session/second-factor", Some(&nieuw), None).await.json().await.unwrap();
+    let setup: Json = call(
+        srv,
+        Method::POST,
+        "/session/second-factor",
+        Some(&nieuw),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     let secret = setup["secret"].as_str().unwrap().to_owned();
     let code = totp::code_at(&secret, srv.clock.now().timestamp() as u64).unwrap();
-    let res = call(srv, Method::POST, "/session/second-factor/confirm", Some(&nieuw), Some(json!({ "code": code }))).await;
+    let res = call(
+        srv,
+        Method::POST,
+        "/session/second-factor/confirm",
+        Some(&nieuw),
+        Some(json!({ "code": code })),
+    )
+    .await;
     assert_eq!(res.status(), 200);
     let recovery: Json = res.json().await.unwrap();
     let recovery = recovery["recovery_codes"][0].as_str().unwrap().to_owned();
-    assert_eq!(try_login(srv, "nieuw", PASSWORD, Some(&recovery)).await.status(), 201);
+    assert_eq!(
+        try_login(srv, "nieuw", PASSWORD, Some(&recovery))
+            .await
+            .status(),
+        201
+    );
 
     // password_changed, logout
-    let res = call(srv, Method::PUT, "/session/password", Some(&ans), Some(json!({ "current": PASSWORD, "new": ANOTHER_PASSWORD }))).await;
+    let res = call(
+        srv,
+        Method::PUT,
+        "/session/password",
+        Some(&ans),
+        Some(json!({ "current": PASSWORD, "new": ANOTHER_PASSWORD })),
+    )
+    .await;
     assert_eq!(res.status(), 204);
     let res = call(srv, Method::DELETE, "/session", Some(&po), None).await;
     assert_eq!(res.status(), 204);
@@ -925,34 +1433,79 @@ async fn every_audited_action_is_in_the_trail_with_who_and_where_and_nothing_sec
     let one = |action: &str, actor: &str, target: Option<&str>| {
         let found: Vec<_> = entries
             .iter()
-            .filter(|e| e.action == action && e.actor == actor && (target.is_none() || e.target.as_deref() == target))
+            .filter(|e| {
+                e.action == action
+                    && e.actor == actor
+                    && (target.is_none() || e.target.as_deref() == target)
+            })
             .collect();
-        assert!(!found.is_empty(), "{action} by {actor} about {target:?} in {entries:#?}");
+        assert!(
+            !found.is_empty(),
+            "{action} by {actor} about {target:?} in {entries:#?}"
+        );
         for e in &found {
             assert_eq!(e.address.as_deref(), Some("127.0.0.1"), "{e:?}");
         }
     };
     one("login", &person("beheer"), None);
     one("login_failed", "login:bert", None);
-    one("person_created", &person("beheer"), Some(&format!("person:{karin}")));
-    one("person_changed", &person("beheer"), Some(&format!("person:{karin}")));
-    one("person_disabled", &person("beheer"), Some(&format!("person:{karin}")));
+    one(
+        "person_created",
+        &person("beheer"),
+        Some(&format!("person:{karin}")),
+    );
+    one(
+        "person_changed",
+        &person("beheer"),
+        Some(&format!("person:{karin}")),
+    );
+    one(
+        "person_disabled",
+        &person("beheer"),
+        Some(&format!("person:{karin}")),
+    );
     one("sessions_ended", &person("beheer"), Some(&person("bert")));
-    one("team_created", &person("beheer"), Some(&format!("team:{oost}")));
-    one("team_changed", &person("beheer"), Some(&format!("team:{oost}")));
-    one("enrollment_code_created", &person("chef-noord"), Some(&format!("team:{}", s.org.noord)));
+    one(
+        "team_created",
+        &person("beheer"),
+        Some(&format!("team:{oost}")),
+    );
+    one(
+        "team_changed",
+        &person("beheer"),
+        Some(&format!("team:{oost}")),
+    );
+    one(
+        "enrollment_code_created",
+        &person("chef-noord"),
+        Some(&format!("team:{}", s.org.noord)),
+    );
     one("device_enrolled", &format!("device:{shared_id}"), None);
     one("enrollment_failed", "nobody", None);
     one("reports_listed", &person("po"), None);
-    one("report_read", &person("po"), Some(&format!("report:{}", common::id(1))));
-    one("report_read", &person("po"), Some(&format!("report:{}", common::id(2))));
-    one("device_revoked", &person("chef-noord"), Some(&format!("device:{shared_id}")));
+    one(
+        "report_read",
+        &person("po"),
+        Some(&format!("report:{}", common::id(1))),
+    );
+    one(
+        "report_read",
+        &person("po"),
+        Some(&format!("report:{}", common::id(2))),
+    );
+    one(
+        "device_revoked",
+        &person("chef-noord"),
+        Some(&format!("device:{shared_id}")),
+    );
     one("second_factor_set_up", &person("nieuw"), None);
     one("recovery_code_used", &person("nieuw"), None);
     one("password_changed", &person("ans"), Some(&person("ans")));
     one("logout", &person("po"), None);
     assert!(
-        !entries.iter().any(|e| e.action == "report_read" && e.actor == person("ans")),
+        !entries
+            .iter()
+            .any(|e| e.action == "report_read" && e.actor == person("ans")),
         "the author's own read is not recorded"
     );
 
@@ -989,28 +1542,62 @@ async fn the_audit_trail_is_read_by_po_and_the_beheerder_and_changed_by_nobody()
         let res = get(srv, "/audit", cookie).await;
         assert_eq!(res.status(), 200, "{who}");
         let entries: Vec<Entry> = res.json().await.unwrap();
-        assert!(entries.iter().any(|e| e.action == "login" && e.actor == format!("person:{}", s.org.id("ans"))), "{who}");
-        assert!(entries.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.action == "login" && e.actor == format!("person:{}", s.org.id("ans"))),
+            "{who}"
+        );
+        assert!(
+            entries.windows(2).all(|w| w[0].seq > w[1].seq),
+            "newest first"
+        );
     }
     for (who, cookie) in [("chef-noord", &chef), ("ans", &ans)] {
-        assert_eq!(refusal(get(srv, "/audit", cookie).await).await, (403, "forbidden".into()), "{who}");
+        assert_eq!(
+            refusal(get(srv, "/audit", cookie).await).await,
+            (403, "forbidden".into()),
+            "{who}"
+        );
     }
-    assert_eq!(refusal(call(srv, Method::GET, "/audit", None, None).await).await, (401, "unauthorized".into()));
+    assert_eq!(
+        refusal(call(srv, Method::GET, "/audit", None, None).await).await,
+        (401, "unauthorized".into())
+    );
 
     let before = trail(srv);
     for method in [Method::PUT, Method::PATCH, Method::DELETE, Method::POST] {
-        let res = call(srv, method.clone(), "/audit", Some(&beheer), Some(json!([]))).await;
+        let res = call(
+            srv,
+            method.clone(),
+            "/audit",
+            Some(&beheer),
+            Some(json!([])),
+        )
+        .await;
         assert_eq!(res.status(), 405, "{method}");
     }
-    let res = call(srv, Method::DELETE, &format!("/audit/{}", before[0].seq), Some(&beheer), None).await;
+    let res = call(
+        srv,
+        Method::DELETE,
+        &format!("/audit/{}", before[0].seq),
+        Some(&beheer),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), 404);
 
     let conn = srv.db();
-    assert!(conn.execute("UPDATE audit SET actor = 'nobody'", []).is_err());
+    assert!(conn
+        .execute("UPDATE audit SET actor = 'nobody'", [])
+        .is_err());
     assert!(conn.execute("DELETE FROM audit", []).is_err());
     assert!(conn.execute("DELETE FROM audit WHERE seq = 1", []).is_err());
     let after = trail(srv);
-    assert_eq!(serde_json::to_string(&before).unwrap(), serde_json::to_string(&after).unwrap());
+    assert_eq!(
+        serde_json::to_string(&before).unwrap(),
+        serde_json::to_string(&after).unwrap()
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1042,8 +1629,14 @@ async fn no_answer_with_personal_data_is_kept_in_a_cache() {
     }
     answers.push(("login".into(), try_login(srv, "ans", PASSWORD, None).await));
     for (what, res) in answers {
-        let cache = res.headers().get("cache-control").map(|v| v.to_str().unwrap().to_owned());
-        assert!(cache.as_deref().is_some_and(|c| c.contains("no-store")), "{what}: {cache:?}");
+        let cache = res
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_owned());
+        assert!(
+            cache.as_deref().is_some_and(|c| c.contains("no-store")),
+            "{what}: {cache:?}"
+        );
     }
 }
 
@@ -1070,7 +1663,11 @@ async fn writes_from_another_site_are_refused() {
             .await
             .unwrap();
         assert!(cookie_of(&res).is_none());
-        assert_eq!(refusal(res).await, (403, "cross_origin".into()), "login with {name}: {value}");
+        assert_eq!(
+            refusal(res).await,
+            (403, "cross_origin".into()),
+            "login with {name}: {value}"
+        );
 
         let res = client()
             .put(format!("{}/api/v1/reports/{}", srv.base, common::id(1)))
@@ -1081,7 +1678,11 @@ async fn writes_from_another_site_are_refused() {
             .send()
             .await
             .unwrap();
-        assert_eq!(refusal(res).await, (403, "cross_origin".into()), "report with {name}: {value}");
+        assert_eq!(
+            refusal(res).await,
+            (403, "cross_origin".into()),
+            "report with {name}: {value}"
+        );
 
         let res = client()
             .delete(format!("{}/api/v1/session", srv.base))
@@ -1090,7 +1691,11 @@ async fn writes_from_another_site_are_refused() {
             .send()
             .await
             .unwrap();
-        assert_eq!(refusal(res).await, (403, "cross_origin".into()), "logout with {name}: {value}");
+        assert_eq!(
+            refusal(res).await,
+            (403, "cross_origin".into()),
+            "logout with {name}: {value}"
+        );
 
         // Another site cannot enroll a visitor's browser as a device of its choosing.
         let code = code_for(&s, &s.org.noord, None);
@@ -1102,11 +1707,19 @@ async fn writes_from_another_site_are_refused() {
             .await
             .unwrap();
         assert!(cookie_of(&res).is_none());
-        assert_eq!(refusal(res).await, (403, "cross_origin".into()), "enroll with {name}: {value}");
+        assert_eq!(
+            refusal(res).await,
+            (403, "cross_origin".into()),
+            "enroll with {name}: {value}"
+        );
     }
     assert_eq!(count(srv, "SELECT COUNT(*) FROM reports"), 0);
     assert_eq!(count(srv, "SELECT COUNT(*) FROM devices"), 1);
-    assert_eq!(get(srv, "/session", &ans).await.status(), 200, "still logged in");
+    assert_eq!(
+        get(srv, "/session", &ans).await.status(),
+        200,
+        "still logged in"
+    );
 
     // The app itself (same origin) is let through.
     let res = client()
