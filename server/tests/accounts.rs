@@ -176,6 +176,13 @@ async fn an_enrollment_code_enrolls_one_device_only() {
     let first = enroll_with(&s.server, &code).await;
     assert_eq!(first.status(), 201);
     assert!(cookie_of(&first).is_some());
+    // A script on the page cannot read the credential, and no other site's request carries it.
+    let set = first.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(set.starts_with("veilig_device="), "{set}");
+    assert!(
+        set.contains("; HttpOnly") && set.contains("; SameSite=Strict"),
+        "{set}"
+    );
     let second = enroll_with(&s.server, &code).await;
     assert!(
         cookie_of(&second).is_none(),
@@ -705,7 +712,19 @@ async fn a_session_ends_12_hours_after_login_however_busy() {
 #[tokio::test]
 async fn logging_out_ends_the_session_on_the_server() {
     let s = setup().await;
-    let session = login_plain(&s.server, "ans").await;
+    let res = try_login(&s.server, "ans", PASSWORD, None).await;
+    assert_eq!(res.status(), 201);
+    let set = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(set.starts_with("veilig_session="), "{set}");
+    assert!(
+        set.contains("; HttpOnly") && set.contains("; SameSite=Strict"),
+        "{set}"
+    );
+    assert!(
+        !set.contains("Max-Age") && !set.contains("Expires"),
+        "gone when the browser closes: {set}"
+    );
+    let session = cookie_of(&res).unwrap();
     let other = login_plain(&s.server, "ans").await;
     let res = call(&s.server, Method::DELETE, "/session", Some(&session), None).await;
     assert_eq!(res.status(), 204);
