@@ -130,7 +130,14 @@ pub fn run(config: &Config, command: Command) -> Result<String, String> {
                 conn.execute("UPDATE people SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE id = ?1", [&id]).map_err(db)?;
                 conn.execute("DELETE FROM recovery_codes WHERE person_id = ?1", [&id]).map_err(db)?;
             }
-            conn.execute("DELETE FROM failed_attempts WHERE key LIKE ?1", [format!("login:{}%", login.trim().to_lowercase())]).map_err(db)?;
+            // Exactly this login's keys (`login:<login>` and `login:<login>|<address>`): a
+            // prefix would also lift the locks of longer logins (`an` → `ans`).
+            let key = format!("login:{}", login.trim().to_lowercase());
+            conn.execute(
+                "DELETE FROM failed_attempts WHERE key = ?1 OR substr(key, 1, length(?1) + 1) = ?1 || '|'",
+                [&key],
+            )
+            .map_err(db)?;
             shell_note(&conn, Event::PasswordChanged, &format!("person:{id}"), now).map_err(db)?;
             Ok(format!("password of {login} set; their sessions ended"))
         }
