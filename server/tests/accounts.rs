@@ -1241,6 +1241,122 @@ async fn the_shell_commands_make_setup_links_teams_and_enrollment_codes() {
     server.stop().await;
 }
 
+/// Runs the real `veilig-server` binary on `data` with `stdin` as its standard input: whether
+/// it succeeded, and what it printed.
+fn shell(data: &std::path::Path, args: &[&str], stdin: &str) -> (bool, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_veilig-server"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+#[tokio::test]
+async fn the_shell_adds_people_and_resets_a_password_with_the_password_on_standard_input() {
+    let s = setup().await;
+    let data = s.server.data.clone();
+    let add = |login: &'static str, password: &str| {
+        shell(
+            &data,
+            &[
+                "add-user",
+                "--login",
+                login,
+                "--name",
+                "Iemand",
+                "--role",
+                "medewerker",
+            ],
+            &format!("{password}\n"),
+        )
+    };
+    let (ok, out) = add("karin", "welkom123456");
+    assert!(!ok, "a weak password: {out}");
+    assert!(accounts::person_id_by_login(&s.server.db(), "karin")
+        .unwrap()
+        .is_none());
+    let (ok, out) = add("karin", ANOTHER_PASSWORD);
+    assert!(ok, "{out}");
+    assert_eq!(
+        try_login(&s.server, "karin", ANOTHER_PASSWORD, None)
+            .await
+            .status(),
+        201
+    );
+    let (ok, _) = add("an", ANOTHER_PASSWORD);
+    assert!(ok);
+
+    // Ans is locked out from this address by five wrong passwords.
+    for _ in 0..5 {
+        let res = try_login(&s.server, "ans", "raden-is-niet-toegestaan-42", None).await;
+        assert_eq!(res.status(), 401);
+    }
+    let session = login_plain(&s.server, "bert").await;
+    assert_eq!(
+        try_login(&s.server, "ans", PASSWORD, None).await.status(),
+        429
+    );
+
+    // Resetting another person's password ("an") does not lift Ans's lock…
+    let (ok, out) = shell(
+        &data,
+        &["reset-password", "--login", "an"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(ok, "{out}");
+    assert_eq!(
+        try_login(&s.server, "ans", PASSWORD, None).await.status(),
+        429,
+        "the lock of `ans` stays when `an` is reset"
+    );
+    // …resetting hers does, and only the new password works.
+    let (ok, out) = shell(
+        &data,
+        &["reset-password", "--login", "ans"],
+        &format!("{ANOTHER_PASSWORD}\n"),
+    );
+    assert!(ok, "{out}");
+    assert_eq!(
+        try_login(&s.server, "ans", PASSWORD, None).await.status(),
+        401
+    );
+    assert_eq!(
+        try_login(&s.server, "ans", ANOTHER_PASSWORD, None)
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(
+        get(&s.server, "/session", &session).await.status(),
+        200,
+        "bert's session goes on"
+    );
+
+    let entries = trail(&s.server);
+    assert_eq!(entries_of(&entries, "person_created").len(), 2);
+    assert!(entries_of(&entries, "password_changed")
+        .iter()
+        .all(|e| e.actor == "shell"));
+    let all = serde_json::to_string(&entries).unwrap();
+    assert!(!all.contains(ANOTHER_PASSWORD) && !all.contains("welkom123456"));
+}
+
 // ---------------------------------------------------------------------------------------
 // 7. The audit trail
 
