@@ -498,11 +498,20 @@ async fn an_attacker_elsewhere_cannot_lock_a_person_out_but_is_slowed_down() {
             (status, started.elapsed())
         }
     };
-    let ((slowed, took), (control, usual)) = tokio::join!(timed("bert"), timed("ans"));
-    assert_eq!((slowed, control), (201, 201), "slowed, never locked");
+    // Up to three pairs: a busy machine can stall one request of a pair by chance.
+    let mut pairs = Vec::new();
+    for _ in 0..3 {
+        let ((slowed, took), (control, usual)) = tokio::join!(timed("bert"), timed("ans"));
+        assert_eq!((slowed, control), (201, 201), "slowed, never locked");
+        pairs.push((took, usual));
+        if took >= usual + std::time::Duration::from_millis(600) {
+            break;
+        }
+    }
+    let (took, usual) = *pairs.last().unwrap();
     assert!(
-        took >= usual + std::time::Duration::from_millis(500),
-        "slowed down: {took:?}, at the same time without failures {usual:?}"
+        took >= usual + std::time::Duration::from_millis(600),
+        "slowed down: (slowed, at the same time without failures) {pairs:?}"
     );
 
     let entries = trail(&s.server);
