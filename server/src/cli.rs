@@ -160,9 +160,12 @@ pub fn run(config: &Config, command: Command) -> Result<String, String> {
                 conn.execute("DELETE FROM recovery_codes WHERE person_id = ?1", [&id])
                     .map_err(db)?;
             }
+            // Exactly this login's keys (`login:<login>` and `login:<login>|<address>`): a
+            // prefix would also lift the locks of longer logins (`an` → `ans`).
+            let key = format!("login:{}", login.trim().to_lowercase());
             conn.execute(
-                "DELETE FROM failed_attempts WHERE key LIKE ?1",
-                [format!("login:{}%", login.trim().to_lowercase())],
+                "DELETE FROM failed_attempts WHERE key = ?1 OR substr(key, 1, length(?1) + 1) = ?1 || '|'",
+                [&key],
             )
             .map_err(db)?;
             shell_note(&conn, Event::PasswordChanged, &format!("person:{id}"), now).map_err(db)?;

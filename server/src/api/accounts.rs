@@ -746,7 +746,7 @@ pub struct PasswordChange {
 
 /// Changes the person's own password; every session of theirs ends (log in again).
 #[utoipa::path(put, path = "/api/v1/session/password", request_body = PasswordChange,
-    responses((status = 204), (status = 401, body = ApiError), (status = 422, description = "`weak_password`", body = ApiError)))]
+    responses((status = 204), (status = 401, description = "`unauthorized`, `login_failed`: the current password is wrong", body = ApiError), (status = 422, description = "`weak_password`", body = ApiError), (status = 429, description = "`too_many_attempts`: limited like a login", body = ApiError)))]
 pub(crate) async fn change_password(
     State(state): State<AppState>,
     Address(address): Address,
@@ -757,17 +757,31 @@ pub(crate) async fn change_password(
     let person = Caller::person(&state, &method, &headers).await?;
     let request: PasswordChange = parse(&body)?;
     password::check(&request.new, &person.login, &person.name).map_err(Failure::WeakPassword)?;
+    // Guessing the current password here is limited like a login, and recorded: a session
+    // left open must not let someone learn the password at Argon2's speed.
+    let keys = throttle::login_keys(&person.login, &address);
+    let now = state.clock.now();
     let id = person.id.clone();
+    let locks = keys.clone();
     let stored: Option<String> = state
         .with_db(move |conn| {
+            for (key, rule) in locks
+                .iter()
+                .zip([throttle::ACCOUNT_FROM_ADDRESS, throttle::ADDRESS])
+            {
+                if let Some(wait) = throttle::locked_for(conn, key, rule, now)? {
+                    return Ok(Err(Failure::TooManyAttempts { retry_after: wait }));
+                }
+            }
             conn.query_row(
                 "SELECT password_hash FROM people WHERE id = ?1",
                 [&id],
                 |r| r.get(0),
             )
+            .map(Ok)
         })
         .await
-        .map_err(Failure::database)?;
+        .map_err(Failure::database)??;
     let (current, new) = (request.current, request.new);
     let hashed = tokio::task::spawn_blocking(move || {
         stored
@@ -775,10 +789,27 @@ pub(crate) async fn change_password(
             .map(|_| password::hash(&new))
     })
     .await
-    .ok()
-    .flatten()
-    .ok_or(Failure::LoginFailed)?;
-    let now = state.clock.now();
+    .map_err(|_| Failure::DatabaseUnavailable)?;
+    let Some(hashed) = hashed else {
+        let (id, address) = (person.id.clone(), address.clone());
+        state
+            .with_db(move |conn| {
+                throttle::record(conn, &keys, now)?;
+                let actor = format!("person:{id}");
+                note(
+                    conn,
+                    now,
+                    &actor,
+                    Event::LoginFailed,
+                    Some(&actor),
+                    &address,
+                    "wrong_current_password",
+                )
+            })
+            .await
+            .map_err(Failure::database)?;
+        return Err(Failure::LoginFailed);
+    };
     state
         .with_db(move |conn| {
             accounts::set_password(conn, &person.id, &hashed, now)?;

@@ -276,7 +276,8 @@ pub fn session(
     let row = conn
         .query_row(
             "SELECT s.person_id, p.login, p.name, s.created_at, s.last_seen_at,
-                    s.second_factor_done, s.ended_at, p.disabled_at
+                    s.second_factor_done, s.ended_at, p.disabled_at,
+                    p.totp_secret IS NOT NULL
              FROM sessions s JOIN people p ON p.id = s.person_id
              WHERE s.token_hash = ?1",
             [&hash],
@@ -290,11 +291,13 @@ pub fn session(
                     r.get::<_, bool>(5)?,
                     r.get::<_, Option<String>>(6)?,
                     r.get::<_, Option<String>>(7)?,
+                    r.get::<_, bool>(8)?,
                 ))
             },
         )
         .optional()?;
-    let Some((id, login, name, created, last_seen, complete, ended, disabled)) = row else {
+    let Some((id, login, name, created, last_seen, done, ended, disabled, has_second_factor)) = row
+    else {
         return Ok(None);
     };
     let (Some(created), Some(last_seen)) = (parse_stamp(&created), parse_stamp(&last_seen)) else {
@@ -311,8 +314,12 @@ pub fn session(
         "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
         params![hash, stamp(now)],
     )?;
+    let roles = roles_of(conn, &id)?;
+    // A session started without a second factor (an employee's) is not complete once the
+    // person's roles need one (made a manager meanwhile) until they have set one up.
+    let complete = done && (has_second_factor || !roles.iter().any(|r| r.needs_second_factor()));
     Ok(Some(Person {
-        roles: roles_of(conn, &id)?,
+        roles,
         manages: teams_managed(conn, &id)?,
         id,
         login,
