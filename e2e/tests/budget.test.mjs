@@ -53,8 +53,12 @@ const FIRST_LOAD_BUDGET = 250 * 1024;
 // their own), the budget test runs and reports its failure as a TODO, and this ceiling stops any
 // further growth. Issue 12 ended at 275,715 B (from 276,918 B: the std sorts gone from the
 // wasm and wasm-opt --converge paid for the outbox's and the translations' code); the ceiling
-// stays where issue 11 put it, because brotli moves by several hundred bytes on small changes.
-const FIRST_LOAD_CEILING = 277_000;
+// stayed where issue 11 put it, because brotli moves by several hundred bytes on small changes.
+// Issue 13 moved it once, to 281,000 B: every field device must be enrolled before it can send,
+// so the enrollment page ("Koppel dit apparaat"), the held outbox's sentence and its
+// save-to-file, and the device line in the settings are part of the field app (279,973 B,
+// +4,258 B; writing the page as markup and parsing the device once took 460 B off).
+const FIRST_LOAD_CEILING = 281_000;
 
 function firstLoad() {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');

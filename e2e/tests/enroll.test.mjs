@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { createEnrollmentCode, fillComplete, idbValues, newDraft, openApp, receivedReports, revokeDevices } from './helpers.mjs';
+import { PASSWORD, createEnrollmentCode, fillComplete, idbValues, newDraft, openApp, receivedReports, revokeDevices, serverCommand } from './helpers.mjs';
 
 const cleanups = [];
 after(async () => {
@@ -111,7 +111,9 @@ test('not enrolled: a finalized report stays on the device, is offered as a file
 
 test('the QR link opens the page with the code filled in, and takes the code out of the address', async () => {
   const { server, page } = await openApp(cleanups, { enroll: false });
-  const { code, link } = await createEnrollmentCode(server, { person: 'Ans de Vries' });
+  // A tablet of her own: the code binds the device to Ans (by her login name).
+  serverCommand(server.dataDir, ['add-user', '--login', 'ans', '--name', 'Ans de Vries', '--role', 'medewerker'], { input: `${PASSWORD}\n` });
+  const { code, link } = await createEnrollmentCode(server, { person: 'ans' });
   assert.equal(new URL(link).hash, `#${code}`);
   await page.goto(link);
   await page.getByRole('heading', { level: 1, name: 'Koppel dit apparaat' }).waitFor();
