@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::Serialize;
-use veilig_core::report::accept::{accept, Refusal};
+use veilig_core::report::accept::{accept, canonical_id, Clocks, Refusal, DEVICE_TIME_HEADER};
 use veilig_core::report::access::{self, Action, Actor, ReportRef};
 use veilig_core::sync::{ApiError, Receipt, MAX_BODY_BYTES};
 
@@ -128,10 +128,24 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// A report id as the devices write it: a UUID in its hyphenated form (36 characters, any
-/// version, either case). Kept as sent: the id is stored and compared as the string it is.
+/// A report id as the devices write it: a UUID in its one form, lower-case and hyphenated
+/// (`report::accept::canonical_id`). An upper-case id is refused, not folded: the same UUID in
+/// two cases is never two reports.
 pub fn valid_id(id: &str) -> bool {
-    id.len() == 36 && uuid::Uuid::try_parse(id).is_ok()
+    canonical_id(id)
+}
+
+/// Whether the declared `Content-Length` is over the limit: then the body is refused before a
+/// byte of it is read.
+fn declared_too_large(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim()
+                .parse::<u64>()
+                .map_or(true, |n| n > MAX_BODY_BYTES as u64)
+        })
 }
 
 /// A refused report, logged: its code, and the field only by the form's own name when
@@ -181,8 +195,22 @@ pub(crate) async fn put_report(
     if !is_json(request.headers()) {
         return Err(Failure::UnsupportedMediaType);
     }
+    if declared_too_large(request.headers()) {
+        return Err(refused(Refusal::BodyTooLarge {
+            max: MAX_BODY_BYTES,
+        }));
+    }
+    // The device's own clock, if it sent it: tells a wrong clock from a forged time.
+    let clocks = Clocks::with_header(
+        chrono::Utc::now(),
+        request
+            .headers()
+            .get(DEVICE_TIME_HEADER)
+            .and_then(|v| v.to_str().ok()),
+    );
     let body = read_body(request.into_body()).await?;
-    let accepted = accept(&id, &body, chrono::Utc::now()).map_err(refused)?;
+    let accepted = accept(&id, &body, clocks).map_err(refused)?;
+    let corrects = accepted.report.corrects.clone();
     // Exactly the bytes `accept` names (the ones sent), without copying them.
     let bytes = body.slice_ref(accepted.bytes);
     let now = crate::auth::stamp(state.clock.now());
@@ -193,7 +221,7 @@ pub(crate) async fn put_report(
                 team: &device.team_id,
                 author: device.person_id.as_deref(),
             };
-            store::put(conn, &id, &bytes, &now, &source)
+            store::put(conn, &id, &bytes, &now, &source, corrects.as_deref())
         })
         .await
         .map_err(Failure::database)?;
@@ -201,6 +229,7 @@ pub(crate) async fn put_report(
         Stored::Created(receipt) => Ok((StatusCode::CREATED, Json(receipt)).into_response()),
         Stored::Repeated(receipt) => Ok((StatusCode::OK, Json(receipt)).into_response()),
         Stored::Conflict(_) => Err(Failure::Conflict),
+        Stored::CorrectsUnknown => Err(refused(Refusal::CorrectsUnknown)),
     }
 }
 
@@ -300,10 +329,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_id_is_a_hyphenated_uuid_in_either_case() {
+    fn an_id_is_a_lower_case_hyphenated_uuid() {
         for id in [
             "0193a0b0-0000-7000-8000-0000000000f1",
-            "0193A0B0-0000-7000-8000-0000000000F1",
             // Any version and variant, as before.
             "00000000-0000-0000-0000-000000000000",
             "0193a0b0-0000-4000-c000-0000000000f1",
@@ -322,6 +350,9 @@ mod tests {
             "0193a0b00-000-7000-8000-0000000000f1",
             "-0193a0b0000-7000-8000-0000000000f1",
             "0193a0b0-0000-7000-8000-0000000000fg",
+            // Upper case: the same UUID in another case would be another report.
+            "0193A0B0-0000-7000-8000-0000000000F1",
+            "0193a0b0-0000-7000-8000-0000000000fA",
         ] {
             assert!(!valid_id(id), "{id}");
         }
