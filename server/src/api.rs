@@ -160,17 +160,20 @@ fn refused(refusal: Refusal) -> Failure {
 #[utoipa::path(
     put,
     path = "/api/v1/reports/{id}",
-    params(("id" = String, Path, description = "The report's UUID, made on the device (hyphenated form)")),
-    request_body(content = Object, content_type = "application/json", description = "The finalized report (core::report::Report) of schema version 1 up to the current one, at most 1 MiB"),
+    params(
+        ("id" = String, Path, description = "The report's UUID, made on the device: lower-case, hyphenated (8-4-4-4-12)"),
+        ("Veilig-Device-Time" = Option<String>, Header, description = "The device's own current time (RFC 3339). With it, a report whose times agree with the device's clock is accepted even when that clock is days ahead of the server's; without it, no time may be more than a day after the server's clock"),
+    ),
+    request_body(content = Object, content_type = "application/json", description = "The finalized report (core::report::Report) of schema version 1 up to the current one, at most 1 MiB: no key twice in an object, numbers as plain integers, no key the app does not write, every text and list within core::report::schema::limits"),
     responses(
         (status = 201, description = "Stored for the first time", body = Receipt),
         (status = 200, description = "The same bytes again: the original receipt", body = Receipt),
-        (status = 400, description = "`invalid_id`, `malformed_json` (the message names line and column), `id_mismatch`, `body_incomplete`", body = ApiError),
+        (status = 400, description = "`invalid_id` (not a lower-case UUID), `malformed_json` (the message names line and column; also a key twice in one object or a number that is not a plain integer), `id_mismatch`, `body_incomplete`", body = ApiError),
         (status = 401, description = "`device_not_enrolled`, `device_revoked`: only an enrolled device sends", body = ApiError),
         (status = 409, description = "`conflict`: other content under this id; send a correction as a new report", body = ApiError),
-        (status = 413, description = "`body_too_large`: over 1 MiB", body = ApiError),
+        (status = 413, description = "`body_too_large`: over 1 MiB (a declared Content-Length over it is refused before the body is read)", body = ApiError),
         (status = 415, description = "`unsupported_media_type`: not application/json", body = ApiError),
-        (status = 422, description = "`unknown_schema_version`, `not_final`, `unknown_field`, or `invalid_report` (the shape, or the form's validation naming the field)", body = ApiError),
+        (status = 422, description = "`unknown_schema_version`, `not_final`, `unknown_field` (at any level), or `invalid_report`: the shape, a limit, a time (before 2000, after `created_at`, or too far ahead), `corrects` (not a report this server holds, or itself), a value for a field that does not apply, or the form's validation, naming the field", body = ApiError),
         (status = 503, description = "`database_unavailable`: try again", body = ApiError),
     )
 )]
