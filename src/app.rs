@@ -6,6 +6,7 @@ use veilig_core::route::Route;
 use crate::components::header::Header;
 use crate::components::nav::Nav;
 use crate::pages::card::CardPage;
+use crate::pages::enroll::EnrollPage;
 use crate::pages::extreme::ExtremePage;
 use crate::pages::flow::FlowPage;
 use crate::pages::home::Home;
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
                 Route::Reports => view! { <ReportsPage/> }.into_any(),
                 Route::Report(id) => view! { <ReportPage id=id/> }.into_any(),
                 Route::Outbox => view! { <OutboxPage/> }.into_any(),
+                Route::Enroll => view! { <EnrollPage/> }.into_any(),
                 Route::NotFound => view! { <NotFound/> }.into_any(),
             }}
         </main>

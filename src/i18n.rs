@@ -1,6 +1,7 @@
 //! The interface's own words (the protocol's words live in `core/content`). One struct per
 //! language, so a missing translation is a compile error rather than a blank button.
 
+use veilig_core::outbox::Hold;
 use veilig_core::report::schema;
 use veilig_core::Locale;
 
@@ -180,6 +181,27 @@ pub struct Texts {
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
 
+    pub enroll_title: &'static str,
+    pub enroll_lead: &'static str,
+    pub enroll_code: &'static str,
+    pub enroll_button: &'static str,
+    /// "Gekoppeld aan {team}".
+    pub enrolled_to: fn(&str) -> String,
+    pub enroll_code_invalid: &'static str,
+    pub enroll_wait: &'static str,
+    pub enroll_offline: &'static str,
+    /// Followed by the code in brackets.
+    pub enroll_failed: &'static str,
+    pub device_title: &'static str,
+    /// "Dit apparaat is gekoppeld aan team {team} sinds {since}."
+    pub device_linked: fn(&str, &str) -> String,
+    pub device_not_linked: &'static str,
+    pub enroll_again: &'static str,
+    /// The outbox is held (`veilig_core::outbox::held_by`): what happened and whom to ask.
+    pub held_not_enrolled: &'static str,
+    pub held_revoked: &'static str,
+    pub save_unsent: &'static str,
+
     pub storage_full: &'static str,
     pub storage_unavailable: &'static str,
     pub storage_failed: &'static str,
@@ -216,6 +238,14 @@ impl Texts {
                 from_newer_app: true,
             } => self.storage_set_aside_newer.into(),
             StorageError::SetAside { .. } => self.storage_set_aside.into(),
+        }
+    }
+
+    /// Why the outbox waits for this device to be linked, and whom to ask.
+    pub fn held(&self, hold: Hold) -> &'static str {
+        match hold {
+            Hold::NotEnrolled => self.held_not_enrolled,
+            Hold::Revoked => self.held_revoked,
         }
     }
 
@@ -430,6 +460,22 @@ pub static NL: Texts = Texts {
     ios_hint: "Op iPhone of iPad: tik op Deel en kies \u{2018}Zet op beginscherm\u{2019}. Anders kan Safari de gegevens van Veilig wissen als je de app een week niet opent.",
     not_found_title: "Pagina niet gevonden",
     not_found_body: "Deze pagina bestaat niet. Ga terug naar het begin.",
+    enroll_title: "Koppel dit apparaat",
+    enroll_lead: "Registraties gaan alleen naar de organisatie vanaf een gekoppeld apparaat. Vraag je leidinggevende om een koppelcode en typ die hier. Of scan de QR-code met de camera.",
+    enroll_code: "Koppelcode",
+    enroll_button: "Koppelen",
+    enrolled_to: |team| format!("Gekoppeld aan {team}"),
+    enroll_code_invalid: "Deze code klopt niet of is verlopen. Vraag een nieuwe code.",
+    enroll_wait: "Te vaak een verkeerde code. Wacht een paar minuten en probeer het dan opnieuw.",
+    enroll_offline: "Koppelen kan alleen met verbinding. Probeer het opnieuw als je verbinding hebt.",
+    enroll_failed: "Koppelen is niet gelukt. Probeer het later opnieuw.",
+    device_title: "Dit apparaat",
+    device_linked: |team, since| format!("Dit apparaat is gekoppeld aan team {team} sinds {since}."),
+    device_not_linked: "Dit apparaat is nog niet gekoppeld.",
+    enroll_again: "Opnieuw koppelen",
+    held_not_enrolled: "Dit apparaat is nog niet gekoppeld. Vraag je leidinggevende om een koppelcode. Je registraties blijven op dit apparaat bewaard.",
+    held_revoked: "Dit apparaat is ontkoppeld. Vraag je leidinggevende om een nieuwe koppelcode. Je registraties blijven op dit apparaat bewaard.",
+    save_unsent: "Bewaar niet-verzonden registraties als bestand",
     storage_full: "De opslag van dit apparaat is vol.",
     storage_unavailable: "Opslag op dit apparaat is niet beschikbaar (privévenster?).",
     storage_failed: "Opslaan op dit apparaat is mislukt",
@@ -445,6 +491,8 @@ pub static NL: Texts = Texts {
         ("unknown_field", "De registratie bevat een vraag die de server niet kent. Vraag de beheerder de server bij te werken."),
         ("conflict", "Er is al een andere versie van deze registratie ontvangen. Wil je iets veranderen? Maak dan een correctie."),
         ("database_unavailable", "De server kan de registratie nu niet opslaan. De app probeert het later opnieuw."),
+        ("device_not_enrolled", "Dit apparaat is nog niet gekoppeld."),
+        ("device_revoked", "Dit apparaat is ontkoppeld."),
     ],
     refused_status: "De server weigerde de registratie (HTTP {status}).",
     retry_status: "De server kon de registratie nu niet aannemen (HTTP {status}). De app probeert het later opnieuw.",
@@ -635,6 +683,22 @@ pub static EN: Texts = Texts {
     ios_hint: "On iPhone or iPad: tap Share and choose \u{2018}Add to Home Screen\u{2019}. Otherwise Safari may erase Veilig\u{2019}s data when the app is not opened for a week.",
     not_found_title: "Page not found",
     not_found_body: "This page does not exist. Go back to the start.",
+    enroll_title: "Link this device",
+    enroll_lead: "Reports go to the organisation only from a linked device. Ask your manager for a link code and type it here. Or scan the QR code with the camera.",
+    enroll_code: "Link code",
+    enroll_button: "Link",
+    enrolled_to: |team| format!("Linked to {team}"),
+    enroll_code_invalid: "This code is wrong or has expired. Ask for a new code.",
+    enroll_wait: "Too many wrong codes. Wait a few minutes, then try again.",
+    enroll_offline: "Linking needs a connection. Try again when you are online.",
+    enroll_failed: "Linking did not work. Try again later.",
+    device_title: "This device",
+    device_linked: |team, since| format!("This device is linked to team {team} since {since}."),
+    device_not_linked: "This device is not linked yet.",
+    enroll_again: "Link again",
+    held_not_enrolled: "This device is not linked yet. Ask your manager for a link code. Your reports stay on this device.",
+    held_revoked: "This device was unlinked. Ask your manager for a new link code. Your reports stay on this device.",
+    save_unsent: "Save unsent reports as a file",
     storage_full: "This device's storage is full.",
     storage_unavailable: "Storage is unavailable on this device (private window?).",
     storage_failed: "Saving on this device failed",
@@ -650,6 +714,8 @@ pub static EN: Texts = Texts {
         ("unknown_field", "The report contains a question the server does not know. Ask your administrator to update the server."),
         ("conflict", "A different version of this report was already received. To change something, make a correction."),
         ("database_unavailable", "The server cannot store the report right now. The app will try again later."),
+        ("device_not_enrolled", "This device is not linked yet."),
+        ("device_revoked", "This device was unlinked."),
     ],
     refused_status: "The server refused the report (HTTP {status}).",
     retry_status: "The server could not take the report just now (HTTP {status}). The app will try again later.",

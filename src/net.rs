@@ -2,6 +2,7 @@
 //! an outbox outcome (`Outcome::from_answer`, in core). Only globals that a window and a worker
 //! both have are used, so that `src/bin/veilig-sw.rs` sends with this same code.
 
+use veilig_core::device::{enroll_body, Enrollment};
 use veilig_core::outbox::Outcome;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -100,17 +101,32 @@ pub async fn server_reachable() -> bool {
 /// poor mobile connection that still fits, and a hung server costs a retry, not the outbox.
 pub const PUT_TIMEOUT_MS: i32 = 20_000;
 
-pub async fn put_report(id: &str, body: &str) -> Outcome {
+/// A request with a JSON body. Same-origin, so the browser sends the device's cookie (which
+/// the app never sees) and keeps the one an enrollment sets.
+fn json_request(method: &str, body: &str) -> RequestInit {
     let init = RequestInit::new();
-    init.set_method("PUT");
+    init.set_method(method);
     init.set_body(&JsValue::from_str(body));
     let headers = web_sys::Headers::new().ok();
     if let Some(h) = &headers {
         let _ = h.set("Content-Type", "application/json");
         init.set_headers(h);
     }
+    init
+}
+
+pub async fn put_report(id: &str, body: &str) -> Outcome {
+    let init = json_request("PUT", body);
     match exchange(&format!("/api/v1/reports/{id}"), init, PUT_TIMEOUT_MS).await {
         Ok(answer) => Outcome::from_answer(id, answer.status, &answer.body),
         Err(reason) => Outcome::NoAnswer(reason),
     }
+}
+
+/// Trades a typed enrollment code for this device's credential (an HttpOnly cookie the server
+/// sets); `Err` when the server could not be reached.
+pub async fn enroll(typed: &str) -> Result<Enrollment, String> {
+    let init = json_request("POST", &enroll_body(typed));
+    let answer = exchange("/api/v1/devices/enroll", init, 10_000).await?;
+    Ok(Enrollment::from_answer(answer.status, &answer.body))
 }

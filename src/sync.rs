@@ -7,7 +7,7 @@
 use std::cell::Cell;
 
 use leptos::prelude::*;
-use veilig_core::outbox::Entry;
+use veilig_core::outbox::{held_by, Entry, Hold};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -56,6 +56,11 @@ impl SyncState {
     pub fn pending(&self) -> usize {
         self.entries
             .with(|e| e.iter().filter(|e| e.is_pending()).count())
+    }
+
+    /// Why nothing can be delivered until this device is enrolled, if so.
+    pub fn held(&self) -> Option<Hold> {
+        self.entries.with(|e| held_by(e))
     }
 
     /// Starts a run (or asks the running one to go round again). `force` ignores the backoff.

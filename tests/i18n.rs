@@ -46,3 +46,26 @@ fn a_refusal_names_the_field_in_the_readers_language_and_an_unknown_code_its_sta
     // A sentence an earlier version kept is shown as it is.
     assert_eq!(NL.attempt_error("HTTP 500"), "HTTP 500");
 }
+
+#[wasm_bindgen_test]
+fn a_held_outbox_is_said_in_one_sentence_that_names_whom_to_ask() {
+    use veilig_core::outbox::Hold;
+    for t in [&NL, &EN] {
+        let (not_enrolled, revoked) = (t.held(Hold::NotEnrolled), t.held(Hold::Revoked));
+        assert_ne!(not_enrolled, revoked);
+        for sentence in [not_enrolled, revoked] {
+            assert!(!sentence.is_empty());
+        }
+        // The last error of a held entry is words, not the code.
+        for code in ["device_not_enrolled", "device_revoked"] {
+            let said = t.attempt_error(code);
+            assert!(!said.contains('_'), "{said}");
+        }
+    }
+    assert!(NL.held(Hold::NotEnrolled).contains("leidinggevende"));
+    assert!(NL.held(Hold::Revoked).contains("nieuwe koppelcode"));
+    assert_eq!(
+        (NL.enrolled_to)("Wijkteam Noord"),
+        "Gekoppeld aan Wijkteam Noord"
+    );
+}

@@ -193,3 +193,105 @@ async fn a_tap_that_cannot_be_stored_still_moves_the_flow_on_and_says_so() {
         notice.text_content()
     );
 }
+
+/// The app opened at `path` (after `fresh_start`).
+fn open_at(path: &str) {
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_enroll_page_takes_the_code_from_the_qr_links_fragment_and_clears_it() {
+    fresh_start(None);
+    open_at("/koppelen#K7QM-4TXP");
+    let el = container();
+    let _handle = leptos::mount::mount_to(el.clone(), App);
+    let input: web_sys::HtmlInputElement = find(&el, "#enroll-code").await.unchecked_into();
+    assert_eq!(input.value(), "K7QM-4TXP");
+    for (name, value) in [
+        ("autocomplete", "off"),
+        ("autocapitalize", "characters"),
+        ("spellcheck", "false"),
+    ] {
+        assert_eq!(input.get_attribute(name).as_deref(), Some(value), "{name}");
+    }
+    let location = web_sys::window().unwrap().location();
+    assert_eq!(
+        location.hash().unwrap(),
+        "",
+        "the single-use code left the address"
+    );
+    assert_eq!(location.pathname().unwrap(), "/koppelen");
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_held_outbox_says_why_whom_to_ask_and_offers_the_file() {
+    use veilig_core::outbox::{Entry, State};
+    fresh_start(None);
+    let far = veilig_core::time::parse_utc("2999-01-01T00:00:00Z").unwrap();
+    let mut entry = Entry::new("held-1", r#"{"id":"held-1"}"#, far);
+    entry.state = State::Waiting {
+        next_attempt_at: far,
+    };
+    entry.last_error = Some("device_revoked".into());
+    veilig::storage::outbox::put(&entry).await.unwrap();
+    open_at("/verzenden");
+    let el = container();
+    let _handle = leptos::mount::mount_to(el.clone(), App);
+    let held = find(&el, ".held").await;
+    let text = held.text_content().unwrap_or_default();
+    assert!(text.contains(veilig::i18n::NL.held_revoked), "{text}");
+    let link = held.query_selector("a").unwrap().expect("a link to enroll");
+    assert_eq!(link.get_attribute("href").as_deref(), Some("/koppelen"));
+    let button = held
+        .query_selector("button")
+        .unwrap()
+        .expect("the file button");
+    assert_eq!(
+        button.text_content().as_deref(),
+        Some(veilig::i18n::NL.save_unsent)
+    );
+    let badge = find(&el, ".sync-badge").await;
+    assert_eq!(
+        badge.text_content().as_deref(),
+        Some(veilig::i18n::NL.held_revoked)
+    );
+    veilig::storage::idb_store::delete(veilig::storage::idb_store::OUTBOX, "held-1")
+        .await
+        .unwrap();
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_settings_say_to_which_team_this_device_is_linked() {
+    fresh_start(None);
+    veilig::storage::save_device(&veilig_core::device::Device {
+        device_id: "d-1".into(),
+        team: "Wijkteam Noord".into(),
+        person: Some("Ans de Vries".into()),
+        enrolled_at: "2026-11-30T21:54:11Z".into(),
+    })
+    .unwrap();
+    assert_eq!(
+        veilig::storage::load_device().map(|d| d.team).as_deref(),
+        Some("Wijkteam Noord")
+    );
+    open_at("/instellingen");
+    let el = container();
+    let _handle = leptos::mount::mount_to(el.clone(), App);
+    let status = find(&el, ".device-status").await;
+    let text = status.text_content().unwrap_or_default();
+    assert!(
+        text.starts_with(
+            "Dit apparaat is gekoppeld aan team Wijkteam Noord (Ans de Vries) sinds 2026-1"
+        ),
+        "{text}"
+    );
+    fresh_start(None);
+    el.remove();
+}

@@ -2,6 +2,7 @@
 //! Compiled into the PWA (WASM) and the server; tested natively.
 
 pub mod backoff;
+pub mod device;
 pub mod envelope;
 pub mod locale;
 pub mod outbox;

@@ -246,6 +246,12 @@ impl Entry {
                 self.state = State::Delivered { receipt };
                 self.last_error = None;
             }
+            // Not this report's fault: the device is not (or no longer) enrolled. The report
+            // waits, with the normal backoff, until the device is enrolled (`held_by`).
+            Outcome::Failed {
+                error: Some(ApiError { code, .. }),
+                ..
+            } if hold_for(&code).is_some() => self.retry_later(code, now, backoff, jitter),
             Outcome::Failed { status, error } if is_permanent(status) => {
                 let (code, message, field) = match error {
                     Some(e) => (e.code, e.message, e.field),
@@ -275,6 +281,65 @@ impl Entry {
             next_attempt_at: now + backoff.delay(self.failures, jitter),
         };
     }
+}
+
+/// Why the outbox cannot deliver anything, whatever the reports say: the server takes reports
+/// only from an enrolled device. Never a refusal: the entries stay pending on the device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hold {
+    /// The last answer was `device_not_enrolled`: this device was never enrolled (or lost its
+    /// credential, e.g. when the browser's data was cleared).
+    NotEnrolled,
+    /// The last answer was `device_revoked`: a manager unlinked this device, or its
+    /// enrollment expired.
+    Revoked,
+}
+
+/// The hold an error code stands for, if it is one of the two device codes.
+pub fn hold_for(code: &str) -> Option<Hold> {
+    match code {
+        "device_not_enrolled" => Some(Hold::NotEnrolled),
+        "device_revoked" => Some(Hold::Revoked),
+        _ => None,
+    }
+}
+
+/// Whether the outbox is held, and why: a pending entry whose last attempt was answered with a
+/// device code. Revoked wins over not enrolled (it is the later fact: a revoked device was
+/// enrolled once, and needs a new code either way).
+pub fn held_by(entries: &[Entry]) -> Option<Hold> {
+    let mut held = None;
+    for e in entries.iter().filter(|e| e.is_pending()) {
+        match e.last_error.as_deref().and_then(hold_for) {
+            Some(Hold::Revoked) => return Some(Hold::Revoked),
+            Some(hold) => held = Some(hold),
+            None => {}
+        }
+    }
+    held
+}
+
+/// What "Bewaar niet-verzonden registraties als bestand" saves: a JSON array of the exact
+/// bodies of every pending entry (each is the report's JSON as stored, so the bytes are the
+/// ones the server would have received).
+pub fn unsent_file(entries: &[Entry]) -> String {
+    let mut out = String::from("[");
+    for e in entries
+        .iter()
+        .filter(|e| e.is_pending() && !e.body.is_empty())
+    {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push_str(&e.body);
+    }
+    out.push(']');
+    out
+}
+
+/// The name of that file on `day` (the device's date): `veilig-niet-verzonden-2026-11-30.json`.
+pub fn unsent_file_name(year: i32, month: u32, day: u32) -> String {
+    format!("veilig-niet-verzonden-{year:04}-{month:02}-{day:02}.json")
 }
 
 /// The code for an answer that carried no error body of ours.
@@ -599,6 +664,134 @@ mod tests {
             let back: Entry = crate::envelope::decode(line, &[]).unwrap();
             assert_eq!(back, entry);
         }
+    }
+
+    fn device_answer(status: u16, code: &str) -> Outcome {
+        Outcome::Failed {
+            status,
+            error: Some(ApiError {
+                code: code.into(),
+                message: "Enroll this device first.".into(),
+                field: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn an_unenrolled_or_revoked_device_is_never_a_refusal() {
+        // Whatever the status: 401 as the server sends it, or a 403/400 from a future server.
+        for code in ["device_not_enrolled", "device_revoked"] {
+            for status in [401, 403, 400, 500] {
+                let mut e = Entry::new("r", "{}", t(0));
+                e.start(t(0));
+                e.finish(device_answer(status, code), t(0), Backoff::default(), 1.0);
+                assert_eq!(
+                    e.state,
+                    State::Waiting {
+                        next_attempt_at: t(2)
+                    },
+                    "{code} {status}: waits with the normal backoff"
+                );
+                assert!(e.is_pending(), "{code} {status}");
+                assert_eq!(e.last_error.as_deref(), Some(code));
+                assert_eq!(e.failures, 1);
+                // Retried later, and again with a growing delay.
+                assert!(!e.is_due(t(1)) && e.is_due(t(2)));
+                e.start(t(2));
+                e.finish(device_answer(status, code), t(2), Backoff::default(), 1.0);
+                assert_eq!(
+                    e.state,
+                    State::Waiting {
+                        next_attempt_at: t(6)
+                    }
+                );
+                assert!(e.should_send(t(3), true), "\"send now\" after enrolling");
+            }
+        }
+        // Another 401 stays what it was: final.
+        let mut other = Entry::new("r", "{}", t(0));
+        other.finish(
+            device_answer(401, "unauthorized"),
+            t(0),
+            Backoff::default(),
+            0.0,
+        );
+        assert!(matches!(other.state, State::Refused { status: 401, .. }));
+    }
+
+    #[test]
+    fn the_outbox_is_held_while_a_pending_entry_was_answered_with_a_device_code() {
+        let answered = |code: &str| {
+            let mut e = Entry::new("r", "{}", t(0));
+            e.finish(device_answer(401, code), t(0), Backoff::default(), 0.0);
+            e
+        };
+        let not_enrolled = answered("device_not_enrolled");
+        let revoked = answered("device_revoked");
+        assert_eq!(held_by(&[]), None);
+        assert_eq!(held_by(&[failed_once()]), None, "offline is no hold");
+        assert_eq!(
+            held_by(&[failed_once(), not_enrolled.clone()]),
+            Some(Hold::NotEnrolled)
+        );
+        assert_eq!(held_by(std::slice::from_ref(&revoked)), Some(Hold::Revoked));
+        assert_eq!(
+            held_by(&[not_enrolled.clone(), revoked.clone(), failed_once()]),
+            Some(Hold::Revoked)
+        );
+        // Being sent again still holds until an answer says otherwise.
+        let mut sending = not_enrolled.clone();
+        sending.start(t(1));
+        assert_eq!(
+            held_by(std::slice::from_ref(&sending)),
+            Some(Hold::NotEnrolled)
+        );
+        // Delivered after enrolling: no hold any more.
+        let mut delivered = sending;
+        delivered.finish(Outcome::Stored(receipt()), t(2), Backoff::default(), 0.0);
+        assert_eq!(delivered.last_error, None);
+        assert_eq!(held_by(std::slice::from_ref(&delivered)), None);
+        // Only pending entries count: a refused entry's code holds nothing.
+        let mut refused = revoked;
+        refused.state = State::Refused {
+            status: 401,
+            code: "device_revoked".into(),
+            message: String::new(),
+            field: None,
+        };
+        assert_eq!(held_by(&[refused, delivered]), None);
+        assert_eq!(hold_for("conflict"), None);
+    }
+
+    #[test]
+    fn the_unsent_file_holds_the_exact_bodies_of_every_pending_entry() {
+        let report = crate::report::fixtures::complete_final(&crate::report::fixtures::id(1), "x");
+        let waiting = Entry::for_report(&report, t(0)).unwrap();
+        let mut sending = Entry::new("s", r#"{"id":"s","note":"é \" ,]"}"#, t(0));
+        sending.start(t(0));
+        let mut delivered = Entry::new("d", r#"{"id":"d"}"#, t(0));
+        delivered.finish(Outcome::Stored(receipt()), t(0), Backoff::default(), 0.0);
+        let mut refused = Entry::new("x", r#"{"id":"x"}"#, t(0));
+        refused.finish(
+            Outcome::Failed {
+                status: 409,
+                error: None,
+            },
+            t(0),
+            Backoff::default(),
+            0.0,
+        );
+        let file = unsent_file(&[waiting.clone(), delivered, sending.clone(), refused]);
+        assert_eq!(file, format!("[{},{}]", waiting.body, sending.body));
+        let read: Vec<serde_json::Value> = serde_json::from_str(&file).unwrap();
+        assert_eq!(read.len(), 2);
+        let back: crate::report::Report = serde_json::from_value(read[0].clone()).unwrap();
+        assert_eq!(back, report);
+        assert_eq!(unsent_file(&[]), "[]");
+        assert_eq!(
+            unsent_file_name(2026, 1, 5),
+            "veilig-niet-verzonden-2026-01-05.json"
+        );
     }
 
     /// An entry whose first attempt got no answer: it waits for its backoff (until `t(2)`).

@@ -17,6 +17,8 @@ pub enum Route {
     /// One report, by id.
     Report(String),
     Outbox,
+    /// Enrolling this device with a code from a manager (`/koppelen#CODE` from a QR code).
+    Enroll,
     NotFound,
 }
 
@@ -41,6 +43,7 @@ impl Route {
                 Route::Report(id.to_owned())
             }
             (Some("verzenden"), None, _) => Route::Outbox,
+            (Some("koppelen"), None, _) => Route::Enroll,
             _ => Route::NotFound,
         }
     }
@@ -70,6 +73,7 @@ impl Route {
             Route::Settings => "/instellingen",
             Route::Reports => "/registraties",
             Route::Outbox => "/verzenden",
+            Route::Enroll => "/koppelen",
             Route::Report(_) => panic!("a report's address holds its id: use Route::path"),
         }
     }
@@ -98,6 +102,7 @@ mod tests {
             Route::Settings,
             Route::Reports,
             Route::Outbox,
+            Route::Enroll,
         ];
         screens.extend(FlowId::ALL.into_iter().map(|f| Route::Flow(Some(f))));
         screens
@@ -149,6 +154,7 @@ mod tests {
     #[test]
     fn trailing_slash_is_the_same_screen() {
         assert_eq!(Route::parse("/naslag/"), Route::Reference);
+        assert_eq!(Route::parse("/koppelen/"), Route::Enroll);
         assert_eq!(Route::parse(""), Route::Home);
         assert_eq!(Route::parse("/"), Route::Home);
     }
@@ -162,6 +168,7 @@ mod tests {
             "/meldingen/a/b",
             "/protocol",
             "/protocol/",
+            "/koppelen/extra",
         ] {
             assert_eq!(Route::parse(path), Route::NotFound, "{path}");
         }

@@ -23,6 +23,7 @@ const screens = [
   ['the reception card', '/kaart', 'Kaart receptie: agressie op kantoor'],
   ['the settings', '/instellingen', 'Instellingen'],
   ['the reports', '/registraties', 'Registraties'],
+  ['enrolling this device', '/koppelen', 'Koppel dit apparaat'],
 ];
 
 for (const [name, path, heading] of screens) {

@@ -38,6 +38,7 @@ test('after one visit online, a fresh page with the network off opens every rout
     ['/registraties', 'Registraties'],
     [new URL(draftUrl).pathname, 'Agressieregistratie'],
     ['/verzenden', 'Verzenden'],
+    ['/koppelen', 'Koppel dit apparaat'],
   ];
   for (const [path, heading] of routes) {
     const page = await context.newPage();

@@ -31,6 +31,10 @@ pub struct Config {
     /// prefix. Without it: `http://<bind>:<port>`.
     #[arg(long, global = true, env = "VEILIG_PUBLIC_URL")]
     pub public_url: Option<String>,
+
+    /// Connection caps and timeouts (`listen.rs`); fixed defaults, changed by tests.
+    #[arg(skip)]
+    pub limits: crate::listen::Limits,
 }
 
 impl Config {

@@ -8,6 +8,8 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod headers;
+pub mod listen;
 pub mod openapi;
 pub mod setup;
 pub mod state;
@@ -25,22 +27,27 @@ pub use config::Config;
 pub use error::StartupError;
 use state::AppState;
 
-/// The whole HTTP application: `/api/*` and the PWA.
+/// The whole HTTP application: `/api/*` and the PWA, every response with the security headers.
 pub fn app(state: AppState, config: &Config) -> Router {
     let state_for_setup = state.clone();
-    Router::new()
+    let router = Router::new()
         .nest(
             "/api",
             api::router(state)
                 .merge(openapi::router())
                 // After every route: a 405 is JSON too (axum keeps its `Allow` header).
                 .method_not_allowed_fallback(api::method_not_allowed)
-                .layer(CompressionLayer::new()),
+                .layer(CompressionLayer::new())
+                // A body that trickles in is cut off (the report is 1 MiB at most).
+                .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+                    std::time::Duration::from_secs(30),
+                )),
         )
         // `/api/` itself is the API's, never the app shell.
         .route("/api/", axum::routing::any(api::no_such_endpoint))
         .merge(setup::router(state_for_setup))
-        .merge(static_files::router(&config.dist_dir))
+        .merge(static_files::router(&config.dist_dir));
+    headers::apply(router, &config.dist_dir)
 }
 
 /// Everything checked before the first request: the built app, the data folder, the port.
@@ -52,6 +59,7 @@ pub struct Prepared {
     pub clock: auth::Clock,
     /// While no beheerder exists: the one-time address where the first one is made.
     pub setup_url: Option<String>,
+    pub limits: listen::Limits,
 }
 
 pub async fn prepare(config: &Config) -> Result<Prepared, StartupError> {
@@ -97,6 +105,7 @@ pub async fn prepare(config: &Config) -> Result<Prepared, StartupError> {
         addr,
         clock,
         setup_url: setup_token.map(|token| format!("{origin}/setup/{token}")),
+        limits: config.limits,
     })
 }
 
@@ -105,12 +114,11 @@ pub async fn serve(
     prepared: Prepared,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
+    listen::serve(
         prepared.listener,
-        prepared
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>(),
+        prepared.router,
+        prepared.limits,
+        shutdown,
     )
-    .with_graceful_shutdown(shutdown)
     .await
 }

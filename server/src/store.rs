@@ -138,11 +138,11 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Listed>> {
     rows.collect()
 }
 
-/// A held report: its exact bytes, its team and its author.
-pub type Held = (Vec<u8>, String, Option<String>);
+/// One report's bytes, its team and its author.
+pub type Body = (Vec<u8>, String, Option<String>);
 
 /// One report's bytes with its team and author.
-pub fn body(conn: &Connection, id: &str) -> rusqlite::Result<Option<Held>> {
+pub fn body(conn: &Connection, id: &str) -> rusqlite::Result<Option<Body>> {
     conn.query_row(
         "SELECT body, team_id, author_id FROM reports WHERE id = ?1",
         [id],

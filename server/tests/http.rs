@@ -209,3 +209,137 @@ async fn shutdown_is_graceful_and_the_port_is_released() {
         .await
         .is_err());
 }
+
+/// The headers `headers.rs` puts on every response, besides the policy.
+const SECURITY_HEADERS: [(&str, &str); 5] = [
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("x-frame-options", "DENY"),
+    ("cross-origin-opener-policy", "same-origin"),
+    (
+        "permissions-policy",
+        "camera=(self), microphone=(), geolocation=()",
+    ),
+];
+
+/// An index.html as Trunk writes it: its module loader and the boot script inline, the rest by
+/// address. The hashes are `printf '%s' SCRIPT | openssl dgst -sha256 -binary | base64`.
+const INDEX_WITH_SCRIPTS: &str = "<!doctype html><title>Veilig</title>\
+    <script type=module>import init from '/veilig-0123456789abcdef.js';\nawait init();</script>\
+    <link href=/main-0123456789abcdef.css rel=stylesheet>\
+    <script src=/elsewhere.js></script><body><script>boot();</script>";
+const LOADER_HASH: &str = "'sha256-3brrqMwAxPOqCaEhZUdq4fA2cj7Pkci5q1kINTx/JSM='";
+const BOOT_HASH: &str = "'sha256-BoYdILVZAmAQfhxvCgsBo5rtKe9f5WOaIkiGVKr7Y94='";
+
+/// A server that starts with inline scripts in its index.html.
+async fn start_with_scripts() -> Running {
+    let dist = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    fake_dist(dist.path());
+    std::fs::write(dist.path().join("index.html"), INDEX_WITH_SCRIPTS).unwrap();
+    let server = common::start_with(config(dist.path(), data.path(), 0)).await;
+    Running {
+        base: server.base.clone(),
+        server,
+        _dist: dist,
+        data,
+    }
+}
+
+fn policy(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("content-security-policy")
+        .expect("a Content-Security-Policy")
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn assert_security_headers(res: &reqwest::Response, what: &str) {
+    for (name, value) in SECURITY_HEADERS {
+        assert_eq!(
+            res.headers().get(name).map(|v| v.to_str().unwrap()),
+            Some(value),
+            "{name} on {what}"
+        );
+    }
+    assert_eq!(
+        policy(res),
+        format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {LOADER_HASH} {BOOT_HASH}; \
+             style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; \
+             manifest-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+             form-action 'self'"
+        ),
+        "{what}"
+    );
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_api_answers_are_never_stored() {
+    let s = start_with_scripts().await;
+    // (what, method, path, status, cache-control)
+    let cases = [
+        ("app shell", "GET", "/", 200, "no-cache"),
+        ("app route", "GET", "/protocol/kantoor", 200, "no-cache"),
+        (
+            "hashed asset",
+            "GET",
+            &format!("/{WASM}") as &str,
+            200,
+            "public, max-age=31536000, immutable",
+        ),
+        ("service worker", "GET", "/sw.js", 200, "no-cache"),
+        ("API 200", "GET", "/api/health", 200, "no-store"),
+        ("API 404", "GET", "/api/nope", 404, "no-store"),
+        ("API root", "GET", "/api/", 404, "no-store"),
+        ("API 405", "POST", "/api/health", 405, "no-store"),
+        ("OpenAPI", "GET", "/api/openapi.json", 200, "no-store"),
+    ];
+    for (what, method, path, status, cache) in cases {
+        let res = client()
+            .request(method.parse().unwrap(), format!("{}{path}", s.base))
+            .header("accept-encoding", "br, gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), status, "{what}: {method} {path}");
+        assert_security_headers(&res, what);
+        assert_eq!(
+            res.headers()["cache-control"],
+            cache,
+            "{what}: {method} {path}"
+        );
+    }
+    // A missing file: the headers too (no cache rule of its own).
+    let missing = s.get("/gone-0123456789abcdef.js", None).await;
+    assert_eq!(missing.status(), 404);
+    assert_security_headers(&missing, "missing file");
+}
+
+#[tokio::test]
+async fn a_new_build_copied_over_a_running_server_gets_its_own_hashes() {
+    let s = start_with_scripts().await;
+    let first = policy(&s.get("/", None).await);
+    assert!(
+        first.contains(LOADER_HASH) && first.contains(BOOT_HASH),
+        "{first}"
+    );
+
+    std::fs::write(
+        s._dist.path().join("index.html"),
+        "<!doctype html><title>Veilig</title><script>nextBuild();</script>",
+    )
+    .unwrap();
+    let next = policy(&s.get("/", None).await);
+    assert!(
+        next.contains("'sha256-enNffb5Rm+be/wemOVFtFcgQ4JVq6WEBAFkslOnBzrA='"),
+        "{next}"
+    );
+    assert!(
+        !next.contains(LOADER_HASH) && !next.contains(BOOT_HASH),
+        "{next}"
+    );
+    // Every response carries the new policy, not only index.html's.
+    assert_eq!(policy(&s.get("/api/health", None).await), next);
+}

@@ -10,8 +10,11 @@ use crate::sync::use_sync;
 pub fn SyncBadge() -> impl IntoView {
     let t = use_texts();
     let sync = use_sync();
+    // Held for want of an enrollment: one sentence saying so and whom to ask, not a count
+    // that never goes down.
     let text = move || match sync.progress.get() {
         Some((done, of)) => Some((t().sending_progress)(done, of)),
+        None if let Some(hold) = sync.held() => Some(t().held(hold).to_owned()),
         None => {
             let n = sync.pending();
             (n > 0).then(|| (t().pending_badge)(n))

@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod card;
+pub mod enroll;
 pub mod extreme;
 pub mod flow;
 pub mod home;

@@ -1,10 +1,13 @@
 //! The outbox: each finalized report with its state of sending and last error.
 
 use leptos::prelude::*;
-use veilig_core::outbox::{Entry, State};
+use veilig_core::outbox::{unsent_file, unsent_file_name, Entry, Hold, State};
 use veilig_core::report::{display, Report};
+use veilig_core::route::Route;
+use wasm_bindgen::JsCast;
 
 use crate::clock::local_input;
+use crate::html::Html;
 use crate::state::{use_app, use_texts};
 use crate::sync::use_sync;
 
@@ -14,6 +17,78 @@ fn state_key(state: &State) -> u8 {
         State::Sending { .. } => 1,
         State::Delivered { .. } => 2,
         State::Refused { .. } => 3,
+    }
+}
+
+/// Saves the exact bytes of every report not yet delivered as a file on the device
+/// (`veilig-niet-verzonden-<date>.json`), so nothing depends on this browser alone.
+fn save_unsent(entries: &[Entry]) -> Option<()> {
+    let json = unsent_file(entries);
+    let parts = js_sys::Array::of1(&json.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let today = js_sys::Date::new_0();
+    let name = unsent_file_name(
+        today.get_full_year() as i32,
+        today.get_month() + 1,
+        today.get_date(),
+    );
+    let document = web_sys::window()?.document()?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    a.set_href(&url);
+    a.set_download(&name);
+    a.click();
+    // The click has started the download; the URL is no longer needed after this task.
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    web_sys::window()?
+        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 1_000)
+        .ok()?;
+    Some(())
+}
+
+/// When nothing can be delivered until this device is enrolled: one sentence saying what
+/// happened and whom to ask, the way to enroll, and the unsent reports as a file. Written as
+/// markup (`crate::html`: cheaper in the wasm than a `view!` per element); the button's click
+/// bubbles to the box.
+#[component]
+pub fn Held() -> impl IntoView {
+    let t = use_texts();
+    let sync = use_sync();
+    let html = move |hold: Hold| {
+        let t = t();
+        let mut h = Html::default();
+        h.el("p", &[], t.held(hold))
+            .open("p", &[])
+            .el(
+                "a",
+                &[("href", Route::Enroll.static_path())],
+                t.enroll_title,
+            )
+            .close("p")
+            .el(
+                "button",
+                &[("type", "button"), ("class", "btn")],
+                t.save_unsent,
+            );
+        h.0
+    };
+    let save = move |ev: leptos::ev::MouseEvent| {
+        let on_button = ev
+            .target()
+            .and_then(|el| el.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| el.tag_name() == "BUTTON");
+        if on_button {
+            sync.entries.with_untracked(|e| save_unsent(e));
+        }
+    };
+    move || {
+        sync.held().map(|hold| {
+            view! { <div class="held notice notice-strong" role="status" on:click=save inner_html=move || html(hold)></div> }
+        })
     }
 }
 
@@ -72,6 +147,7 @@ pub fn OutboxPage() -> impl IntoView {
         <article class="outbox">
             <h1>{move || t().outbox_title}</h1>
             <p class="muted">{move || t().outbox_lead}</p>
+            <Held/>
             <Show when=move || sync.reachable.get() == Some(false)>
                 <p class="notice">{move || t().offline_fine}</p>
             </Show>

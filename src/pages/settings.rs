@@ -1,6 +1,7 @@
 //! Settings: language, the organisation's name and its phone numbers.
 
 use leptos::prelude::*;
+use veilig_core::route::Route;
 use veilig_core::settings::{tel_href, Settings};
 use veilig_core::Locale;
 
@@ -10,6 +11,19 @@ use crate::state::{use_app, use_texts};
 pub fn SettingsPage() -> impl IntoView {
     let app = use_app();
     let t = use_texts();
+    let sync = crate::sync::use_sync();
+    let device = crate::storage::load_device();
+    // "since": the enrollment's local date when the server's time reads as one.
+    let since = device.as_ref().map(|d| {
+        veilig_core::time::parse_utc(&d.enrolled_at)
+            .map(crate::clock::local_moment)
+            .unwrap_or_else(|| d.enrolled_at.clone())
+    });
+    let linked = device.is_some();
+    let team = device.map(|d| match d.person {
+        Some(person) => format!("{} ({person})", d.team),
+        None => d.team,
+    });
     let phone = move |id: &'static str,
                       label: fn(&'static crate::i18n::Texts) -> &'static str,
                       get: fn(&Settings) -> String,
@@ -120,6 +134,20 @@ pub fn SettingsPage() -> impl IntoView {
                     />
                     {move || t().remove_after_delivery}
                 </label>
+            </fieldset>
+            <fieldset>
+                <legend>{move || t().device_title}</legend>
+                <p class="device-status">
+                    {move || match (sync.held(), &team, &since) {
+                        // What the server said last stands over what was stored at enrollment.
+                        (Some(hold), ..) => t().held(hold).to_owned(),
+                        (None, Some(team), Some(since)) => (t().device_linked)(team, since),
+                        _ => t().device_not_linked.to_owned(),
+                    }}
+                </p>
+                <a href=const { Route::Enroll.static_path() }>
+                    {move || if linked { t().enroll_again } else { t().enroll_title }}
+                </a>
             </fieldset>
             <fieldset>
                 <legend>{move || t().storage_title}</legend>

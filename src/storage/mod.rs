@@ -15,6 +15,7 @@ pub mod reports;
 
 pub use error::StorageError;
 pub use logs::{load_checklists, load_runs, save_checklist, save_run};
+use veilig_core::device::{Device, DEVICE_VERSION};
 use veilig_core::envelope::Migration;
 use veilig_core::settings::{Settings, SETTINGS_VERSION};
 
@@ -59,6 +60,18 @@ fn load<T: serde::de::DeserializeOwned + Default>(
 fn save<T: serde::Serialize>(key: &str, version: u32, value: &T) -> Result<(), StorageError> {
     let raw = codec::encode(version, value)?;
     local::set(key, &raw)
+}
+
+const DEVICE_KEY: &str = "veilig.device";
+
+/// What the server said about this device when it was enrolled (`None`: never, here).
+/// The credential itself is an HttpOnly cookie: the app never sees or stores it.
+pub fn load_device() -> Option<Device> {
+    load::<Option<Device>>(DEVICE_KEY, &[]).value
+}
+
+pub fn save_device(device: &Device) -> Result<(), StorageError> {
+    save(DEVICE_KEY, DEVICE_VERSION, device)
 }
 
 pub fn load_settings() -> Loaded<Settings> {
