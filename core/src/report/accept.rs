@@ -535,7 +535,11 @@ fn walk(report: &Json) -> Result<(), Refusal> {
     if let Some(values) = top.get("values").and_then(Json::as_object) {
         for (key, value) in values {
             let Some(spec) = field(key) else {
-                return Err(Refusal::UnknownField { field: key.clone() });
+                // Named back to its sender as sent, unless it is longer than any key could be.
+                return Err(match over(key, MAX_KEY) {
+                    true => Refusal::UnknownKey { at: "values" },
+                    false => Refusal::UnknownField { field: key.clone() },
+                });
             };
             let too_long = || {
                 Refusal::Invalid(FieldError {
@@ -1194,6 +1198,13 @@ mod tests {
             assert_eq!(refusal.field(), (!path.is_empty()).then_some(path));
             assert!(!refusal.to_string().contains(secret), "{refusal}");
         }
+        // In values the key is named back to its sender (never logged), unless it is huge.
+        let mut sent = body(&id(27));
+        sent["values"]["x".repeat(MAX_KEY + 1)] = Json::from("1");
+        assert_eq!(
+            refused(&id(27), &sent),
+            Refusal::UnknownKey { at: "values" }
+        );
     }
 
     // Rule 5: times.
