@@ -361,8 +361,10 @@ fn every_person_needs_a_name_and_the_list_is_bounded() {
     r.set("getuigen", Value::Persons(many));
     assert_eq!(
         problems(&r),
-        vec![("getuigen", Problem::TooLong { max: 50 })]
+        vec![("getuigen", Problem::TooManyPersons { max: 50 })]
     );
+    // The message counts persons, not characters.
+    assert!(Problem::TooManyPersons { max: 50 }.message()[1].contains("persons"));
 }
 
 #[test]

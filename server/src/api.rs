@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::Serialize;
-use veilig_core::report::accept::{accept, Refusal};
+use veilig_core::report::accept::{accept, canonical_id, Clocks, Refusal, DEVICE_TIME_HEADER};
 use veilig_core::report::access::{self, Action, Actor, ReportRef};
 use veilig_core::sync::{ApiError, Receipt, MAX_BODY_BYTES};
 
@@ -128,10 +128,24 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// A report id as the devices write it: a UUID in its hyphenated form (36 characters, any
-/// version, either case). Kept as sent: the id is stored and compared as the string it is.
+/// A report id as the devices write it: a UUID in its one form, lower-case and hyphenated
+/// (`report::accept::canonical_id`). An upper-case id is refused, not folded: the same UUID in
+/// two cases is never two reports.
 pub fn valid_id(id: &str) -> bool {
-    id.len() == 36 && uuid::Uuid::try_parse(id).is_ok()
+    canonical_id(id)
+}
+
+/// Whether the declared `Content-Length` is over the limit: then the body is refused before a
+/// byte of it is read.
+fn declared_too_large(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim()
+                .parse::<u64>()
+                .map_or(true, |n| n > MAX_BODY_BYTES as u64)
+        })
 }
 
 /// A refused report, logged: its code, and the field only by the form's own name when
@@ -146,17 +160,20 @@ fn refused(refusal: Refusal) -> Failure {
 #[utoipa::path(
     put,
     path = "/api/v1/reports/{id}",
-    params(("id" = String, Path, description = "The report's UUID, made on the device (hyphenated form)")),
-    request_body(content = Object, content_type = "application/json", description = "The finalized report (core::report::Report) of schema version 1 up to the current one, at most 1 MiB"),
+    params(
+        ("id" = String, Path, description = "The report's UUID, made on the device: lower-case, hyphenated (8-4-4-4-12)"),
+        ("Veilig-Device-Time" = Option<String>, Header, description = "The device's own current time (RFC 3339). With it, a report whose times agree with the device's clock is accepted even when that clock is days ahead of the server's; without it, no time may be more than a day after the server's clock"),
+    ),
+    request_body(content = Object, content_type = "application/json", description = "The finalized report (core::report::Report) of schema version 1 up to the current one, at most 1 MiB: no key twice in an object, numbers as plain integers, no key the app does not write, every text and list within core::report::schema::limits"),
     responses(
         (status = 201, description = "Stored for the first time", body = Receipt),
         (status = 200, description = "The same bytes again: the original receipt", body = Receipt),
-        (status = 400, description = "`invalid_id`, `malformed_json` (the message names line and column), `id_mismatch`, `body_incomplete`", body = ApiError),
+        (status = 400, description = "`invalid_id` (not a lower-case UUID), `malformed_json` (the message names line and column; also a key twice in one object or a number that is not a plain integer), `id_mismatch`, `body_incomplete`", body = ApiError),
         (status = 401, description = "`device_not_enrolled`, `device_revoked`: only an enrolled device sends", body = ApiError),
         (status = 409, description = "`conflict`: other content under this id; send a correction as a new report", body = ApiError),
-        (status = 413, description = "`body_too_large`: over 1 MiB", body = ApiError),
+        (status = 413, description = "`body_too_large`: over 1 MiB (a declared Content-Length over it is refused before the body is read)", body = ApiError),
         (status = 415, description = "`unsupported_media_type`: not application/json", body = ApiError),
-        (status = 422, description = "`unknown_schema_version`, `not_final`, `unknown_field`, or `invalid_report` (the shape, or the form's validation naming the field)", body = ApiError),
+        (status = 422, description = "`unknown_schema_version`, `not_final`, `unknown_field` (at any level), or `invalid_report`: the shape, a limit, a time (before 2000, after `created_at`, or too far ahead), `corrects` (not a report this server holds, or itself), a value for a field that does not apply, or the form's validation, naming the field", body = ApiError),
         (status = 503, description = "`database_unavailable`: try again", body = ApiError),
     )
 )]
@@ -181,8 +198,22 @@ pub(crate) async fn put_report(
     if !is_json(request.headers()) {
         return Err(Failure::UnsupportedMediaType);
     }
+    if declared_too_large(request.headers()) {
+        return Err(refused(Refusal::BodyTooLarge {
+            max: MAX_BODY_BYTES,
+        }));
+    }
+    // The device's own clock, if it sent it: tells a wrong clock from a forged time.
+    let clocks = Clocks::with_header(
+        chrono::Utc::now(),
+        request
+            .headers()
+            .get(DEVICE_TIME_HEADER)
+            .and_then(|v| v.to_str().ok()),
+    );
     let body = read_body(request.into_body()).await?;
-    let accepted = accept(&id, &body, chrono::Utc::now()).map_err(refused)?;
+    let accepted = accept(&id, &body, clocks).map_err(refused)?;
+    let corrects = accepted.report.corrects.clone();
     // Exactly the bytes `accept` names (the ones sent), without copying them.
     let bytes = body.slice_ref(accepted.bytes);
     let now = crate::auth::stamp(state.clock.now());
@@ -193,7 +224,7 @@ pub(crate) async fn put_report(
                 team: &device.team_id,
                 author: device.person_id.as_deref(),
             };
-            store::put(conn, &id, &bytes, &now, &source)
+            store::put(conn, &id, &bytes, &now, &source, corrects.as_deref())
         })
         .await
         .map_err(Failure::database)?;
@@ -201,6 +232,7 @@ pub(crate) async fn put_report(
         Stored::Created(receipt) => Ok((StatusCode::CREATED, Json(receipt)).into_response()),
         Stored::Repeated(receipt) => Ok((StatusCode::OK, Json(receipt)).into_response()),
         Stored::Conflict(_) => Err(Failure::Conflict),
+        Stored::CorrectsUnknown => Err(refused(Refusal::CorrectsUnknown)),
     }
 }
 
@@ -300,10 +332,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_id_is_a_hyphenated_uuid_in_either_case() {
+    fn an_id_is_a_lower_case_hyphenated_uuid() {
         for id in [
             "0193a0b0-0000-7000-8000-0000000000f1",
-            "0193A0B0-0000-7000-8000-0000000000F1",
             // Any version and variant, as before.
             "00000000-0000-0000-0000-000000000000",
             "0193a0b0-0000-4000-c000-0000000000f1",
@@ -322,6 +353,9 @@ mod tests {
             "0193a0b00-000-7000-8000-0000000000f1",
             "-0193a0b0000-7000-8000-0000000000f1",
             "0193a0b0-0000-7000-8000-0000000000fg",
+            // Upper case: the same UUID in another case would be another report.
+            "0193A0B0-0000-7000-8000-0000000000F1",
+            "0193a0b0-0000-7000-8000-0000000000fA",
         ] {
             assert!(!valid_id(id), "{id}");
         }

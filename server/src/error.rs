@@ -44,7 +44,7 @@ pub enum Failure {
     /// Why a report is not accepted (`veilig_core::report::accept`).
     #[error(transparent)]
     Refused(#[from] Refusal),
-    #[error("The id is not a UUID.")]
+    #[error("The id is not a UUID in its one form: lower-case hexadecimal digits and hyphens (8-4-4-4-12).")]
     InvalidId,
     #[error("Send the report as application/json.")]
     UnsupportedMediaType,

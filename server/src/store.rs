@@ -13,6 +13,8 @@ pub enum Stored {
     Repeated(Receipt),
     /// The same id with other bytes: refused, the stored report stays as it was.
     Conflict(Receipt),
+    /// A new correction whose `corrects` names no report held here: nothing is stored.
+    CorrectsUnknown,
 }
 
 pub fn content_hash(body: &[u8]) -> String {
@@ -41,12 +43,16 @@ pub struct Source<'a> {
     pub author: Option<&'a str>,
 }
 
+/// Stores `body` under `id` unless other content is stored there (`Conflict`), or it corrects
+/// a report this server does not hold (`corrects`, looked up in the same transaction as the
+/// insert, so the original cannot be missing by the time the correction is stored).
 pub fn put(
     conn: &mut Connection,
     id: &str,
     body: &[u8],
     now: &str,
     source: &Source<'_>,
+    corrects: Option<&str>,
 ) -> rusqlite::Result<Stored> {
     let hash = content_hash(body);
     // IMMEDIATE takes the write lock up front: two identical requests racing cannot both insert.
@@ -58,6 +64,17 @@ pub fn put(
             |row| Ok((receipt_of(row)?, row.get::<_, Option<String>>(5)?)),
         )
         .optional()?;
+    let original_missing = match corrects {
+        Some(original) if existing.is_none() => tx
+            .query_row(
+                "SELECT 1 FROM reports WHERE id = ?1",
+                [original],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_none(),
+        _ => false,
+    };
     let outcome = match existing {
         // The same bytes again from the device that sent them: its receipt. From another
         // device it is a conflict: a receipt is shown only to its sender.
@@ -67,6 +84,7 @@ pub fn put(
             Stored::Repeated(receipt)
         }
         Some((receipt, _)) => Stored::Conflict(receipt),
+        None if original_missing => Stored::CorrectsUnknown,
         None => {
             let device_seq: i64 = tx.query_row(
                 "UPDATE devices SET reports_sent = reports_sent + 1, last_seen_at = ?2
@@ -167,22 +185,57 @@ mod tests {
             team: "t",
             author: None,
         };
-        let first = put(&mut conn, "a", b"one", "2026-01-01T00:00:00Z", &d1).unwrap();
+        let first = put(&mut conn, "a", b"one", "2026-01-01T00:00:00Z", &d1, None).unwrap();
         assert!(matches!(first, Stored::Created(ref r) if r.seq == 1));
         assert!(
-            matches!(put(&mut conn, "a", b"one", "later", &d1).unwrap(), Stored::Repeated(ref r) if r.received_at == "2026-01-01T00:00:00Z")
+            matches!(put(&mut conn, "a", b"one", "later", &d1, None).unwrap(), Stored::Repeated(ref r) if r.received_at == "2026-01-01T00:00:00Z")
         );
         assert!(matches!(
-            put(&mut conn, "a", b"two", "later", &d1).unwrap(),
+            put(&mut conn, "a", b"two", "later", &d1, None).unwrap(),
             Stored::Conflict(_)
         ));
         // The same bytes from another device get no receipt.
         assert!(matches!(
-            put(&mut conn, "a", b"one", "later", &d2).unwrap(),
+            put(&mut conn, "a", b"one", "later", &d2, None).unwrap(),
             Stored::Conflict(_)
         ));
         assert_eq!(body(&conn, "a").unwrap().unwrap().0, b"one".to_vec());
         assert_eq!(list(&conn).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_correction_is_stored_only_when_its_original_is_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open(dir.path()).unwrap();
+        device(&conn, "d1");
+        let d1 = Source {
+            device: "d1",
+            team: "t",
+            author: None,
+        };
+        assert!(matches!(
+            put(&mut conn, "c", b"fix", "now", &d1, Some("a")).unwrap(),
+            Stored::CorrectsUnknown
+        ));
+        assert!(body(&conn, "c").unwrap().is_none(), "nothing stored");
+        let seq: i64 = conn
+            .query_row(
+                "SELECT reports_sent FROM devices WHERE id = 'd1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(seq, 0, "a refused correction is not counted");
+        put(&mut conn, "a", b"original", "now", &d1, None).unwrap();
+        assert!(matches!(
+            put(&mut conn, "c", b"fix", "now", &d1, Some("a")).unwrap(),
+            Stored::Created(_)
+        ));
+        // Its repeat is the same receipt, as for any report.
+        assert!(matches!(
+            put(&mut conn, "c", b"fix", "now", &d1, Some("a")).unwrap(),
+            Stored::Repeated(_)
+        ));
     }
 
     #[test]
@@ -202,9 +255,9 @@ mod tests {
             author: None,
         };
         for i in 0..5 {
-            put(&mut conn, &format!("a{i}"), b"x", "now", &d1).unwrap();
+            put(&mut conn, &format!("a{i}"), b"x", "now", &d1, None).unwrap();
         }
-        let Stored::Created(receipt) = put(&mut conn, "b", b"y", "now", &d2).unwrap() else {
+        let Stored::Created(receipt) = put(&mut conn, "b", b"y", "now", &d2, None).unwrap() else {
             panic!("created")
         };
         assert_eq!(

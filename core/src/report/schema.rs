@@ -128,7 +128,7 @@ pub struct FieldSpec {
     /// The field applies when this list is empty or when ANY of its conditions holds (and the
     /// field it names applies itself). `validate::applies` is the one function that decides.
     pub when: &'static [When],
-    /// A tighter limit than `validate::MAX_TEXT` for a short text (characters).
+    /// A tighter limit than `limits::MAX_TEXT` for a short text (characters).
     pub max_chars: Option<usize>,
     /// Health, criminal-offence or behaviour data of a named person: never logged, shown and
     /// exported only to roles that need it.
@@ -314,6 +314,30 @@ pub const ADDRESS_USED: &[Choice] = &[
         "My private address was used",
     ),
 ];
+
+/// Limits of a report, declared once: the form (`validate`) and the server (`accept`) read
+/// them here. Counted in characters (Unicode scalar values) for texts, in items for lists.
+pub mod limits {
+    /// Free text of one field (a field's own `max_chars` may be tighter).
+    pub const MAX_TEXT: usize = 20_000;
+    /// Persons in one field (victims, witnesses).
+    pub const MAX_PERSONS: usize = 50;
+    /// A person's name.
+    pub const MAX_PERSON_NAME: usize = 200;
+    /// A person's detail (function; internal or external and how to reach).
+    pub const MAX_PERSON_DETAIL: usize = 1_000;
+    /// Events in a report's protocol flow run (every tap is one; a long incident has tens).
+    pub const MAX_FLOW_EVENTS: usize = 2_000;
+    /// Ticks in a report's extreme-incident checklist.
+    pub const MAX_CHECKLIST_EVENTS: usize = 2_000;
+    /// Kinds of extreme incident a checklist names.
+    pub const MAX_CHECKLIST_KINDS: usize = 20;
+    /// An id or a key the app writes (a UUID, a step or an action of the protocol, a checklist
+    /// item): never typed by a person.
+    pub const MAX_KEY: usize = 100;
+    /// No date in a report is before this year (a device whose clock was reset reads 1970).
+    pub const EARLIEST_YEAR: i32 = 2000;
+}
 
 /// A warning for colleagues is at most this long: one or two sentences.
 pub const WARNING_MAX_CHARS: usize = 280;

@@ -4,6 +4,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::model::{Report, Value};
+use super::schema::limits::{MAX_PERSON_DETAIL, MAX_PERSON_NAME};
 use super::schema::{field, Choice, FieldKind, FieldSpec, Req, FIELDS, NONE_OF_THESE};
 pub use crate::time::parse_local;
 use crate::time::parse_utc;
@@ -27,6 +28,16 @@ pub enum Problem {
     NoneWithOther,
     /// A time of the aftermath (support, manager informed) before the incident itself.
     BeforeIncident,
+    /// More persons than `limits::MAX_PERSONS`.
+    TooManyPersons {
+        max: usize,
+    },
+    /// One option ticked twice (the form never writes that; a sender might).
+    Repeated,
+    /// A date before `limits::EARLIEST_YEAR`: no incident in this register is that old.
+    TooEarly {
+        year: i32,
+    },
 }
 
 impl Problem {
@@ -70,6 +81,18 @@ impl Problem {
                 "Dit tijdstip ligt vóór het incident.".into(),
                 "This time is before the incident.".into(),
             ],
+            Problem::TooManyPersons { max } => [
+                format!("Dit zijn te veel personen (meer dan {max})."),
+                format!("These are too many persons (over {max})."),
+            ],
+            Problem::Repeated => [
+                "Een keuze staat er twee keer in.".into(),
+                "An option is chosen twice.".into(),
+            ],
+            Problem::TooEarly { year } => [
+                format!("Dit tijdstip ligt vóór {year}."),
+                format!("This time is before {year}."),
+            ],
         }
     }
 }
@@ -80,9 +103,9 @@ pub struct FieldError {
     pub problem: Problem,
 }
 
-/// Free text is limited so that one report can never fill a device or the server.
-pub const MAX_TEXT: usize = 20_000;
-pub const MAX_PERSONS: usize = 50;
+/// Free text is limited so that one report can never fill a device or the server (declared in
+/// `schema::limits`, with every other limit).
+pub use super::schema::limits::{EARLIEST_YEAR, MAX_PERSONS, MAX_TEXT};
 
 /// Clocks differ a little between a tablet, a phone and the clock read off a wall: an incident
 /// time up to this far after "now" is accepted, more is refused.
@@ -110,6 +133,17 @@ pub fn applies(spec: &FieldSpec, report: &Report) -> bool {
         })
 }
 
+/// The keys of values given for fields that do not apply (in form order). A finalized report
+/// from the app has none (`prune_inapplicable` runs when it is finalized); the server refuses
+/// them.
+pub fn inapplicable(report: &Report) -> Vec<&'static str> {
+    FIELDS
+        .iter()
+        .filter(|spec| report.values.contains_key(spec.key) && !applies(spec, report))
+        .map(|spec| spec.key)
+        .collect()
+}
+
 /// Removes every value of a field that does not apply (an answer given before another choice
 /// made it irrelevant). Run when a report is finalized, so that the read-only view and the
 /// bytes sent hold only what the form asked. Returns the keys removed.
@@ -130,11 +164,29 @@ fn known(options: &[Choice], key: &str) -> bool {
     options.iter().any(|o| o.key == key)
 }
 
+/// Whether a local date and time is too early to be an incident of this register.
+fn too_early(at: NaiveDateTime) -> bool {
+    use chrono::Datelike;
+    at.year() < EARLIEST_YEAR
+}
+
+/// Text longer than `max` characters (counted without walking a huge text to its end).
+fn over(text: &str, max: usize) -> bool {
+    text.len() > max && text.chars().nth(max).is_some()
+}
+
 fn check_value(spec: &FieldSpec, value: &Value, latest: NaiveDateTime) -> Option<Problem> {
     match (spec.kind, value) {
         (FieldKind::Text | FieldKind::LongText, Value::Text(t)) => {
             let max = spec.max_chars.unwrap_or(MAX_TEXT);
-            (t.chars().count() > max).then_some(Problem::TooLong { max })
+            if over(t, max) {
+                Some(Problem::TooLong { max })
+            } else if spec.req == Req::Required && t.trim().is_empty() {
+                // Only spaces is no answer (the form keeps them as typed, but does not finalize).
+                Some(Problem::Missing)
+            } else {
+                None
+            }
         }
         (FieldKind::Choice(options), Value::Text(t)) => {
             (!known(options, t)).then_some(Problem::UnknownOption)
@@ -142,6 +194,8 @@ fn check_value(spec: &FieldSpec, value: &Value, latest: NaiveDateTime) -> Option
         (FieldKind::Multi(options), Value::Many(v)) => {
             if v.iter().any(|x| !known(options, x)) {
                 Some(Problem::UnknownOption)
+            } else if v.iter().enumerate().any(|(i, x)| v[..i].contains(x)) {
+                Some(Problem::Repeated)
             } else if v.len() > 1 && v.iter().any(|x| x == NONE_OF_THESE) {
                 Some(Problem::NoneWithOther)
             } else if v.is_empty() {
@@ -153,6 +207,9 @@ fn check_value(spec: &FieldSpec, value: &Value, latest: NaiveDateTime) -> Option
         }
         (FieldKind::DateTime, Value::Text(t)) => match parse_local(t) {
             None => Some(Problem::NotADateTime),
+            Some(at) if too_early(at) => Some(Problem::TooEarly {
+                year: EARLIEST_YEAR,
+            }),
             Some(at) if at > latest + CLOCK_DRIFT => Some(Problem::InTheFuture),
             Some(_) => None,
         },
@@ -165,19 +222,32 @@ fn check_value(spec: &FieldSpec, value: &Value, latest: NaiveDateTime) -> Option
         },
         (FieldKind::Persons, Value::Persons(people)) => {
             if people.len() > MAX_PERSONS {
-                Some(Problem::TooLong { max: MAX_PERSONS })
+                Some(Problem::TooManyPersons { max: MAX_PERSONS })
+            } else if people.iter().any(|p| over(&p.name, MAX_PERSON_NAME)) {
+                Some(Problem::TooLong {
+                    max: MAX_PERSON_NAME,
+                })
+            } else if people.iter().any(|p| over(&p.detail, MAX_PERSON_DETAIL)) {
+                Some(Problem::TooLong {
+                    max: MAX_PERSON_DETAIL,
+                })
             } else if people.iter().any(|p| p.name.trim().is_empty()) {
                 Some(Problem::NameMissing)
             } else {
                 None
             }
         }
-        (FieldKind::Persons, Value::Many(v)) if v.is_empty() => None,
+        // An empty list is no answer, for persons as for options (the form never stores one).
+        (FieldKind::Persons, Value::Many(v)) if v.is_empty() => Some(Problem::Missing),
         // The moment of confirming, as the app wrote it. Not compared with `latest`: that is a
         // local time, this one UTC, and the app, not a person, wrote it.
-        (FieldKind::Confirm { .. }, Value::Text(t)) => {
-            parse_utc(t).is_none().then_some(Problem::Missing)
-        }
+        (FieldKind::Confirm { .. }, Value::Text(t)) => match parse_utc(t) {
+            None => Some(Problem::Missing),
+            Some(at) if too_early(at.naive_utc()) => Some(Problem::TooEarly {
+                year: EARLIEST_YEAR,
+            }),
+            Some(_) => None,
+        },
         _ => Some(Problem::UnknownOption),
     }
 }
