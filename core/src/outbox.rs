@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::backoff::Backoff;
 use crate::report::Report;
-use crate::sync::{ApiError, Receipt};
+use crate::sync::{ApiError, ErrorCode, Receipt};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -252,6 +252,19 @@ impl Entry {
                 error: Some(ApiError { code, .. }),
                 ..
             } if hold_for(&code).is_some() => self.retry_later(code, now, backoff, jitter),
+            // A correction that arrived before the report it corrects (that one is still on
+            // its way, after a failed try): it waits and goes again, never refused for it.
+            Outcome::Failed {
+                error:
+                    Some(ApiError {
+                        code,
+                        field: Some(field),
+                        ..
+                    }),
+                ..
+            } if code == ErrorCode::InvalidReport.as_str() && field == "corrects" => {
+                self.retry_later(code, now, backoff, jitter)
+            }
             Outcome::Failed { status, error } if is_permanent(status) => {
                 let (code, message, field) = match error {
                     Some(e) => (e.code, e.message, e.field),
@@ -717,6 +730,30 @@ mod tests {
             0.0,
         );
         assert!(matches!(other.state, State::Refused { status: 401, .. }));
+    }
+
+    #[test]
+    fn a_correction_that_arrives_before_its_original_waits_for_it() {
+        let refused = |field: Option<&str>| Outcome::Failed {
+            status: 422,
+            error: Some(ApiError {
+                code: "invalid_report".into(),
+                message: "…".into(),
+                field: field.map(str::to_owned),
+            }),
+        };
+        let mut correction = Entry::new("c", "{}", t(0));
+        correction.start(t(0));
+        correction.finish(refused(Some("corrects")), t(0), Backoff::default(), 1.0);
+        assert!(
+            correction.is_pending(),
+            "sent again once the original is there"
+        );
+        assert_eq!(correction.last_error.as_deref(), Some("invalid_report"));
+        // Any other field the server names is the report's own problem: final.
+        let mut other = Entry::new("r", "{}", t(0));
+        other.finish(refused(Some("plaats")), t(0), Backoff::default(), 1.0);
+        assert!(matches!(other.state, State::Refused { status: 422, .. }));
     }
 
     #[test]

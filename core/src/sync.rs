@@ -177,6 +177,10 @@ impl ErrorCode {
     }
 }
 
+/// The header in which a device sends its own clock with a report (RFC 3339), so that the
+/// server can tell a device whose clock is off from a forged time (`report::accept`).
+pub const DEVICE_TIME_HEADER: &str = "Veilig-Device-Time";
+
 /// Largest request body the server accepts (a report is text; 20,000 characters per field).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 

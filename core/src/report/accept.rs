@@ -47,7 +47,7 @@ use crate::time::parse_utc;
 /// The request header in which a device may send its own current time (RFC 3339, as
 /// `2026-11-30T13:05:09Z` or with an offset). With it, a device whose clock is days ahead still
 /// sends; without it the plain rule holds (no time more than [`MAX_AHEAD`] after the server's).
-pub const DEVICE_TIME_HEADER: &str = "Veilig-Device-Time";
+pub use crate::sync::DEVICE_TIME_HEADER;
 /// How far a report's times may be after the server's clock, without the device's clock.
 pub const MAX_AHEAD: Duration = Duration::days(1);
 /// How far a report's times may be after the device's own clock (its clock ran on while the
