@@ -255,14 +255,9 @@ impl Entry {
             // A correction that arrived before the report it corrects (that one is still on
             // its way, after a failed try): it waits and goes again, never refused for it.
             Outcome::Failed {
-                error:
-                    Some(ApiError {
-                        code,
-                        field: Some(field),
-                        ..
-                    }),
+                error: Some(ApiError { code, .. }),
                 ..
-            } if code == ErrorCode::InvalidReport.as_str() && field == "corrects" => {
+            } if code == ErrorCode::CorrectsUnknown.as_str() => {
                 self.retry_later(code, now, backoff, jitter)
             }
             Outcome::Failed { status, error } if is_permanent(status) => {

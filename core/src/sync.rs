@@ -101,10 +101,13 @@ pub enum ErrorCode {
     SetupUnavailable,
     /// A login name or team name that already exists.
     AlreadyExists,
+    /// A correction whose original this server has not received (yet): the device keeps it
+    /// and sends it again once the original has arrived.
+    CorrectsUnknown,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 30] = [
         ErrorCode::InvalidId,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::BodyTooLarge,
@@ -134,6 +137,7 @@ impl ErrorCode {
         ErrorCode::InvalidRequest,
         ErrorCode::SetupUnavailable,
         ErrorCode::AlreadyExists,
+        ErrorCode::CorrectsUnknown,
     ];
 
     /// The string sent as `code`.
@@ -168,6 +172,7 @@ impl ErrorCode {
             ErrorCode::InvalidRequest => "invalid_request",
             ErrorCode::SetupUnavailable => "setup_unavailable",
             ErrorCode::AlreadyExists => "already_exists",
+            ErrorCode::CorrectsUnknown => "corrects_unknown",
         }
     }
 

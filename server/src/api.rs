@@ -270,7 +270,8 @@ pub(crate) async fn list_reports(
                 Record {
                     actor: &format!("person:{}", person.id),
                     event: Event::ReportsListed,
-                    target: Some(&format!("{} reports", visible.len())),
+                    // Not how many: for an employee that would say how many incidents they had.
+                    target: None,
                     address: Some(&address),
                     outcome: "ok",
                 },

@@ -51,6 +51,14 @@ pub enum Command {
         #[arg(long)]
         reset_second_factor: bool,
     },
+    /// Set a person's roles (replacing them). The roles that read reports (leidinggevende,
+    /// po) are given here, on the server, never through the API.
+    SetRoles {
+        #[arg(long)]
+        login: String,
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+    },
     /// Add a team, optionally with its managers (by login name).
     AddTeam {
         #[arg(long)]
@@ -160,16 +168,25 @@ pub fn run(config: &Config, command: Command) -> Result<String, String> {
                 conn.execute("DELETE FROM recovery_codes WHERE person_id = ?1", [&id])
                     .map_err(db)?;
             }
-            // Exactly this login's keys (`login:<login>` and `login:<login>|<address>`): a
-            // prefix would also lift the locks of longer logins (`an` → `ans`).
-            let key = format!("login:{}", login.trim().to_lowercase());
-            conn.execute(
-                "DELETE FROM failed_attempts WHERE key = ?1 OR substr(key, 1, length(?1) + 1) = ?1 || '|'",
-                [&key],
-            )
-            .map_err(db)?;
+            crate::auth::throttle::clear_account(&conn, &login).map_err(db)?;
             shell_note(&conn, Event::PasswordChanged, &format!("person:{id}"), now).map_err(db)?;
             Ok(format!("password of {login} set; their sessions ended"))
+        }
+        Command::SetRoles { login, roles } => {
+            let roles = roles
+                .iter()
+                .map(|r| {
+                    Role::parse(r).ok_or(format!(
+                        "unknown role {r}: medewerker, leidinggevende, po or beheerder"
+                    ))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let id = accounts::person_id_by_login(&conn, &login)
+                .map_err(db)?
+                .ok_or(format!("no person {login}"))?;
+            accounts::set_roles(&conn, &id, &roles).map_err(db)?;
+            shell_note(&conn, Event::PersonChanged, &format!("person:{id}"), now).map_err(db)?;
+            Ok(format!("roles of {login} set"))
         }
         Command::AddTeam { name, managers } => {
             let mut ids = Vec::new();
@@ -202,6 +219,14 @@ pub fn run(config: &Config, command: Command) -> Result<String, String> {
                 ),
                 None => None,
             };
+            if let Some(id) = &person_id {
+                if !crate::auth::roles_of(&conn, id)
+                    .map_err(db)?
+                    .contains(&Role::Employee)
+                {
+                    return Err("a device is bound only to a person with the role medewerker".into());
+                }
+            }
             let (code, expires) = accounts::create_enrollment_code(
                 &conn,
                 &team_id,

@@ -32,6 +32,11 @@ pub struct Config {
     #[arg(long, global = true, env = "VEILIG_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// Log every detail (debug level, also of the HTTP layers). The log never holds a body,
+    /// a field value, a cookie or an address as sent, at any level.
+    #[arg(long, global = true, env = "VEILIG_VERBOSE")]
+    pub verbose: bool,
+
     /// Connection caps and timeouts (`listen.rs`); fixed defaults, changed by tests.
     #[arg(skip)]
     pub limits: crate::listen::Limits,

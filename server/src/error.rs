@@ -173,7 +173,7 @@ pub fn status(code: ErrorCode) -> StatusCode {
         ErrorCode::EnrollmentCodeInvalid | ErrorCode::InvalidRequest => StatusCode::BAD_REQUEST,
         ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::SecondFactorSetupRequired | ErrorCode::CrossOrigin => StatusCode::FORBIDDEN,
-        ErrorCode::WeakPassword => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::WeakPassword | ErrorCode::CorrectsUnknown => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::SetupUnavailable => StatusCode::GONE,
         ErrorCode::AlreadyExists => StatusCode::CONFLICT,
     }

@@ -1,5 +1,6 @@
 //! Veilig's server: serves the built PWA and the sync API, on an embedded SQLite database.
 
+pub mod access_log;
 pub mod accounts;
 pub mod api;
 pub mod audit;
@@ -37,16 +38,17 @@ pub fn app(state: AppState, config: &Config) -> Router {
                 .merge(openapi::router())
                 // After every route: a 405 is JSON too (axum keeps its `Allow` header).
                 .method_not_allowed_fallback(api::method_not_allowed)
-                .layer(CompressionLayer::new())
-                // A body that trickles in is cut off (the report is 1 MiB at most).
-                .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-                    std::time::Duration::from_secs(30),
-                )),
+                .layer(CompressionLayer::new()),
         )
         // `/api/` itself is the API's, never the app shell.
         .route("/api/", axum::routing::any(api::no_such_endpoint))
         .merge(setup::router(state_for_setup))
-        .merge(static_files::router(&config.dist_dir));
+        .merge(static_files::router(&config.dist_dir))
+        // A body that trickles in is cut off, on every route (a report is 1 MiB at most).
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            std::time::Duration::from_secs(30),
+        ))
+        .layer(access_log::layer());
     headers::apply(router, &config.dist_dir)
 }
 

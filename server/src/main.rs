@@ -4,13 +4,17 @@ use veilig_server::{prepare, serve};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    let Cli { config, command } = Cli::parse();
+    let level = if config.verbose {
+        "veilig_server=trace,tower_http=trace,axum=trace"
+    } else {
+        "veilig_server=info"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "veilig_server=info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| level.into()),
         )
         .init();
-    let Cli { config, command } = Cli::parse();
     match command {
         None | Some(Command::Serve) => {}
         Some(command) => {

@@ -65,10 +65,12 @@ pub fn put(
         )
         .optional()?;
     let original_missing = match corrects {
+        // Only a report of the same team can be corrected (and only there is an id's
+        // existence told): a device of one team learns nothing about another's reports.
         Some(original) if existing.is_none() => tx
             .query_row(
-                "SELECT 1 FROM reports WHERE id = ?1",
-                [original],
+                "SELECT 1 FROM reports WHERE id = ?1 AND team_id = ?2",
+                params![original, source.team],
                 |_| Ok(()),
             )
             .optional()?

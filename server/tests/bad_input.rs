@@ -596,7 +596,7 @@ async fn every_bad_input_gets_its_4xx_json_error_and_nothing_unacknowledged_is_s
             &id(12),
             edited(12, |r| r["corrects"] = json!(id(999))),
             422,
-            "invalid_report",
+            "corrects_unknown",
             Some("corrects"),
         ),
         row(

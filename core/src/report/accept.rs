@@ -180,7 +180,6 @@ impl Refusal {
             | Refusal::OverLimit { .. }
             | Refusal::CorrectsNotAnId
             | Refusal::CorrectsItself
-            | Refusal::CorrectsUnknown
             | Refusal::TimeTooEarly { .. }
             | Refusal::FinalizedBeforeCreated
             | Refusal::TooFarAhead { .. }
@@ -188,6 +187,7 @@ impl Refusal {
             | Refusal::DeviceClockOff
             | Refusal::DoesNotApply { .. }
             | Refusal::Invalid(_) => ErrorCode::InvalidReport,
+            Refusal::CorrectsUnknown => ErrorCode::CorrectsUnknown,
         }
     }
 

@@ -113,16 +113,18 @@ pub enum Action<'a> {
     ListAllDevices,
     /// The person's own account: log out, set up the second factor, change the password.
     OwnAccount,
+    /// A device asks how the server knows it (enrolled, for which team).
+    OwnDevice,
 }
 
 /// The one access decision. Deny unless a rule below allows.
 pub fn can(actor: &Actor<'_>, action: &Action<'_>) -> bool {
     match (*actor, *action) {
         (Actor::Nobody, _) => false,
-        (Actor::Device { .. }, Action::SendReport) => true,
+        (Actor::Device { .. }, Action::SendReport | Action::OwnDevice) => true,
         (Actor::Device { .. }, _) => false,
         // A person sends through an enrolled device, never with a session.
-        (Actor::Person { .. }, Action::SendReport) => false,
+        (Actor::Person { .. }, Action::SendReport | Action::OwnDevice) => false,
         (Actor::Person { .. }, Action::OwnAccount | Action::ListReports) => true,
         (Actor::Person { id, roles, manages }, Action::ReadReport(report)) => {
             roles.iter().any(|role| match role {
@@ -307,6 +309,7 @@ mod tests {
     fn only_a_device_sends_and_a_device_does_nothing_else() {
         let device = Actor::Device { team: "noord" };
         assert!(can(&device, &Action::SendReport));
+        assert!(can(&device, &Action::OwnDevice));
         for action in [
             Action::ListReports,
             Action::ReadAudit,

@@ -77,6 +77,20 @@ fn text(value: &str, field: &'static str, max: usize) -> Result<String, Failure>
     Ok(trimmed.to_owned())
 }
 
+/// The roles that read other people's reports are given from the server's shell only
+/// (`veilig-server add-user`, `set-roles`): a beheerder, who reads no report, could otherwise
+/// give one to an account whose password they know, or to themselves.
+fn no_reading_role_added(before: &[Role], after: &[Role]) -> Result<(), Failure> {
+    let reads = |r: &Role| matches!(r, Role::Manager | Role::HumanResources);
+    if after.iter().any(|r| reads(r) && !before.contains(r)) {
+        return Err(Failure::InvalidRequest {
+            field: "roles",
+            message: "The roles leidinggevende and po read reports; they are given on the server itself (veilig-server add-user or set-roles), not through the API.".into(),
+        });
+    }
+    Ok(())
+}
+
 fn roles_from(names: &[String]) -> Result<Vec<Role>, Failure> {
     names
         .iter()
@@ -187,6 +201,12 @@ pub(crate) async fn this_device(
     headers: HeaderMap,
 ) -> Result<Json<Device>, Failure> {
     let device = Caller::device(&state, &method, &headers).await?;
+    deny_unless(access::can(
+        &veilig_core::report::access::Actor::Device {
+            team: &device.team_id,
+        },
+        &Action::OwnDevice,
+    ))?;
     let now = state.clock.now();
     let id = device.device_id.clone();
     state
@@ -322,11 +342,14 @@ pub(crate) async fn create_enrollment_code(
             if !access::can(&person.actor(), &Action::ManageDevicesOf { team: &team }) {
                 return Ok(Err(Failure::Forbidden));
             }
+            // Bound to a person, the device's reports are that person's own (they read them):
+            // only someone who writes reports, a medewerker, can be named.
             if let Some(p) = &request.person_id {
-                if accounts::person_view(conn, p)?.is_none() {
+                if !crate::auth::roles_of(conn, p)?.contains(&Role::Employee) {
                     return Ok(Err(Failure::InvalidRequest {
                         field: "person_id",
-                        message: "No such person.".into(),
+                        message: "A device is bound only to a person with the role medewerker."
+                            .into(),
                     }));
                 }
             }
@@ -471,6 +494,9 @@ pub(crate) async fn login(
                 }
                 let slow =
                     throttle::failures(conn, &keys[2], now)? >= throttle::ACCOUNT_SLOWDOWN_FROM;
+                // Counted as failed before the password is checked (taken back on success), so
+                // that guesses sent in parallel cannot all pass the limit together.
+                throttle::record(conn, &keys, now)?;
                 Ok(Ok((account(conn, &login)?, slow)))
             })
             .await
@@ -479,55 +505,47 @@ pub(crate) async fn login(
     if slow {
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }
-    // Argon2 off the database's lock: a login never holds up reports arriving.
+    // Argon2 off the database's lock and a few at a time: a login never holds up reports.
     let stored = found.as_ref().and_then(|a| a.password_hash.clone());
-    let presented = request.password.clone();
-    let password_ok = tokio::task::spawn_blocking(move || match stored {
-        Some(hash) => password::verify(&presented, &hash),
-        None => {
-            // As long as a real check, so the timing does not tell which logins exist.
-            password::verify(&presented, password::decoy());
-            false
-        }
-    })
-    .await
-    .unwrap_or(false);
-    let login_name: String = request.login.trim().chars().take(64).collect();
+    let password_ok = password::verify_limited(request.password.clone(), stored).await;
     let outcome = state
         .with_db(move |conn| {
+            // Who failed: the account when it exists, never the text typed as a login name
+            // (it may be a password typed in the wrong field).
+            let who = found
+                .as_ref()
+                .map_or_else(|| "login:unknown".to_owned(), |a| format!("person:{}", a.id));
             let fail = |conn: &Connection,
                         why: &str,
                         failure: Failure|
              -> rusqlite::Result<Result<_, Failure>> {
-                throttle::record(conn, &keys, now)?;
-                note(
-                    conn,
-                    now,
-                    &format!("login:{login_name}"),
-                    Event::LoginFailed,
-                    None,
-                    &address,
-                    why,
-                )?;
+                note(conn, now, &who, Event::LoginFailed, None, &address, why)?;
                 Ok(Err(failure))
             };
-            let Some(account) = found.filter(|a| password_ok && !a.disabled) else {
+            let Some(account) = found.as_ref().filter(|a| password_ok && !a.disabled) else {
                 return fail(conn, "wrong_login_or_password", Failure::LoginFailed);
             };
             let needs_second = account.roles.iter().any(|r| r.needs_second_factor());
             let mut complete = true;
             match (&account.totp_secret, request.code.as_deref()) {
                 (Some(_), None) => {
-                    // The password was right; no failure counted, no session yet.
+                    // The password was right: not a failure, no session yet.
+                    throttle::forget(conn, &keys, now)?;
                     return Ok(Err(Failure::SecondFactorRequired));
                 }
                 (Some(secret), Some(code)) => {
                     let unix = now.timestamp().max(0) as u64;
-                    if let Some(step) = totp::accept(secret, code, unix, account.totp_last_step) {
-                        conn.execute(
-                            "UPDATE people SET totp_last_step = ?2 WHERE id = ?1",
+                    let step = totp::accept(secret, code, unix, account.totp_last_step);
+                    // Only if no other login used this step meanwhile (two at once: one wins).
+                    let claimed = match step {
+                        Some(step) => conn.execute(
+                            "UPDATE people SET totp_last_step = ?2
+                             WHERE id = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
                             params![account.id, step],
-                        )?;
+                        )? == 1,
+                        None => false,
+                    };
+                    if claimed {
                     } else if accounts::use_recovery_code(conn, &account.id, code, now)? {
                         note(
                             conn,
@@ -544,6 +562,7 @@ pub(crate) async fn login(
                 }
                 (None, _) => complete = !needs_second,
             }
+            throttle::forget(conn, &keys, now)?;
             throttle::clear(conn, &keys[0])?;
             let token = accounts::start_session(conn, &account.id, complete, now)?;
             note(
@@ -582,6 +601,7 @@ pub(crate) async fn me(
     headers: HeaderMap,
 ) -> Result<Json<SessionView>, Failure> {
     let person = Caller::person_any(&state, &method, &headers).await?;
+    deny_unless(access::can(&person.actor(), &Action::OwnAccount))?;
     let complete = person.complete;
     let view = state
         .with_db(move |conn| accounts::person_view(conn, &person.id))
@@ -601,6 +621,7 @@ pub(crate) async fn logout(
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
     let person = Caller::person_any(&state, &method, &headers).await?;
+    deny_unless(access::can(&person.actor(), &Action::OwnAccount))?;
     let now = state.clock.now();
     state
         .with_db(move |conn| {
@@ -642,6 +663,7 @@ pub(crate) async fn begin_second_factor(
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
     let person = Caller::person_any(&state, &method, &headers).await?;
+    deny_unless(access::can(&person.actor(), &Action::OwnAccount))?;
     // Replacing a working second factor needs a session that used it.
     let secret = totp::new_secret();
     let url = totp::otpauth_url(&secret, &person.login).ok_or(Failure::InvalidRequest {
@@ -712,6 +734,7 @@ pub(crate) async fn confirm_second_factor(
     body: axum::body::Bytes,
 ) -> Result<Json<RecoveryCodes>, Failure> {
     let person = Caller::person_any(&state, &method, &headers).await?;
+    deny_unless(access::can(&person.actor(), &Action::OwnAccount))?;
     let request: CodeConfirmation = parse(&body)?;
     let now = state.clock.now();
     state
@@ -755,6 +778,7 @@ pub(crate) async fn change_password(
     body: axum::body::Bytes,
 ) -> Result<Response, Failure> {
     let person = Caller::person(&state, &method, &headers).await?;
+    deny_unless(access::can(&person.actor(), &Action::OwnAccount))?;
     let request: PasswordChange = parse(&body)?;
     password::check(&request.new, &person.login, &person.name).map_err(Failure::WeakPassword)?;
     // Guessing the current password here is limited like a login, and recorded: a session
@@ -783,13 +807,15 @@ pub(crate) async fn change_password(
         .await
         .map_err(Failure::database)??;
     let (current, new) = (request.current, request.new);
-    let hashed = tokio::task::spawn_blocking(move || {
-        stored
-            .filter(|h| password::verify(&current, h))
-            .map(|_| password::hash(&new))
-    })
-    .await
-    .map_err(|_| Failure::DatabaseUnavailable)?;
+    let hashed = if password::verify_limited(current, stored).await {
+        Some(
+            password::hash_limited(new)
+                .await
+                .ok_or(Failure::DatabaseUnavailable)?,
+        )
+    } else {
+        None
+    };
     let Some(hashed) = hashed else {
         let (id, address) = (person.id.clone(), address.clone());
         state
@@ -885,13 +911,14 @@ pub(crate) async fn create_person(
     let login = text(&request.login, "login", 100)?;
     let name = text(&request.name, "name", 200)?;
     let roles = roles_from(&request.roles)?;
+    no_reading_role_added(&[], &roles)?;
     let hash = match request.password {
         Some(p) => {
             password::check(&p, &login, &name).map_err(Failure::WeakPassword)?;
             Some(
-                tokio::task::spawn_blocking(move || password::hash(&p))
+                password::hash_limited(p)
                     .await
-                    .map_err(|_| Failure::DatabaseUnavailable)?,
+                    .ok_or(Failure::DatabaseUnavailable)?,
             )
         }
         None => None,
@@ -955,6 +982,19 @@ pub(crate) async fn change_person(
         .with_db(move |conn| {
             if accounts::person_view(conn, &id)?.is_none() {
                 return Ok(Err(Failure::NoSuchEndpoint));
+            }
+            if let Some(roles) = &roles {
+                if id == admin.id {
+                    return Ok(Err(Failure::InvalidRequest {
+                        field: "roles",
+                        message: "Nobody changes their own roles.".into(),
+                    }));
+                }
+                if let Err(refused) =
+                    no_reading_role_added(&crate::auth::roles_of(conn, &id)?, roles)
+                {
+                    return Ok(Err(refused));
+                }
             }
             let by = format!("person:{}", admin.id);
             let target = format!("person:{id}");

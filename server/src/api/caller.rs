@@ -48,7 +48,10 @@ impl Caller {
             .await
             .map_err(Failure::database)?;
         match found {
-            Ok(device) => Ok(device),
+            Ok(device) => {
+                crate::access_log::record_actor(&format!("device:{}", device.device_id));
+                Ok(device)
+            }
             Err(NoDevice::NotEnrolled) => Err(Failure::DeviceNotEnrolled),
             Err(NoDevice::Revoked) => Err(Failure::DeviceRevoked),
         }
@@ -79,10 +82,12 @@ impl Caller {
         }
         let token = state.cookies.read(Kind::Session, headers);
         let now = state.clock.now();
-        state
+        let person = state
             .with_db(move |conn| auth::session(conn, token.as_deref(), now))
             .await
             .map_err(Failure::database)?
-            .ok_or(Failure::Unauthorized)
+            .ok_or(Failure::Unauthorized)?;
+        crate::access_log::record_actor(&format!("person:{}", person.id));
+        Ok(person)
     }
 }

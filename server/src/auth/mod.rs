@@ -165,8 +165,8 @@ pub enum NoDevice {
     Revoked,
 }
 
-/// Finds the device of a credential; marks it seen (so revocation and expiry apply at the
-/// very next request).
+/// Finds the device of a credential, and whether it may still send: revocation and expiry
+/// apply at the very next request. (Sending marks it seen, in the report's transaction.)
 pub fn device(
     conn: &Connection,
     credential: Option<&str>,

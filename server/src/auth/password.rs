@@ -55,6 +55,39 @@ pub fn verify(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Argon2 runs at most this many at once (the machine's cores): each takes 19 MiB and a core
+/// for tens of milliseconds, so a flood of logins waits here instead of filling the memory and
+/// the blocking pool that the database also uses.
+fn slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    })
+}
+
+/// `verify` off the async threads, one of at most `slots()` at a time.
+pub async fn verify_limited(password: String, stored: Option<String>) -> bool {
+    let Ok(_slot) = slots().acquire().await else {
+        return false;
+    };
+    tokio::task::spawn_blocking(move || match stored {
+        Some(hash) => verify(&password, &hash),
+        None => {
+            // As long as a real check, so the timing does not tell which logins exist.
+            verify(&password, decoy());
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// `hash` off the async threads, one of at most `slots()` at a time.
+pub async fn hash_limited(password: String) -> Option<String> {
+    let _slot = slots().acquire().await.ok()?;
+    tokio::task::spawn_blocking(move || hash(&password)).await.ok()
+}
+
 /// Hashed once at start: verified against when a login names no account, so that the answer
 /// takes as long as for a real one (the timing does not tell which logins exist).
 pub fn decoy() -> &'static str {

@@ -28,13 +28,34 @@ pub const ACCOUNT_SLOWDOWN_FROM: i64 = 10;
 pub const ENROLL_ADDRESS: Rule = Rule { max: 10 };
 pub const ENROLL_ALL: Rule = Rule { max: 200 };
 
+/// The keys a failed login counts under: the account from this address, the address, the
+/// account. The login name is hashed into them, so that no typed name (which may hold `|` or
+/// `:`, or a password typed in the wrong field) can make one key equal another.
 pub fn login_keys(login: &str, address: &str) -> [String; 3] {
-    let login = login.trim().to_lowercase();
+    let account = account_key(login);
     [
-        format!("login:{login}|{address}"),
+        format!("{account}|from:{address}"),
         format!("address:{address}"),
-        format!("login:{login}"),
+        account,
     ]
+}
+
+/// `account:<sha-256 of the login name, lower case>`.
+pub fn account_key(login: &str) -> String {
+    format!(
+        "account:{}",
+        crate::auth::secret::hash(&login.trim().to_lowercase())
+    )
+}
+
+/// Lifts the locks of one account (`reset-password`): its own key and its per-address keys.
+pub fn clear_account(conn: &Connection, login: &str) -> rusqlite::Result<()> {
+    let account = account_key(login);
+    conn.execute(
+        "DELETE FROM failed_attempts WHERE key = ?1 OR substr(key, 1, length(?1) + 6) = ?1 || '|from:'",
+        [&account],
+    )
+    .map(drop)
 }
 
 pub fn enroll_keys(address: &str) -> [String; 2] {
@@ -92,6 +113,20 @@ pub fn record(conn: &Connection, keys: &[String], now: DateTime<Utc>) -> rusqlit
     Ok(())
 }
 
+/// Takes back the failures `record` wrote at `at` under `keys` (the attempt succeeded: it
+/// was counted before the password was checked, so that parallel guesses cannot all pass).
+pub fn forget(conn: &Connection, keys: &[String], at: DateTime<Utc>) -> rusqlite::Result<()> {
+    let at = crate::auth::stamp(at);
+    for key in keys {
+        conn.execute(
+            "DELETE FROM failed_attempts WHERE rowid IN
+               (SELECT rowid FROM failed_attempts WHERE key = ?1 AND at = ?2 LIMIT 1)",
+            params![key, at],
+        )?;
+    }
+    Ok(())
+}
+
 /// A success from this account and address clears their lock (not the address's, nor the
 /// account's slowdown: those count other people's guesses too).
 pub fn clear(conn: &Connection, key: &str) -> rusqlite::Result<()> {
@@ -109,7 +144,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let conn = crate::db::open(dir.path()).unwrap();
         let t0 = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap();
-        let key = "login:ans|127.0.0.1".to_owned();
+        let key = login_keys("ans", "127.0.0.1")[0].clone();
         for i in 0..4 {
             record(&conn, std::slice::from_ref(&key), t0 + Duration::seconds(i)).unwrap();
             assert_eq!(
@@ -132,5 +167,17 @@ mod tests {
         );
         clear(&conn, &key).unwrap();
         assert_eq!(failures(&conn, &key, t0).unwrap(), 0);
+    }
+
+    #[test]
+    fn no_typed_login_name_can_collide_with_another_accounts_key() {
+        // "ans|from:…" typed as a login name is hashed: it never becomes ans's key from there.
+        let [ans_from_office, _, _] = login_keys("ans", "203.0.113.7");
+        for typed in ["ans|from:203.0.113.7", "ans|203.0.113.7", "ANS", " ans "] {
+            let [own, _, account] = login_keys(typed, "198.51.100.1");
+            assert_ne!(account, ans_from_office, "{typed}");
+            assert_ne!(own, ans_from_office, "{typed}");
+        }
+        assert_eq!(login_keys("ANS", "x")[2], login_keys(" ans", "x")[2], "one account, however typed");
     }
 }

@@ -65,6 +65,7 @@ pub fn config(dist: &Path, data: &Path, port: u16) -> Config {
         data_dir: data.to_path_buf(),
         dist_dir: dist.to_path_buf(),
         public_url: None,
+        verbose: false,
         limits: Default::default(),
     }
 }
