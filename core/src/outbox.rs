@@ -729,25 +729,26 @@ mod tests {
 
     #[test]
     fn a_correction_that_arrives_before_its_original_waits_for_it() {
-        let refused = |field: Option<&str>| Outcome::Failed {
+        let refused = |code: &str| Outcome::Failed {
             status: 422,
             error: Some(ApiError {
-                code: "invalid_report".into(),
+                code: code.into(),
                 message: "…".into(),
-                field: field.map(str::to_owned),
+                field: Some("corrects".into()),
             }),
         };
         let mut correction = Entry::new("c", "{}", t(0));
         correction.start(t(0));
-        correction.finish(refused(Some("corrects")), t(0), Backoff::default(), 1.0);
+        correction.finish(refused("corrects_unknown"), t(0), Backoff::default(), 1.0);
         assert!(
             correction.is_pending(),
             "sent again once the original is there"
         );
-        assert_eq!(correction.last_error.as_deref(), Some("invalid_report"));
-        // Any other field the server names is the report's own problem: final.
+        assert_eq!(correction.last_error.as_deref(), Some("corrects_unknown"));
+        // A `corrects` that is not an id, or names the report itself, is the report's own
+        // problem: final.
         let mut other = Entry::new("r", "{}", t(0));
-        other.finish(refused(Some("plaats")), t(0), Backoff::default(), 1.0);
+        other.finish(refused("invalid_report"), t(0), Backoff::default(), 1.0);
         assert!(matches!(other.state, State::Refused { status: 422, .. }));
     }
 

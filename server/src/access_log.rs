@@ -22,6 +22,9 @@ fn route_of(request: &Request<Body>) -> &str {
         .unwrap_or("static")
 }
 
+// The type is tower-http's `TraceLayer` with this module's closures in it; naming it is the
+// only way to return it.
+#[allow(clippy::type_complexity)]
 pub fn layer() -> TraceLayer<
     tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
     impl Fn(&Request<Body>) -> Span + Clone,
@@ -50,9 +53,11 @@ pub fn layer() -> TraceLayer<
         })
         .on_body_chunk(())
         .on_eos(())
-        .on_failure(|class: ServerErrorsFailureClass, took: Duration, _: &Span| {
-            tracing::warn!(class = %class, ms = took.as_secs_f64() * 1000.0, "failed");
-        })
+        .on_failure(
+            |class: ServerErrorsFailureClass, took: Duration, _: &Span| {
+                tracing::warn!(class = %class, ms = took.as_secs_f64() * 1000.0, "failed");
+            },
+        )
 }
 
 /// Names the caller in the current request's log line.

@@ -224,7 +224,9 @@ pub fn run(config: &Config, command: Command) -> Result<String, String> {
                     .map_err(db)?
                     .contains(&Role::Employee)
                 {
-                    return Err("a device is bound only to a person with the role medewerker".into());
+                    return Err(
+                        "a device is bound only to a person with the role medewerker".into(),
+                    );
                 }
             }
             let (code, expires) = accounts::create_enrollment_code(

@@ -86,15 +86,38 @@ async fn the_most_verbose_log_holds_no_personal_data_and_no_secret() {
     let good = serde_json::to_string(&personal_report(1)).unwrap();
     assert_eq!(put(1, good.clone()).await.unwrap().status(), 201);
     assert_eq!(put(1, good.clone()).await.unwrap().status(), 200);
-    assert_eq!(put(1, good.replace("schaar", "schaar!")).await.unwrap().status(), 409);
+    assert_eq!(
+        put(1, good.replace("schaar", "schaar!"))
+            .await
+            .unwrap()
+            .status(),
+        409
+    );
     let mut bad = personal_report(2);
     bad.set("letsel", Value::Text("Gebroken arm van Fenna".into()));
-    assert_eq!(put(2, serde_json::to_string(&bad).unwrap()).await.unwrap().status(), 422);
-    let unknown = good.replacen("\"values\":{", "\"values\":{\"Fenna Wijnbergen\":\"Kloosterstraat\",", 1).replace(&id(1), &id(3));
+    assert_eq!(
+        put(2, serde_json::to_string(&bad).unwrap())
+            .await
+            .unwrap()
+            .status(),
+        422
+    );
+    let unknown = good
+        .replacen(
+            "\"values\":{",
+            "\"values\":{\"Fenna Wijnbergen\":\"Kloosterstraat\",",
+            1,
+        )
+        .replace(&id(1), &id(3));
     assert!(put(3, unknown).await.unwrap().status().is_client_error());
 
     // Read by P&O, also with a query string that names someone.
-    assert_eq!(common::admin_get(&base, &format!("/{}?naam=Fenna", id(1))).await.status(), 200);
+    assert_eq!(
+        common::admin_get(&base, &format!("/{}?naam=Fenna", id(1)))
+            .await
+            .status(),
+        200
+    );
     assert_eq!(common::stored_receipts(&base).await.len(), 1);
 
     // A failed login that names a person and tries the password, a bad enrollment code, the
@@ -113,15 +136,25 @@ async fn the_most_verbose_log_holds_no_personal_data_and_no_secret() {
         .await
         .unwrap();
     assert_eq!(enroll.status(), 400);
-    let setup = server.setup_url.clone().expect("a fresh data folder has a setup address");
+    let setup = server
+        .setup_url
+        .clone()
+        .expect("a fresh data folder has a setup address");
     client.get(&setup).send().await.unwrap();
     server.stop().await;
 
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     // The log is there and says what happened.
-    assert!(log.contains("route=/api/v1/reports/{id}") || log.contains("route=\"/api/v1/reports/{id}\""), "{log}");
+    assert!(
+        log.contains("route=/api/v1/reports/{id}")
+            || log.contains("route=\"/api/v1/reports/{id}\""),
+        "{log}"
+    );
     assert!(log.contains("status=201") && log.contains("status=409") && log.contains("status=422"));
-    assert!(log.contains("actor=device:") || log.contains("actor=\"device:"), "the sender is named by id");
+    assert!(
+        log.contains("actor=device:") || log.contains("actor=\"device:"),
+        "the sender is named by id"
+    );
     // And nothing it must not hold.
     let token = setup.rsplit('/').next().unwrap().to_owned();
     let secrets = [
@@ -136,5 +169,9 @@ async fn the_most_verbose_log_holds_no_personal_data_and_no_secret() {
         }
     }
     assert!(found.is_empty(), "in the log: {found:?}");
-    eprintln!("log scanned: {} lines, {} bytes", log.lines().count(), log.len());
+    eprintln!(
+        "log scanned: {} lines, {} bytes",
+        log.lines().count(),
+        log.len()
+    );
 }

@@ -276,10 +276,9 @@ async fn every_endpoint_answers_every_caller_as_the_table_says() {
                     code.as_deref(),
                     Some("unauthorized" | "device_not_enrolled")
                 ),
-                ("revoked device", 401) => matches!(
-                    code.as_deref(),
-                    Some("device_revoked" | "unauthorized")
-                ),
+                ("revoked device", 401) => {
+                    matches!(code.as_deref(), Some("device_revoked" | "unauthorized"))
+                }
                 _ => true,
             };
             if status != row.expect[column] || !code_ok {

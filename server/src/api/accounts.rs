@@ -512,9 +512,10 @@ pub(crate) async fn login(
         .with_db(move |conn| {
             // Who failed: the account when it exists, never the text typed as a login name
             // (it may be a password typed in the wrong field).
-            let who = found
-                .as_ref()
-                .map_or_else(|| "login:unknown".to_owned(), |a| format!("person:{}", a.id));
+            let who = found.as_ref().map_or_else(
+                || "login:unknown".to_owned(),
+                |a| format!("person:{}", a.id),
+            );
             let fail = |conn: &Connection,
                         why: &str,
                         failure: Failure|
@@ -538,11 +539,13 @@ pub(crate) async fn login(
                     let step = totp::accept(secret, code, unix, account.totp_last_step);
                     // Only if no other login used this step meanwhile (two at once: one wins).
                     let claimed = match step {
-                        Some(step) => conn.execute(
-                            "UPDATE people SET totp_last_step = ?2
+                        Some(step) => {
+                            conn.execute(
+                                "UPDATE people SET totp_last_step = ?2
                              WHERE id = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
-                            params![account.id, step],
-                        )? == 1,
+                                params![account.id, step],
+                            )? == 1
+                        }
                         None => false,
                     };
                     if claimed {

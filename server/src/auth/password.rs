@@ -85,7 +85,9 @@ pub async fn verify_limited(password: String, stored: Option<String>) -> bool {
 /// `hash` off the async threads, one of at most `slots()` at a time.
 pub async fn hash_limited(password: String) -> Option<String> {
     let _slot = slots().acquire().await.ok()?;
-    tokio::task::spawn_blocking(move || hash(&password)).await.ok()
+    tokio::task::spawn_blocking(move || hash(&password))
+        .await
+        .ok()
 }
 
 /// Hashed once at start: verified against when a login names no account, so that the answer

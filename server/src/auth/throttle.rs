@@ -178,6 +178,10 @@ mod tests {
             assert_ne!(account, ans_from_office, "{typed}");
             assert_ne!(own, ans_from_office, "{typed}");
         }
-        assert_eq!(login_keys("ANS", "x")[2], login_keys(" ans", "x")[2], "one account, however typed");
+        assert_eq!(
+            login_keys("ANS", "x")[2],
+            login_keys(" ans", "x")[2],
+            "one account, however typed"
+        );
     }
 }
