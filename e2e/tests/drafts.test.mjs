@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, fillComplete, launch, newDraft, spawnChromium, startServer, tempDir, waitSaved } from './helpers.mjs';
+import { ROOT, enrollPage, fillComplete, launch, newDraft, spawnChromium, startServer, tempDir, waitSaved } from './helpers.mjs';
 
 // Dutch diacritics, typographic quotes, an emoji, HTML that must stay text, a line break.
 const TYPED = 'Hij riep: “ik kom terug” — geïrriteerd, café 😡 <b>niet vet</b> & <script>x</script>\nTweede regel.';
@@ -134,6 +134,7 @@ test('finalize: errors in Dutch with a linked summary, then read-only and finali
     const page = await context.newPage();
     page.on('dialog', (d) => d.accept());
     await newDraft(page, server.url);
+    await enrollPage(page, server); // it is sent once finalized
     await page.getByRole('button', { name: 'Afronden' }).click();
     const summary = page.locator('#error-summary');
     await summary.waitFor();
