@@ -1,7 +1,8 @@
 // Veilig's benchmarks, in real Chromium against the served release build. Writes BENCHMARKS.md.
 // Timings are medians of repeated runs, with a baseline measured in the same run; they are
 // reported, never asserted (2-core machines are noisy).
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { cpSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -263,16 +264,20 @@ async function main() {
   const ingestBin = join(ROOT, 'target/release/examples/ingest');
   // As an enrolled device: the credential is checked on every report (a hash lookup, no Argon2).
   const ingestDevice = await enrollDevice(server);
-  out.ingest = JSON.parse(
-    execFileSync(ingestBin, [server.url.replace(/\/$/, ''), '5000', '16'], { encoding: 'utf8', env: { ...process.env, INGEST_COOKIE: ingestDevice } }),
-  );
+  // Not execFileSync: Node must keep reading the server's output (its access log) meanwhile,
+  // or the pipe fills and the server waits on it.
+  const ingest = await promisify(execFile)(ingestBin, [server.url.replace(/\/$/, ''), '5000', '16'], {
+    encoding: 'utf8',
+    env: { ...process.env, INGEST_COOKIE: ingestDevice },
+  });
+  out.ingest = JSON.parse(ingest.stdout);
   const status = readFileSync(`/proc/${server.proc.pid}/status`, 'utf8');
   out.serverRss = Number(status.match(/VmHWM:\s+(\d+)/)[1]) * 1024;
 
   // Lighthouse (mobile, its defaults) on the served release build.
   {
     const reportPath = join(data.dir, 'lighthouse.json');
-    execFileSync(
+    await promisify(execFile)(
       join(ROOT, 'e2e/node_modules/.bin/lighthouse'),
       [
         appUrl,
@@ -282,7 +287,7 @@ async function main() {
         '--only-categories=performance,accessibility,best-practices',
         `--chrome-flags=--headless=new ${CHROMIUM_ARGS.join(' ')}`,
       ],
-      { env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, stdio: 'ignore' },
+      { env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, maxBuffer: 64 * 1024 * 1024 },
     );
     const lh = JSON.parse(readFileSync(reportPath, 'utf8'));
     out.lighthouse = Object.fromEntries(Object.entries(lh.categories).map(([k, v]) => [k, Math.round(v.score * 100)]));

@@ -10,7 +10,10 @@ async fn main() -> std::process::ExitCode {
     } else {
         "veilig_server=info"
     };
+    // The log goes to standard error; standard output carries only the lines people and
+    // scripts look for (the address, the setup address, the subcommands' answers).
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| level.into()),
         )
