@@ -246,20 +246,11 @@ impl Entry {
                 self.state = State::Delivered { receipt };
                 self.last_error = None;
             }
-            // Not this report's fault: the device is not (or no longer) enrolled. The report
-            // waits, with the normal backoff, until the device is enrolled (`held_by`).
+            // Not this report's fault: it waits, with the normal backoff (`waits_on`).
             Outcome::Failed {
                 error: Some(ApiError { code, .. }),
                 ..
-            } if hold_for(&code).is_some() => self.retry_later(code, now, backoff, jitter),
-            // A correction that arrived before the report it corrects (that one is still on
-            // its way, after a failed try): it waits and goes again, never refused for it.
-            Outcome::Failed {
-                error: Some(ApiError { code, .. }),
-                ..
-            } if code == ErrorCode::CorrectsUnknown.as_str() => {
-                self.retry_later(code, now, backoff, jitter)
-            }
+            } if waits_on(&code) => self.retry_later(code, now, backoff, jitter),
             Outcome::Failed { status, error } if is_permanent(status) => {
                 let (code, message, field) = match error {
                     Some(e) => (e.code, e.message, e.field),
@@ -301,6 +292,13 @@ pub enum Hold {
     /// The last answer was `device_revoked`: a manager unlinked this device, or its
     /// enrollment expired.
     Revoked,
+}
+
+/// Refusals that are not the report's fault, so that it waits and goes again, whatever the
+/// status: the device is not (or no longer) enrolled (`hold_for`: until it is), or the report
+/// corrects one that has not arrived yet (until that one has).
+pub fn waits_on(code: &str) -> bool {
+    hold_for(code).is_some() || code == ErrorCode::CorrectsUnknown.as_str()
 }
 
 /// The hold an error code stands for, if it is one of the two device codes.

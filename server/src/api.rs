@@ -19,7 +19,7 @@ use veilig_core::report::accept::{accept, canonical_id, Clocks, Refusal, DEVICE_
 use veilig_core::report::access::{self, Action, Actor, ReportRef};
 use veilig_core::sync::{ApiError, Receipt, MAX_BODY_BYTES};
 
-use crate::audit::{Event, Record};
+use crate::audit::Event;
 use crate::error::Failure;
 use crate::state::AppState;
 use crate::store::{self, Source, Stored};
@@ -249,7 +249,7 @@ pub(crate) async fn list_reports(
     if !access::can(&person.actor(), &Action::ListReports) {
         return Err(Failure::Forbidden);
     }
-    let now = crate::auth::stamp(state.clock.now());
+    let now = state.clock.now();
     let receipts = state
         .with_db(move |conn| {
             let rows = store::list(conn)?;
@@ -264,17 +264,14 @@ pub(crate) async fn list_reports(
                 })
                 .map(|row| row.receipt)
                 .collect();
-            crate::audit::append(
+            crate::audit::note(
                 conn,
-                &now,
-                Record {
-                    actor: &format!("person:{}", person.id),
-                    event: Event::ReportsListed,
-                    // Not how many: for an employee that would say how many incidents they had.
-                    target: None,
-                    address: Some(&address),
-                    outcome: "ok",
-                },
+                now,
+                &format!("person:{}", person.id),
+                Event::ReportsListed,
+                None,
+                Some(&address),
+                "ok",
             )?;
             Ok(visible)
         })
@@ -295,7 +292,7 @@ pub(crate) async fn get_report(
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
     let person = Caller::person(&state, &axum::http::Method::GET, &headers).await?;
-    let now = crate::auth::stamp(state.clock.now());
+    let now = state.clock.now();
     let found = state
         .with_db(move |conn| {
             let Some((bytes, team, author)) = store::body(conn, &id)? else {
@@ -309,16 +306,14 @@ pub(crate) async fn get_report(
                 return Ok(Err(Failure::Forbidden));
             }
             if author.as_deref() != Some(person.id.as_str()) {
-                crate::audit::append(
+                crate::audit::note(
                     conn,
-                    &now,
-                    Record {
-                        actor: &format!("person:{}", person.id),
-                        event: Event::ReportRead,
-                        target: Some(&format!("report:{id}")),
-                        address: Some(&address),
-                        outcome: "ok",
-                    },
+                    now,
+                    &format!("person:{}", person.id),
+                    Event::ReportRead,
+                    Some(&format!("report:{id}")),
+                    Some(&address),
+                    "ok",
                 )?;
             }
             Ok(Ok(bytes))

@@ -97,6 +97,29 @@ pub fn append(conn: &Connection, at: &str, record: Record<'_>) -> rusqlite::Resu
     .map(drop)
 }
 
+/// Appends one entry at `at`: the one way every part of the server writes the trail.
+pub fn note(
+    conn: &Connection,
+    at: chrono::DateTime<chrono::Utc>,
+    actor: &str,
+    event: Event,
+    target: Option<&str>,
+    address: Option<&str>,
+    outcome: &str,
+) -> rusqlite::Result<()> {
+    append(
+        conn,
+        &crate::auth::stamp(at),
+        Record {
+            actor,
+            event,
+            target,
+            address,
+            outcome,
+        },
+    )
+}
+
 /// The newest `limit` entries, newest first.
 pub fn recent(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<Entry>> {
     let mut stmt = conn.prepare(

@@ -10,8 +10,8 @@ use rusqlite::Connection;
 use veilig_core::report::access::Role;
 
 use crate::accounts::{self, Created};
-use crate::audit::{self, Event, Record};
-use crate::auth::{password, stamp, Clock};
+use crate::audit::{self, Event};
+use crate::auth::{password, Clock};
 use crate::Config;
 
 #[derive(Debug, Parser)]
@@ -76,6 +76,17 @@ pub enum Command {
     },
 }
 
+fn parse_roles(names: &[String]) -> Result<Vec<Role>, String> {
+    names
+        .iter()
+        .map(|r| {
+            Role::parse(r).ok_or(format!(
+                "unknown role {r}: medewerker, leidinggevende, po or beheerder"
+            ))
+        })
+        .collect()
+}
+
 fn read_password() -> Result<String, String> {
     let mut line = String::new();
     std::io::stdin()
@@ -85,23 +96,14 @@ fn read_password() -> Result<String, String> {
     Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }
 
+/// What the shell did, in the audit trail.
 fn shell_note(
     conn: &Connection,
     event: Event,
     target: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> rusqlite::Result<()> {
-    audit::append(
-        conn,
-        &stamp(now),
-        Record {
-            actor: "shell",
-            event,
-            target: Some(target),
-            address: None,
-            outcome: "ok",
-        },
-    )
+    audit::note(conn, now, "shell", event, Some(target), None, "ok")
 }
 
 /// Runs a subcommand other than `serve`; the text to print, or why it failed.
@@ -121,14 +123,7 @@ pub fn run(config: &Config, command: Command) -> Result<String, String> {
             None => Err("a beheerder exists already; use add-user or reset-password".into()),
         },
         Command::AddUser { login, name, roles } => {
-            let roles = roles
-                .iter()
-                .map(|r| {
-                    Role::parse(r).ok_or(format!(
-                        "unknown role {r}: medewerker, leidinggevende, po or beheerder"
-                    ))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let roles = parse_roles(&roles)?;
             let pw = read_password()?;
             password::check(&pw, &login, &name).map_err(str::to_owned)?;
             let hash = password::hash(&pw);
@@ -173,14 +168,7 @@ pub fn run(config: &Config, command: Command) -> Result<String, String> {
             Ok(format!("password of {login} set; their sessions ended"))
         }
         Command::SetRoles { login, roles } => {
-            let roles = roles
-                .iter()
-                .map(|r| {
-                    Role::parse(r).ok_or(format!(
-                        "unknown role {r}: medewerker, leidinggevende, po or beheerder"
-                    ))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let roles = parse_roles(&roles)?;
             let id = accounts::person_id_by_login(&conn, &login)
                 .map_err(db)?
                 .ok_or(format!("no person {login}"))?;

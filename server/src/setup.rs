@@ -15,7 +15,7 @@ use veilig_core::report::access::Role;
 use crate::accounts::{self, Created};
 use crate::api::caller::Address;
 use crate::audit::Event;
-use crate::auth::{self, password, stamp};
+use crate::auth::{self, password};
 use crate::state::AppState;
 
 pub fn router(state: AppState) -> Router {
@@ -164,16 +164,14 @@ async fn submit(
                 now,
             )?;
             if let Created::Created(id) = &created {
-                crate::audit::append(
+                crate::audit::note(
                     conn,
-                    &stamp(now),
-                    crate::audit::Record {
-                        actor: "setup",
-                        event: Event::SetupUsed,
-                        target: Some(&format!("person:{id}")),
-                        address: Some(&address),
-                        outcome: "ok",
-                    },
+                    now,
+                    "setup",
+                    Event::SetupUsed,
+                    Some(&format!("person:{id}")),
+                    Some(&address),
+                    "ok",
                 )?;
             }
             Ok(Some(created))

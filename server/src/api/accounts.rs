@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{DateTime, Utc};
+
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use veilig_core::report::access::{self, Action, Role};
@@ -14,8 +14,8 @@ use veilig_core::sync::ApiError;
 
 use super::caller::{Address, Caller};
 use crate::accounts::{self, Created, DeviceView, Enrolled, PersonView, TeamView};
-use crate::audit::{self, Event, Record};
-use crate::auth::{self, password, stamp, throttle, totp, Device, Kind, Person};
+use crate::audit::{self, note, Event};
+use crate::auth::{self, password, throttle, totp, Device, Kind, Person};
 use crate::error::Failure;
 use crate::state::AppState;
 
@@ -35,34 +35,31 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
     })
 }
 
+/// `text` as a QR code, in SVG (an enrollment link, an authenticator's `otpauth://` address).
+fn qr_svg(text: &str) -> String {
+    qrcode::QrCode::new(text.as_bytes())
+        .map(|qr| {
+            qr.render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(200, 200)
+                .build()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether the person manages the devices of at least one team (a manager of a team).
+fn manages_a_team(person: &Person) -> bool {
+    person
+        .manages
+        .iter()
+        .any(|team| access::can(&person.actor(), &Action::ManageDevicesOf { team }))
+}
+
 fn deny_unless(allowed: bool) -> Result<(), Failure> {
     if allowed {
         Ok(())
     } else {
         Err(Failure::Forbidden)
     }
-}
-
-fn note(
-    conn: &Connection,
-    now: DateTime<Utc>,
-    actor: &str,
-    event: Event,
-    target: Option<&str>,
-    address: &str,
-    outcome: &str,
-) -> rusqlite::Result<()> {
-    audit::append(
-        conn,
-        &stamp(now),
-        Record {
-            actor,
-            event,
-            target,
-            address: Some(address),
-            outcome,
-        },
-    )
 }
 
 fn text(value: &str, field: &'static str, max: usize) -> Result<String, Failure> {
@@ -144,13 +141,8 @@ pub(crate) async fn enroll(
     let enrolled = state
         .with_db(move |conn| {
             let keys = throttle::enroll_keys(&address);
-            for (key, rule) in keys
-                .iter()
-                .zip([throttle::ENROLL_ADDRESS, throttle::ENROLL_ALL])
-            {
-                if let Some(wait) = throttle::locked_for(conn, key, rule, now)? {
-                    return Ok(Err(Failure::TooManyAttempts { retry_after: wait }));
-                }
+            if let Some(wait) = throttle::wait(conn, &keys, &throttle::ENROLL_LOCKS, now)? {
+                return Ok(Err(Failure::TooManyAttempts { retry_after: wait }));
             }
             match accounts::enroll(conn, &request.code, now)? {
                 Enrolled::Invalid => {
@@ -161,7 +153,7 @@ pub(crate) async fn enroll(
                         "nobody",
                         Event::EnrollmentFailed,
                         None,
-                        &address,
+                        Some(&address),
                         "invalid_code",
                     )?;
                     Ok(Err(Failure::EnrollmentCodeInvalid))
@@ -173,7 +165,7 @@ pub(crate) async fn enroll(
                         &format!("device:{id}"),
                         Event::DeviceEnrolled,
                         Some(&format!("device:{id}")),
-                        &address,
+                        Some(&address),
                         "ok",
                     )?;
                     let device = auth::device(conn, Some(&credential), now)?
@@ -226,12 +218,7 @@ pub(crate) async fn list_devices(
 ) -> Result<Json<Vec<DeviceView>>, Failure> {
     let person = Caller::person(&state, &method, &headers).await?;
     let all = access::can(&person.actor(), &Action::ListAllDevices);
-    deny_unless(
-        all || person
-            .manages
-            .iter()
-            .any(|team| access::can(&person.actor(), &Action::ManageDevicesOf { team })),
-    )?;
+    deny_unless(all || manages_a_team(&person))?;
     let devices = state
         .with_db(|conn| accounts::devices(conn))
         .await
@@ -277,7 +264,7 @@ pub(crate) async fn revoke_device(
                 &by,
                 Event::DeviceRevoked,
                 Some(&format!("device:{id}")),
-                &address,
+                Some(&address),
                 "ok",
             )?;
             Ok(Ok(StatusCode::NO_CONTENT))
@@ -367,7 +354,7 @@ pub(crate) async fn create_enrollment_code(
                 &by,
                 Event::EnrollmentCodeCreated,
                 Some(&format!("team:{team}")),
-                &address,
+                Some(&address),
                 "ok",
             )?;
             Ok(Ok((code, expires_at)))
@@ -379,13 +366,7 @@ pub(crate) async fn create_enrollment_code(
         "{origin}{}#{code}",
         veilig_core::route::Route::Enroll.static_path()
     );
-    let qr_svg = qrcode::QrCode::new(link.as_bytes())
-        .map(|qr| {
-            qr.render::<qrcode::render::svg::Color<'_>>()
-                .min_dimensions(200, 200)
-                .build()
-        })
-        .unwrap_or_default();
+    let qr_svg = qr_svg(&link);
     Ok((
         StatusCode::CREATED,
         Json(EnrollmentCode {
@@ -484,13 +465,8 @@ pub(crate) async fn login(
         let login = request.login.clone();
         state
             .with_db(move |conn| {
-                for (key, rule) in keys
-                    .iter()
-                    .zip([throttle::ACCOUNT_FROM_ADDRESS, throttle::ADDRESS])
-                {
-                    if let Some(wait) = throttle::locked_for(conn, key, rule, now)? {
-                        return Ok(Err(Failure::TooManyAttempts { retry_after: wait }));
-                    }
+                if let Some(wait) = throttle::wait(conn, &keys, &throttle::LOGIN_LOCKS, now)? {
+                    return Ok(Err(Failure::TooManyAttempts { retry_after: wait }));
                 }
                 let slow =
                     throttle::failures(conn, &keys[2], now)? >= throttle::ACCOUNT_SLOWDOWN_FROM;
@@ -520,7 +496,15 @@ pub(crate) async fn login(
                         why: &str,
                         failure: Failure|
              -> rusqlite::Result<Result<_, Failure>> {
-                note(conn, now, &who, Event::LoginFailed, None, &address, why)?;
+                note(
+                    conn,
+                    now,
+                    &who,
+                    Event::LoginFailed,
+                    None,
+                    Some(&address),
+                    why,
+                )?;
                 Ok(Err(failure))
             };
             let Some(account) = found.as_ref().filter(|a| password_ok && !a.disabled) else {
@@ -556,7 +540,7 @@ pub(crate) async fn login(
                             &format!("person:{}", account.id),
                             Event::RecoveryCodeUsed,
                             None,
-                            &address,
+                            Some(&address),
                             "ok",
                         )?;
                     } else {
@@ -574,7 +558,7 @@ pub(crate) async fn login(
                 &format!("person:{}", account.id),
                 Event::Login,
                 None,
-                &address,
+                Some(&address),
                 if complete {
                     "ok"
                 } else {
@@ -635,7 +619,7 @@ pub(crate) async fn logout(
                 &format!("person:{}", person.id),
                 Event::Logout,
                 None,
-                &address,
+                Some(&address),
                 "ok",
             )
         })
@@ -695,13 +679,7 @@ pub(crate) async fn begin_second_factor(
         .await
         .map_err(Failure::database)?;
     deny_unless(allowed)?;
-    let qr_svg = qrcode::QrCode::new(url.as_bytes())
-        .map(|qr| {
-            qr.render::<qrcode::render::svg::Color<'_>>()
-                .min_dimensions(200, 200)
-                .build()
-        })
-        .unwrap_or_default();
+    let qr_svg = qr_svg(&url);
     Ok((
         StatusCode::CREATED,
         Json(SecondFactorSetup {
@@ -755,7 +733,7 @@ pub(crate) async fn confirm_second_factor(
             )?;
             conn.execute("UPDATE sessions SET second_factor_done = 1 WHERE token_hash = ?1", [&person.session_hash])?;
             let codes = accounts::new_recovery_codes(conn, &person.id)?;
-            note(conn, now, &format!("person:{}", person.id), Event::SecondFactorSetUp, None, &address, "ok")?;
+            note(conn, now, &format!("person:{}", person.id), Event::SecondFactorSetUp, None, Some(&address), "ok")?;
             Ok(Ok(RecoveryCodes { recovery_codes: codes }))
         })
         .await
@@ -792,13 +770,8 @@ pub(crate) async fn change_password(
     let locks = keys.clone();
     let stored: Option<String> = state
         .with_db(move |conn| {
-            for (key, rule) in locks
-                .iter()
-                .zip([throttle::ACCOUNT_FROM_ADDRESS, throttle::ADDRESS])
-            {
-                if let Some(wait) = throttle::locked_for(conn, key, rule, now)? {
-                    return Ok(Err(Failure::TooManyAttempts { retry_after: wait }));
-                }
+            if let Some(wait) = throttle::wait(conn, &locks, &throttle::LOGIN_LOCKS, now)? {
+                return Ok(Err(Failure::TooManyAttempts { retry_after: wait }));
             }
             conn.query_row(
                 "SELECT password_hash FROM people WHERE id = ?1",
@@ -831,7 +804,7 @@ pub(crate) async fn change_password(
                     &actor,
                     Event::LoginFailed,
                     Some(&actor),
-                    &address,
+                    Some(&address),
                     "wrong_current_password",
                 )
             })
@@ -848,7 +821,7 @@ pub(crate) async fn change_password(
                 &format!("person:{}", person.id),
                 Event::PasswordChanged,
                 Some(&format!("person:{}", person.id)),
-                &address,
+                Some(&address),
                 "ok",
             )
         })
@@ -938,7 +911,7 @@ pub(crate) async fn create_person(
                         &format!("person:{}", admin.id),
                         Event::PersonCreated,
                         Some(&format!("person:{id}")),
-                        &address,
+                        Some(&address),
                         "ok",
                     )?;
                     Ok(Ok(accounts::person_view(conn, &id)?))
@@ -1017,7 +990,7 @@ pub(crate) async fn change_person(
                     &by,
                     Event::PersonChanged,
                     Some(&target),
-                    &address,
+                    Some(&address),
                     "ok",
                 )?;
             }
@@ -1029,7 +1002,7 @@ pub(crate) async fn change_person(
                     &by,
                     Event::PersonDisabled,
                     Some(&target),
-                    &address,
+                    Some(&address),
                     if disabled { "disabled" } else { "enabled" },
                 )?;
             }
@@ -1066,7 +1039,7 @@ pub(crate) async fn end_sessions(
                 &format!("person:{}", admin.id),
                 Event::SessionsEnded,
                 Some(&format!("person:{id}")),
-                &address,
+                Some(&address),
                 &format!("{ended} ended"),
             )?;
             Ok(Ok(StatusCode::NO_CONTENT))
@@ -1084,12 +1057,7 @@ pub(crate) async fn list_teams(
 ) -> Result<Json<Vec<TeamView>>, Failure> {
     let person = Caller::person(&state, &method, &headers).await?;
     let all = access::can(&person.actor(), &Action::ManageTeams);
-    deny_unless(
-        all || person
-            .manages
-            .iter()
-            .any(|team| access::can(&person.actor(), &Action::ManageDevicesOf { team })),
-    )?;
+    deny_unless(all || manages_a_team(&person))?;
     let teams = state
         .with_db(|conn| accounts::teams(conn))
         .await
@@ -1148,7 +1116,7 @@ pub(crate) async fn create_team(
                 &format!("person:{}", admin.id),
                 Event::TeamCreated,
                 Some(&format!("team:{id}")),
-                &address,
+                Some(&address),
                 "ok",
             )?;
             Ok(Ok(TeamView {
@@ -1202,7 +1170,7 @@ pub(crate) async fn set_managers(
                 &format!("person:{}", admin.id),
                 Event::TeamChanged,
                 Some(&format!("team:{id}")),
-                &address,
+                Some(&address),
                 "ok",
             )?;
             Ok(Ok(StatusCode::NO_CONTENT))

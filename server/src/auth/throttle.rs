@@ -27,6 +27,10 @@ pub const ADDRESS: Rule = Rule { max: 20 };
 pub const ACCOUNT_SLOWDOWN_FROM: i64 = 10;
 pub const ENROLL_ADDRESS: Rule = Rule { max: 10 };
 pub const ENROLL_ALL: Rule = Rule { max: 200 };
+/// The locks a login (or a password change) must be free of, in the order of `login_keys`.
+pub const LOGIN_LOCKS: [Rule; 2] = [ACCOUNT_FROM_ADDRESS, ADDRESS];
+/// The locks an enrollment must be free of, in the order of `enroll_keys`.
+pub const ENROLL_LOCKS: [Rule; 2] = [ENROLL_ADDRESS, ENROLL_ALL];
 
 /// The keys a failed login counts under: the account from this address, the address, the
 /// account. The login name is hashed into them, so that no typed name (which may hold `|` or
@@ -96,6 +100,22 @@ pub fn locked_for(
         .unwrap_or(now);
     let free_at = at + Duration::minutes(WINDOW_MINUTES);
     Ok(Some((free_at - now).num_seconds().max(1)))
+}
+
+/// Seconds until the first of `keys` locked under its rule (paired in order) is free, or
+/// `None` when none is locked.
+pub fn wait(
+    conn: &Connection,
+    keys: &[String],
+    rules: &[Rule],
+    now: DateTime<Utc>,
+) -> rusqlite::Result<Option<i64>> {
+    for (key, rule) in keys.iter().zip(rules) {
+        if let Some(wait) = locked_for(conn, key, *rule, now)? {
+            return Ok(Some(wait));
+        }
+    }
+    Ok(None)
 }
 
 pub fn record(conn: &Connection, keys: &[String], now: DateTime<Utc>) -> rusqlite::Result<()> {
