@@ -1898,3 +1898,53 @@ async fn writes_from_another_site_are_refused() {
         .unwrap();
     assert_eq!(res.status(), 201);
 }
+
+#[tokio::test]
+async fn a_login_name_or_team_name_that_exists_is_refused_and_nothing_changes() {
+    let s = setup().await;
+    let beheer = login_totp(&s, "beheer").await;
+    let people_before = s
+        .server
+        .db()
+        .query_row("SELECT COUNT(*) FROM people", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    // Login names are compared without case.
+    let res = call(
+        &s.server,
+        Method::POST,
+        "/people",
+        Some(&beheer),
+        Some(json!({ "login": "ANS", "name": "Another Ans", "roles": ["medewerker"] })),
+    )
+    .await;
+    let body: Json = res.json().await.unwrap();
+    assert_eq!(
+        (body["code"].as_str(), body["field"].as_str()),
+        (Some("already_exists"), Some("login"))
+    );
+    let res = call(
+        &s.server,
+        Method::POST,
+        "/teams",
+        Some(&beheer),
+        Some(json!({ "name": "noord" })),
+    )
+    .await;
+    assert_eq!(res.status(), 409);
+    let body: Json = res.json().await.unwrap();
+    assert_eq!(
+        (body["code"].as_str(), body["field"].as_str()),
+        (Some("already_exists"), Some("name"))
+    );
+    let conn = s.server.db();
+    assert_eq!(
+        conn.query_row("SELECT COUNT(*) FROM people", [], |r| r.get::<_, i64>(0))
+            .unwrap(),
+        people_before
+    );
+    assert_eq!(
+        conn.query_row("SELECT COUNT(*) FROM teams", [], |r| r.get::<_, i64>(0))
+            .unwrap(),
+        2
+    );
+}

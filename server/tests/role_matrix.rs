@@ -40,12 +40,12 @@ const MATRIX: &[Row] = &[
     Row { method: "GET",    path: "/api/v1/reports",                      expect: [401, 401, 401, 200, 200, 200, 200, 200, 200, 401, 401, 403] },
     Row { method: "GET",    path: "/api/v1/reports/{id}",                 expect: [401, 401, 401, 200, 403, 200, 403, 200, 403, 401, 401, 403] },
     Row { method: "GET",    path: "/api/v1/device",                       expect: [401, 200, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401] },
-    Row { method: "POST",   path: "/api/v1/devices/enroll",               expect: [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400] },
+    Row { method: "POST",   path: "/api/v1/devices/enroll",               expect: [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201] },
     Row { method: "GET",    path: "/api/v1/devices",                      expect: [401, 401, 401, 403, 403, 200, 200, 403, 200, 401, 401, 403] },
     Row { method: "POST",   path: "/api/v1/devices/{id}/revoke",          expect: [401, 401, 401, 403, 403, 204, 403, 403, 204, 401, 401, 403] },
     Row { method: "POST",   path: "/api/v1/teams/{id}/enrollment-codes",  expect: [401, 401, 401, 403, 403, 201, 403, 403, 201, 401, 401, 403] },
     Row { method: "GET",    path: "/api/v1/session",                      expect: [401, 401, 401, 200, 200, 200, 200, 200, 200, 401, 401, 200] },
-    Row { method: "POST",   path: "/api/v1/session",                      expect: [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400] },
+    Row { method: "POST",   path: "/api/v1/session",                      expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401] },
     Row { method: "POST",   path: "/api/v1/session/second-factor",        expect: [401, 401, 401, 201, 201, 201, 201, 201, 201, 401, 401, 201] },
     Row { method: "POST",   path: "/api/v1/session/second-factor/confirm",expect: [401, 401, 401, 400, 400, 400, 400, 400, 400, 401, 401, 400] },
     Row { method: "PUT",    path: "/api/v1/session/password",             expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 403] },
@@ -68,6 +68,8 @@ struct Targets {
     person: String,
     team: String,
     managers: Vec<String>,
+    /// Fresh enrollment codes, one per caller: enrolling needs no credential at all.
+    codes: std::sync::Mutex<Vec<String>>,
 }
 
 static FRESH: AtomicU64 = AtomicU64::new(1000);
@@ -89,9 +91,17 @@ fn request(row: &Row, t: &Targets) -> (String, Option<serde_json::Value>) {
         ("POST", "/api/v1/teams/{id}/enrollment-codes") => {
             (format!("/api/v1/teams/{}/enrollment-codes", t.team), None)
         }
-        ("POST", "/api/v1/devices/enroll") | ("POST", "/api/v1/session") => {
-            (row.path.into(), Some(json!({})))
+        ("POST", "/api/v1/devices/enroll") => {
+            let code = t.codes.lock().unwrap().pop().expect("a code per caller");
+            (row.path.into(), Some(json!({ "code": code })))
         }
+        // No account of that name: whoever asks, with whatever cookie, is not logged in by it.
+        ("POST", "/api/v1/session") => (
+            row.path.into(),
+            Some(
+                json!({ "login": format!("niemand-{n}"), "password": "not a password of anyone" }),
+            ),
+        ),
         ("POST", "/api/v1/session/second-factor/confirm") => {
             (row.path.into(), Some(json!({ "code": "000000" })))
         }
@@ -229,6 +239,21 @@ async fn every_endpoint_answers_every_caller_as_the_table_says() {
         person: weg.clone(),
         team: org.noord.clone(),
         managers: vec![org.id("chef-noord"), org.id("nieuw")],
+        codes: std::sync::Mutex::new(
+            (0..CALLERS.len())
+                .map(|_| {
+                    veilig_server::accounts::create_enrollment_code(
+                        &conn,
+                        &org.noord,
+                        None,
+                        "test",
+                        server.clock.now(),
+                    )
+                    .unwrap()
+                    .0
+                })
+                .collect(),
+        ),
     };
 
     // Every endpoint of the document has its row, and every row is an endpoint.
@@ -271,16 +296,19 @@ async fn every_endpoint_answers_every_caller_as_the_table_says() {
             let code = serde_json::from_str::<serde_json::Value>(&text)
                 .ok()
                 .and_then(|v| v["code"].as_str().map(str::to_owned));
-            let code_ok = match (CALLERS[column], status) {
-                ("expired session" | "disabled account", 401) => matches!(
-                    code.as_deref(),
-                    Some("unauthorized" | "device_not_enrolled")
-                ),
-                ("revoked device", 401) => {
-                    matches!(code.as_deref(), Some("device_revoked" | "unauthorized"))
-                }
-                _ => true,
-            };
+            // (An endpoint open to all answers all alike; its code is its own.)
+            let open_to_all = row.expect.iter().all(|&e| e == row.expect[0]);
+            let code_ok = open_to_all
+                || match (CALLERS[column], status) {
+                    ("expired session" | "disabled account", 401) => matches!(
+                        code.as_deref(),
+                        Some("unauthorized" | "device_not_enrolled")
+                    ),
+                    ("revoked device", 401) => {
+                        matches!(code.as_deref(), Some("device_revoked" | "unauthorized"))
+                    }
+                    _ => true,
+                };
             if status != row.expect[column] || !code_ok {
                 wrong.push(format!(
                     "{} {} as {}: {status} {code:?} (expected {}) {text}",
