@@ -5,8 +5,7 @@ use veilig_core::protocol::dutch;
 use veilig_core::protocol::run::FlowRun;
 use veilig_core::protocol::FlowId;
 use veilig_core::report::derive::{
-    aftercare_plan, extreme, is_extreme, must_report_to_inspectorate, private_address_used,
-    AftercareWindows,
+    extreme, is_extreme, must_report_to_inspectorate, private_address_used,
 };
 use veilig_core::report::merge::merge;
 use veilig_core::report::prefill::from_flow;
@@ -533,61 +532,6 @@ fn the_inspectorate_must_be_told_of_death_admission_permanent_injury_or_an_extre
     let mut r = complete();
     r.set("extreem", Value::Many(vec!["gijzeling".into()]));
     assert!(must_report_to_inspectorate(&r));
-}
-
-#[test]
-fn the_aftercare_plan_follows_the_protocols_three_steps() {
-    let r = complete();
-    let plan = aftercare_plan(&r, AftercareWindows::default()).unwrap();
-    let at = NaiveDate::from_ymd_opt(2026, 1, 5)
-        .unwrap()
-        .and_hms_opt(10, 15, 0)
-        .unwrap();
-    let keys: Vec<&str> = plan.iter().map(|t| t.key).collect();
-    assert_eq!(keys, vec!["gesprek_1", "gesprek_2", "gesprek_3"]);
-    assert_eq!(plan[0].due, at);
-    assert_eq!(plan[1].from, at + chrono::Duration::days(1));
-    assert_eq!(plan[1].due, at + chrono::Duration::days(3));
-    assert_eq!(plan[2].from, at + chrono::Duration::days(61));
-    assert_eq!(plan[2].due, at + chrono::Duration::days(92));
-}
-
-#[test]
-fn an_extreme_incident_adds_victim_support_the_arbodienst_and_the_inspectorate_at_once() {
-    let mut r = complete();
-    r.set("extreem", Value::Many(vec!["wapen".into()]));
-    let plan = aftercare_plan(&r, AftercareWindows::default()).unwrap();
-    let at = plan[0].due;
-    for key in ["slachtofferhulp", "arbodienst", "arbeidsinspectie"] {
-        let task = plan
-            .iter()
-            .find(|t| t.key == key)
-            .unwrap_or_else(|| panic!("{key}"));
-        assert_eq!(task.due, at, "{key} at once");
-    }
-}
-
-#[test]
-fn the_aftercare_windows_are_configurable() {
-    // The national VPT advice: 72 hours, 2 weeks, 6 to 8 weeks.
-    let vpt = AftercareWindows {
-        second_from: chrono::Duration::hours(0),
-        second_to: chrono::Duration::hours(72),
-        third_from: chrono::Duration::weeks(6),
-        third_to: chrono::Duration::weeks(8),
-    };
-    let plan = aftercare_plan(&complete(), vpt).unwrap();
-    assert_eq!(plan[1].due - plan[0].due, chrono::Duration::hours(72));
-    assert_eq!(plan[2].due - plan[0].due, chrono::Duration::weeks(8));
-}
-
-#[test]
-fn no_plan_without_an_incident_time() {
-    assert!(aftercare_plan(
-        &Report::new("x", Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()),
-        AftercareWindows::default()
-    )
-    .is_none());
 }
 
 // Two tabs.

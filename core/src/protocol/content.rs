@@ -58,6 +58,16 @@ pub fn dutch() -> &'static Protocol {
     })
 }
 
+/// The English protocol, parsed on first use. Compiled in only where it is called (the server's
+/// aftercare checklists); the app fetches it from [`ENGLISH_URL`] instead, to stay small.
+pub fn english() -> &'static Protocol {
+    static ENGLISH: OnceLock<Protocol> = OnceLock::new();
+    ENGLISH.get_or_init(|| {
+        parse(include_str!("../../content/protocol.en.json"))
+            .unwrap_or_else(|err| panic!("protocol.en.json: {err}"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

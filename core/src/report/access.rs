@@ -115,17 +115,30 @@ pub enum Action<'a> {
     OwnAccount,
     /// A device asks how the server knows it (enrolled, for which team).
     OwnDevice,
+    /// Read the aftercare plan of a report, with the notes of its conversations (sensitive),
+    /// and record a task of it: the team's manager and P&O (protocol 2 and 2.1).
+    Aftercare(ReportRef<'a>),
+    /// Read the organisation's settings (a device, when it syncs; anyone signed in).
+    ReadOrganisation,
+    /// Change the organisation's settings and a team's phone number.
+    ManageOrganisation,
 }
 
 /// The one access decision. Deny unless a rule below allows.
 pub fn can(actor: &Actor<'_>, action: &Action<'_>) -> bool {
     match (*actor, *action) {
         (Actor::Nobody, _) => false,
-        (Actor::Device { .. }, Action::SendReport | Action::OwnDevice) => true,
+        (
+            Actor::Device { .. },
+            Action::SendReport | Action::OwnDevice | Action::ReadOrganisation,
+        ) => true,
         (Actor::Device { .. }, _) => false,
         // A person sends through an enrolled device, never with a session.
         (Actor::Person { .. }, Action::SendReport | Action::OwnDevice) => false,
-        (Actor::Person { .. }, Action::OwnAccount | Action::ListReports) => true,
+        (
+            Actor::Person { .. },
+            Action::OwnAccount | Action::ListReports | Action::ReadOrganisation,
+        ) => true,
         (Actor::Person { id, roles, manages }, Action::ReadReport(report)) => {
             roles.iter().any(|role| match role {
                 Role::HumanResources => true,
@@ -142,10 +155,62 @@ pub fn can(actor: &Actor<'_>, action: &Action<'_>) -> bool {
         | (Actor::Person { roles, .. }, Action::ListAllDevices) => {
             roles.contains(&Role::Administrator)
         }
+        (Actor::Person { roles, manages, .. }, Action::Aftercare(report)) => {
+            roles.iter().any(|role| match role {
+                Role::HumanResources => true,
+                Role::Manager => manages.iter().any(|t| t == report.team),
+                // The employee is the one the conversations are with; their notes are the
+                // manager's and P&O's. The beheerder reads no report content.
+                Role::Employee | Role::Administrator => false,
+            })
+        }
+        (Actor::Person { roles, .. }, Action::ManageOrganisation) => {
+            roles.contains(&Role::Administrator)
+        }
         (Actor::Person { roles, manages, .. }, Action::ManageDevicesOf { team }) => {
             roles.contains(&Role::Administrator)
                 || (roles.contains(&Role::Manager) && manages.iter().any(|t| t == team))
         }
+    }
+}
+
+/// Which reports a person's list holds, as the database can select them. Must agree with
+/// [`can`]`(ReadReport)` for every report (tested below); the server still asks `can` for each
+/// report it returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    /// Every report (P&O).
+    pub all: bool,
+    /// Reports of these teams (a manager's).
+    pub teams: Vec<String>,
+    /// Reports made by this person (an employee's own).
+    pub author: Option<String>,
+}
+
+impl Scope {
+    pub fn of(actor: &Actor<'_>) -> Scope {
+        let mut scope = Scope {
+            all: false,
+            teams: Vec::new(),
+            author: None,
+        };
+        if let Actor::Person { id, roles, manages } = *actor {
+            for role in roles {
+                match role {
+                    Role::HumanResources => scope.all = true,
+                    Role::Manager => scope.teams.extend(manages.iter().cloned()),
+                    Role::Employee => scope.author = Some(id.to_owned()),
+                    Role::Administrator => {}
+                }
+            }
+        }
+        scope
+    }
+
+    pub fn holds(&self, report: ReportRef<'_>) -> bool {
+        self.all
+            || self.teams.iter().any(|t| t == report.team)
+            || (self.author.is_some() && self.author.as_deref() == report.author)
     }
 }
 
@@ -353,6 +418,99 @@ mod tests {
         assert!(!can(&manager, &Action::ManageDevicesOf { team: "zuid" }));
         assert!(can(&admin, &Action::ManageDevicesOf { team: "zuid" }));
         assert!(!can(&hr, &Action::ManageDevicesOf { team: "noord" }));
+    }
+
+    #[test]
+    fn the_list_scope_agrees_with_the_reading_rule() {
+        let teams = [
+            vec![],
+            vec!["noord".to_owned()],
+            vec!["noord".to_owned(), "zuid".to_owned()],
+        ];
+        let reports = [
+            ReportRef {
+                team: "noord",
+                author: Some("ans"),
+            },
+            ReportRef {
+                team: "noord",
+                author: Some("bert"),
+            },
+            ReportRef {
+                team: "zuid",
+                author: None,
+            },
+            ReportRef {
+                team: "west",
+                author: Some("ans"),
+            },
+        ];
+        let role_sets: Vec<Vec<Role>> = vec![
+            vec![],
+            vec![Role::Employee],
+            vec![Role::Manager],
+            vec![Role::HumanResources],
+            vec![Role::Administrator],
+            vec![Role::Administrator, Role::Manager],
+            vec![Role::Employee, Role::Manager],
+        ];
+        for roles in &role_sets {
+            for manages in &teams {
+                let actor = Actor::Person {
+                    id: "ans",
+                    roles,
+                    manages,
+                };
+                let scope = Scope::of(&actor);
+                for report in reports {
+                    assert_eq!(
+                        scope.holds(report),
+                        can(&actor, &Action::ReadReport(report)),
+                        "{roles:?} {manages:?} {report:?}"
+                    );
+                }
+            }
+        }
+        assert!(!Scope::of(&Actor::Device { team: "noord" }).holds(reports[0]));
+    }
+
+    #[test]
+    fn aftercare_is_for_the_teams_manager_and_p_and_o_and_settings_for_the_beheerder() {
+        let noord = vec!["noord".to_owned()];
+        let zuid = vec!["zuid".to_owned()];
+        let report = ReportRef {
+            team: "noord",
+            author: Some("ans"),
+        };
+        let aftercare = |a: Actor<'_>| can(&a, &Action::Aftercare(report));
+        assert!(aftercare(person(&[Role::Manager], &noord)));
+        assert!(!aftercare(person(&[Role::Manager], &zuid)));
+        assert!(aftercare(person(&[Role::HumanResources], &[])));
+        // The author reads their report, not the notes about them.
+        assert!(!aftercare(Actor::Person {
+            id: "ans",
+            roles: &[Role::Employee],
+            manages: &[]
+        }));
+        assert!(!aftercare(person(&[Role::Administrator], &noord)));
+        assert!(!aftercare(Actor::Device { team: "noord" }));
+        assert!(can(
+            &person(&[Role::Administrator], &[]),
+            &Action::ManageOrganisation
+        ));
+        for role in [Role::Employee, Role::Manager, Role::HumanResources] {
+            assert!(!can(&person(&[role], &noord), &Action::ManageOrganisation));
+            assert!(can(&person(&[role], &noord), &Action::ReadOrganisation));
+        }
+        assert!(can(
+            &Actor::Device { team: "noord" },
+            &Action::ReadOrganisation
+        ));
+        assert!(!can(
+            &Actor::Device { team: "noord" },
+            &Action::ManageOrganisation
+        ));
+        assert!(!can(&Actor::Nobody, &Action::ReadOrganisation));
     }
 
     #[test]

@@ -298,6 +298,22 @@ pub const REPORT_BY: &[Choice] = &[
     c("werkgever", "Door werkgever", "By the employer"),
 ];
 
+/// Who holds the aftercare conversations (protocol 2.1): the manager, or P&O when the manager is
+/// absent (first care) or when the employee prefers not to talk with the manager (all three).
+pub const AFTERCARE_BY: &[Choice] = &[
+    c("leidinggevende", "Mijn leidinggevende", "My manager"),
+    c(
+        "po_afwezig",
+        "P&O, want mijn leidinggevende is afwezig",
+        "P&O, because my manager is absent",
+    ),
+    c(
+        "po_voorkeur",
+        "P&O, ik praat liever niet met mijn leidinggevende",
+        "P&O, I would rather not talk with my manager",
+    ),
+];
+
 /// Which address was given to the police. The protocol says the employer's address is used,
 /// not the employee's private address; if the private one was used after all, that is said
 /// here truthfully (never a tick on a false statement to be able to finish) and the manager
@@ -661,6 +677,21 @@ pub const FIELDS: &[FieldSpec] = &[
         K::Choice(YES_NO),
         R,
     )
+    .sensitive(),
+    // Who holds the aftercare conversations (protocol 2 and 2.1). Blank means the manager, the
+    // protocol's rule; the workspace gives the task to P&O on either P&O answer
+    // (`aftercare::plan`).
+    f(
+        "nazorg_door",
+        S::Opvang,
+        ["Nazorg door", "Aftercare by"],
+        K::Choice(AFTERCARE_BY),
+        O,
+    )
+    .help([
+        "Liever niet met je leidinggevende praten? Dat mag: P&O doet het dan.",
+        "Rather not talk with your manager? That is fine: P&O will do it.",
+    ])
     .sensitive(),
     f(
         "waarschuwing",
