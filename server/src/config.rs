@@ -37,6 +37,31 @@ pub struct Config {
     #[arg(long, global = true, env = "VEILIG_VERBOSE")]
     pub verbose: bool,
 
+    /// Test only: the server's clock runs this many days ahead (aftercare tasks falling due,
+    /// sessions expiring). Hidden from `--help`; never set it on a real server.
+    #[arg(
+        long,
+        global = true,
+        env = "VEILIG_TEST_CLOCK_OFFSET_DAYS",
+        hide = true,
+        default_value_t = 0
+    )]
+    pub test_clock_offset_days: i64,
+
+    /// Where to send the e-mail that says something waits in the workspace (`host:port` of an
+    /// SMTP relay, plain SMTP on the organisation's network). Without it, no e-mail is sent.
+    #[arg(long, global = true, env = "VEILIG_SMTP")]
+    pub smtp: Option<String>,
+
+    /// The sender of those e-mails.
+    #[arg(
+        long,
+        global = true,
+        env = "VEILIG_MAIL_FROM",
+        default_value = "veilig@localhost"
+    )]
+    pub mail_from: String,
+
     /// Connection caps and timeouts (`listen.rs`); fixed defaults, changed by tests.
     #[arg(skip)]
     pub limits: crate::listen::Limits,

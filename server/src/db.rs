@@ -118,6 +118,65 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE reports ADD COLUMN device_seq INTEGER;
     CREATE INDEX reports_team ON reports (team_id);
     CREATE INDEX reports_device ON reports (device_id);",
+    // The workspace (issue 15). What the list filters on, copied from the report once at
+    // arrival by Rust (`workspace::index_report`, from core's reading of the report; rows from
+    // before are filled at start-up): the incident's local time, setting, kinds as " a b ",
+    // extreme, injury and the report it corrects.
+    "ALTER TABLE reports ADD COLUMN incident_at TEXT;
+    ALTER TABLE reports ADD COLUMN situatie TEXT;
+    ALTER TABLE reports ADD COLUMN soort TEXT;
+    ALTER TABLE reports ADD COLUMN extreem INTEGER;
+    ALTER TABLE reports ADD COLUMN letsel TEXT;
+    ALTER TABLE reports ADD COLUMN corrects TEXT;
+    CREATE INDEX reports_received ON reports (received_at);
+    CREATE INDEX reports_team_received ON reports (team_id, received_at);
+    CREATE INDEX reports_corrects ON reports (corrects);
+    -- Who opened which report (a report not opened by someone is new to them).
+    CREATE TABLE report_opened (
+        person_id TEXT NOT NULL REFERENCES people(id),
+        report_id TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        PRIMARY KEY (person_id, report_id)
+    ) STRICT, WITHOUT ROWID;
+    -- What the manager or P&O recorded for an aftercare task (core's `aftercare::Record` as
+    -- JSON). Append-only: a new record for the same task is a newer version; the latest counts.
+    CREATE TABLE aftercare_records (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        report_id TEXT NOT NULL,
+        task TEXT NOT NULL,
+        record TEXT NOT NULL,
+        recorded_by TEXT NOT NULL REFERENCES people(id),
+        recorded_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX aftercare_records_report ON aftercare_records (report_id);
+    CREATE TRIGGER aftercare_records_no_update BEFORE UPDATE ON aftercare_records
+        BEGIN SELECT RAISE(ABORT, 'aftercare records are append-only'); END;
+    CREATE TRIGGER aftercare_records_no_delete BEFORE DELETE ON aftercare_records
+        BEGIN SELECT RAISE(ABORT, 'aftercare records are append-only'); END;
+    -- A copy of core's `aftercare::plan` per report, for lists and counts over many reports:
+    -- rewritten whenever a report arrives, a task is recorded or the windows change. Times are
+    -- local ('2026-01-05T10:15'), compared as text. closed: done or dropped.
+    CREATE TABLE tasks (
+        report_id TEXT NOT NULL,
+        task TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        team_id TEXT,
+        from_at TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        direct INTEGER NOT NULL,
+        closed INTEGER NOT NULL,
+        PRIMARY KEY (report_id, task)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX tasks_open ON tasks (closed, owner, team_id, due_at);
+    -- The organisation's settings (core's `organisation::Organisation` as JSON), one row.
+    CREATE TABLE organisation (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        body TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) STRICT;
+    ALTER TABLE teams ADD COLUMN manager_phone TEXT NOT NULL DEFAULT '';
+    -- Where a person is told that something waits (never what): optional.
+    ALTER TABLE people ADD COLUMN email TEXT;",
 ];
 
 /// Creates the data folder if needed (readable by this user only: it holds special-category

@@ -72,6 +72,7 @@ pub async fn prepare(config: &Config) -> Result<Prepared, StartupError> {
     }
     let conn = db::open(&config.data_dir)?;
     let clock = auth::Clock::default();
+    clock.advance(chrono::Duration::days(config.test_clock_offset_days));
     let setup_token =
         accounts::new_setup_token(&conn, clock.now()).map_err(|source| StartupError::Database {
             path: config.data_dir.join(db::DB_FILE),

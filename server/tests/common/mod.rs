@@ -66,6 +66,9 @@ pub fn config(dist: &Path, data: &Path, port: u16) -> Config {
         dist_dir: dist.to_path_buf(),
         public_url: None,
         verbose: false,
+        test_clock_offset_days: 0,
+        smtp: None,
+        mail_from: "veilig@localhost".into(),
         limits: Default::default(),
     }
 }
