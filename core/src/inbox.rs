@@ -252,6 +252,46 @@ pub struct Summary {
     pub late_tasks: u64,
 }
 
+/// One of this person's open tasks, for the list at the top of the workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyTask {
+    pub report_id: String,
+    /// The incident's local date and time, as typed.
+    pub incident_at: String,
+    pub team_name: Option<String>,
+    pub task: TaskBrief,
+}
+
+/// A task as the report's page shows it: the plan's task with its words and checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskView {
+    pub task: Task,
+    /// The task's name, Dutch and English.
+    pub label: [String; 2],
+    /// Its checklist, Dutch and English per item; a record's `checklist` indexes this.
+    pub checklist: Vec<[String; 2]>,
+    /// Who recorded the latest record, and when (RFC 3339 UTC).
+    pub recorded_by: Option<String>,
+    pub recorded_at: Option<String>,
+    /// This person may record it (the owner's role on this report).
+    pub mine: bool,
+}
+
+/// The aftercare page of one report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AftercareView {
+    pub report_id: String,
+    pub team_name: Option<String>,
+    /// The report this one corrects, if any.
+    pub corrects: Option<String>,
+    /// Reports that correct this one, oldest first.
+    pub corrected_by: Vec<String>,
+    pub tasks: Vec<TaskView>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
