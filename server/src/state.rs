@@ -13,6 +13,8 @@ pub struct AppState {
     pub cookies: Cookies,
     /// Where people reach the server (`Config::public_url`), without a trailing slash.
     pub public_url: Option<Arc<str>>,
+    /// Tells managers and P&O that something waits, when an SMTP relay is configured.
+    pub mailer: Option<crate::mail::Mailer>,
 }
 
 impl AppState {
@@ -27,6 +29,7 @@ impl AppState {
             clock,
             cookies,
             public_url: public_url.map(|u| Arc::from(u.trim_end_matches('/'))),
+            mailer: None,
         }
     }
 
