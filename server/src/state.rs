@@ -30,7 +30,10 @@ impl AppState {
         }
     }
 
-    /// Runs `work` on the database off the async threads.
+    /// Runs `work` on the database off the async threads. A failed `work` leaves no
+    /// transaction open behind it (after a full disk SQLite may or may not have rolled back by
+    /// itself), so the next request starts on a clean connection; a full disk that SQLite
+    /// reports as an I/O error is said as the full disk it is (`db::disk_full_as_such`).
     pub async fn with_db<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
@@ -38,7 +41,15 @@ impl AppState {
         let db = self.db.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = db.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            work(&mut conn)
+            work(&mut conn).map_err(|err| {
+                let err = crate::db::disk_full_as_such(&conn, err);
+                if !conn.is_autocommit() {
+                    if let Err(rollback) = conn.execute_batch("ROLLBACK") {
+                        tracing::error!(error = %rollback, "rollback after a failure failed");
+                    }
+                }
+                err
+            })
         })
         .await
         .unwrap_or_else(|_| Err(rusqlite::Error::InvalidQuery))
