@@ -251,3 +251,45 @@ async fn full_disk(size: &str, before: u64) {
     server.stop().await;
     drop(disk);
 }
+
+/// Not every full disk reaches SQLite as `SQLITE_FULL`: growing the WAL index (`-shm`) on a
+/// full disk is an I/O error (`SQLITE_IOERR_SHMSIZE`). Its cause, ENOSPC, makes it the same
+/// `storage_full` 507.
+#[test]
+fn a_full_disk_said_as_an_io_error_is_still_storage_full() {
+    use veilig_core::sync::ErrorCode;
+    use veilig_server::error::{status, Failure};
+
+    let root = tempfile::tempdir().unwrap();
+    let disk = Tmpfs::mount(&root.path().join("disk"), "1m");
+    let path = disk.dir.join("db.sqlite3");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        // The last connection to close removes the `-wal` and `-shm` files.
+    }
+    assert!(!disk.dir.join("db.sqlite3-shm").exists());
+    fill(&disk.dir.join("filler"));
+
+    let conn = Connection::open(&path).unwrap();
+    let err = conn
+        .query_row("SELECT x FROM t", [], |r| r.get::<_, i64>(0))
+        .expect_err("no room for the WAL index");
+    assert_eq!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::SystemIoFailure),
+        "SQLite says it as an I/O error: {err}"
+    );
+    let err = veilig_server::db::disk_full_as_such(&conn, err);
+    assert_eq!(err.sqlite_error_code(), Some(rusqlite::ErrorCode::DiskFull));
+    let failure = Failure::database(err);
+    assert_eq!(failure.code(), ErrorCode::StorageFull);
+    assert_eq!(status(failure.code()).as_u16(), 507);
+
+    // With room again the same connection reads.
+    std::fs::remove_file(disk.dir.join("filler")).unwrap();
+    let x: i64 = conn.query_row("SELECT x FROM t", [], |r| r.get(0)).unwrap();
+    assert_eq!(x, 1);
+}
