@@ -59,3 +59,40 @@ impl AppState {
         self.with_db(|conn| crate::db::schema_version(conn)).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A request whose work fails inside a transaction (as a write on a full disk can, when
+    /// SQLite does not roll back by itself) must not leave the next request inside it: its
+    /// writes would join a transaction that never commits.
+    #[tokio::test]
+    async fn failed_work_leaves_no_transaction_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(dir.path()).unwrap();
+        let state = AppState::new(conn, Clock::default(), Cookies { secure: false }, None);
+        let failed = state
+            .with_db(|conn| {
+                conn.execute_batch(
+                    "BEGIN IMMEDIATE; INSERT INTO server_info VALUES ('half', 'written');",
+                )?;
+                Err::<(), _>(rusqlite::Error::InvalidQuery)
+            })
+            .await;
+        assert!(failed.is_err());
+        let (open, half) = state
+            .with_db(|conn| {
+                let half: i64 = conn.query_row(
+                    "SELECT COUNT(*) FROM server_info WHERE key = 'half'",
+                    [],
+                    |r| r.get(0),
+                )?;
+                Ok((!conn.is_autocommit(), half))
+            })
+            .await
+            .unwrap();
+        assert!(!open, "no transaction left open");
+        assert_eq!(half, 0, "nothing of the failed work stored");
+    }
+}
