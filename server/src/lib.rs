@@ -71,6 +71,13 @@ pub async fn prepare(config: &Config) -> Result<Prepared, StartupError> {
         });
     }
     let conn = db::open(&config.data_dir)?;
+    if let Some(pages) = config.max_page_count {
+        conn.pragma_update(None, "max_page_count", pages)
+            .map_err(|source| StartupError::Database {
+                path: config.data_dir.join(db::DB_FILE),
+                source,
+            })?;
+    }
     let clock = auth::Clock::default();
     let setup_token =
         accounts::new_setup_token(&conn, clock.now()).map_err(|source| StartupError::Database {
