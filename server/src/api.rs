@@ -185,6 +185,7 @@ fn refused(refusal: Refusal) -> Failure {
         (status = 415, description = "`unsupported_media_type`: not application/json", body = ApiError),
         (status = 422, description = "`unknown_schema_version`, `not_final`, `unknown_field` (at any level), or `invalid_report`: the shape, a limit, a time (before 2000, after `created_at`, or too far ahead), `corrects` (not a report this server holds, or itself), a value for a field that does not apply, or the form's validation, naming the field", body = ApiError),
         (status = 503, description = "`database_unavailable`: try again", body = ApiError),
+        (status = 507, description = "`storage_full`: the server's disk is full and nothing was stored; send the same report again later", body = ApiError),
     )
 )]
 pub(crate) async fn put_report(

@@ -73,6 +73,13 @@ pub async fn prepare(config: &Config) -> Result<Prepared, StartupError> {
         });
     }
     let mut conn = db::open(&config.data_dir)?;
+    if let Some(pages) = config.max_page_count {
+        conn.pragma_update(None, "max_page_count", pages)
+            .map_err(|source| StartupError::Database {
+                path: config.data_dir.join(db::DB_FILE),
+                source,
+            })?;
+    }
     // Reports from before the workspace existed get its list columns and tasks once.
     workspace::backfill(&mut conn).map_err(|source| StartupError::Database {
         path: config.data_dir.join(db::DB_FILE),
