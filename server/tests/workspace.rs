@@ -654,10 +654,8 @@ async fn reports_stored_before_the_workspace_are_in_its_list_after_a_restart() {
     assert_eq!(send(&w.server, &w.noord_device, &r).await, 201);
     // As a server before migration 4 left it: no list columns, no tasks.
     let conn = w.server.db();
-    conn.execute_batch(
-        "UPDATE reports SET incident_at = NULL, situatie = NULL; DELETE FROM tasks;",
-    )
-    .unwrap();
+    conn.execute_batch("DELETE FROM report_list; DELETE FROM tasks;")
+        .unwrap();
     drop(conn);
     let base = w.server.base.clone();
     w.server.stop().await;
