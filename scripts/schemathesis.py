@@ -284,8 +284,10 @@ def schemathesis(port, cookie, args, report_path, operations, config=CONFIG):
         *operations,
     ]
     print("$", " ".join(c if not c.startswith("Cookie:") else "'Cookie: …'" for c in command), flush=True)
+    # The hooks (`schemathesis_hooks.py`: the upload's address follows its body's id).
+    env = dict(os.environ, SCHEMATHESIS_HOOKS=str(ROOT / "scripts" / "schemathesis_hooks.py"))
     # In the run's own folder: schemathesis keeps files in its working directory.
-    return subprocess.run(command, check=False, cwd=report_path.parent).returncode
+    return subprocess.run(command, check=False, cwd=report_path.parent, env=env).returncode
 
 
 def figures(report_path):
@@ -377,12 +379,14 @@ def main():
     finally:
         proc.terminate()
         proc.wait(timeout=15)
-        if not failed:
+        keep = failed or os.environ.get("SCHEMATHESIS_KEEP")
+        if not keep:
             shutil.rmtree(work, ignore_errors=True)
     print(
         f"\nschemathesis.py: {len(totals[0])} operations, {totals[1]} test cases, "
         f"{totals[2]} failed checks, {len(totals[3])} kinds of check, {time.time() - began:.0f} s"
-        + (f"; failed runs: {', '.join(failed)} (reports kept in {work})" if failed else "")
+        + (f"; failed runs: {', '.join(failed)}" if failed else "")
+        + (f" (reports kept in {work})" if keep else "")
     )
     sys.exit(1 if failed else 0)
 
