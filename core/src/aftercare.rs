@@ -408,9 +408,11 @@ impl TaskState {
 pub struct Task {
     pub key: TaskKey,
     pub owner: Owner,
-    /// From when it can be done (local time).
+    /// From when it can be done (local time, no offset: `2026-01-06T10:15:00`).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"))]
     pub from: NaiveDateTime,
-    /// Its last moment; after this it is late.
+    /// Its last moment (local time); after this it is late.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"))]
     pub due: NaiveDateTime,
     /// The law says "at once" (Arbowet art. 9: death, hospital admission, permanent injury).
     pub direct: bool,

@@ -34,6 +34,86 @@ pub fn complete(doc: &mut Json) {
     doc["components"]["schemas"]["ApiError"]["properties"]["code"]["enum"] = json!(codes);
     account_texts(&mut doc["components"]["schemas"]);
     bodies_that_are_read(&mut doc["paths"]);
+    inbox_filters(&mut doc["paths"]);
+    aftercare_record(&mut doc["components"]["schemas"]);
+}
+
+/// The keys of one of the form's choice fields.
+fn choices(field: &str) -> Vec<&'static str> {
+    use veilig_core::report::schema::FieldKind;
+    match veilig_core::report::schema::field(field).map(|f| f.kind) {
+        Some(FieldKind::Choice(options) | FieldKind::Multi(options)) => {
+            options.iter().map(|o| o.key).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The list's filters as `inbox::Filter::parse` takes them: one of the form's keys, a date,
+/// `ja`/`nee`, a page from 1. A value it refuses is one the document does not allow.
+fn inbox_filters(paths: &mut Json) {
+    use veilig_core::inbox::StateFilter;
+    let states: Vec<&str> = StateFilter::ALL.iter().map(|s| s.as_str()).collect();
+    let date = json!({"type": "string", "format": "date", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"});
+    let rules = [
+        ("state", json!({"type": "string", "enum": states})),
+        (
+            "team",
+            json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}),
+        ),
+        ("from", date.clone()),
+        ("to", date),
+        (
+            "situatie",
+            json!({"type": "string", "enum": choices("situatie")}),
+        ),
+        ("soort", json!({"type": "string", "enum": choices("soort")})),
+        ("extreem", json!({"type": "string", "enum": ["ja", "nee"]})),
+        ("letsel", json!({"type": "string", "enum": ["ja", "nee"]})),
+        (
+            "page",
+            json!({"type": "integer", "minimum": 1, "maximum": 100_000}),
+        ),
+    ];
+    for parameter in paths["/api/v1/inbox"]["get"]["parameters"]
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+    {
+        if let Some((_, schema)) = rules.iter().find(|(name, _)| parameter["name"] == *name) {
+            parameter["schema"] = schema.clone();
+        }
+    }
+}
+
+/// A record's texts and checklist as `aftercare::Record::problem` bounds them (whether its
+/// dates lie between the incident and today depends on the report and the clock: stated in
+/// the operation's description).
+fn aftercare_record(schemas: &mut Json) {
+    let longest = veilig_core::aftercare::TaskKey::ALL
+        .iter()
+        .map(|k| k.checklist().len())
+        .max()
+        .unwrap_or(0);
+    for variant in schemas["Record"]["oneOf"]
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+    {
+        let properties = &mut variant["properties"];
+        if properties.get("checklist").is_some() {
+            properties["checklist"] = json!({
+                "type": "array",
+                "uniqueItems": true,
+                "maxItems": longest,
+                "items": {"type": "integer", "minimum": 0, "maximum": longest.saturating_sub(1)},
+                "description": "Indices into the task's checklist.",
+            });
+            properties["held_by"] = text(veilig_core::aftercare::MAX_HELD_BY);
+            properties["notes"] =
+                json!({"type": "string", "maxLength": veilig_core::aftercare::MAX_NOTES});
+        }
+    }
 }
 
 /// A name or login as `api::accounts::text` takes it: after trimming whitespace, 1 to `max`
@@ -183,6 +263,26 @@ mod tests {
         assert!(pattern.contains("{0,3}"), "{pattern}");
         assert!(pattern.contains("\\u3000"), "{pattern}");
         assert!(pattern.contains("\\u007f-\\u009f"), "{pattern}");
+    }
+
+    #[test]
+    fn the_workspace_rules_reach_the_document() {
+        let doc = document();
+        let parameters = doc["paths"]["/api/v1/inbox"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let situatie = parameters.iter().find(|p| p["name"] == "situatie").unwrap();
+        assert!(situatie["schema"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("huisbezoek")));
+        let record = &doc["components"]["schemas"]["Record"]["oneOf"];
+        assert!(record
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["properties"]["checklist"]["items"]["maximum"] == 6));
     }
 
     #[test]

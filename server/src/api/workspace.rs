@@ -253,7 +253,9 @@ pub(crate) async fn aftercare(
 
 /// Records a task: a conversation held (date, by whom, notes, checklist), an action done, or
 /// the employee's wish (no aftercare, no consent for the team meeting). A newer record of the
-/// same task replaces the older one in the plan; both are kept.
+/// same task replaces the older one in the plan; both are kept. The date must lie between the
+/// incident's day and today, and the task must be one of this report's plan (an extreme
+/// incident's tasks exist only on an extreme incident): otherwise 400 or 404.
 #[utoipa::path(put, path = "/api/v1/reports/{id}/aftercare/{task}",
     params(("id" = String, Path), ("task" = TaskKey, Path)),
     request_body = Record,
