@@ -295,10 +295,15 @@ pub enum Hold {
 }
 
 /// Refusals that are not the report's fault, so that it waits and goes again, whatever the
-/// status: the device is not (or no longer) enrolled (`hold_for`: until it is), or the report
-/// corrects one that has not arrived yet (until that one has).
+/// status: the device is not (or no longer) enrolled (`hold_for`: until it is), the report
+/// corrects one that has not arrived yet (until that one has), or the server's disk is full
+/// (until someone makes room: the server sends it as 507, which is retried anyway, but a proxy
+/// or a later server may carry it with another status, and the report must never be dropped
+/// for it).
 pub fn waits_on(code: &str) -> bool {
-    hold_for(code).is_some() || code == ErrorCode::CorrectsUnknown.as_str()
+    hold_for(code).is_some()
+        || code == ErrorCode::CorrectsUnknown.as_str()
+        || code == ErrorCode::StorageFull.as_str()
 }
 
 /// The hold an error code stands for, if it is one of the two device codes.
@@ -748,6 +753,57 @@ mod tests {
         let mut other = Entry::new("r", "{}", t(0));
         other.finish(refused("invalid_report"), t(0), Backoff::default(), 1.0);
         assert!(matches!(other.state, State::Refused { status: 422, .. }));
+    }
+
+    #[test]
+    fn a_full_server_disk_is_retried_later_never_refused() {
+        let full = |status: u16| Outcome::Failed {
+            status,
+            error: Some(ApiError {
+                code: "storage_full".into(),
+                message: "The server's disk is full; try again later.".into(),
+                field: None,
+            }),
+        };
+        assert!(!is_permanent(507), "507 Insufficient Storage is not final");
+        assert!(waits_on("storage_full"));
+        // 507 as the server sends it; 400 and 413 as a proxy or a later server might.
+        for status in [507, 400, 413] {
+            let mut e = Entry::new("r", "{}", t(0));
+            e.start(t(0));
+            e.finish(full(status), t(0), Backoff::default(), 1.0);
+            assert_eq!(
+                e.state,
+                State::Waiting {
+                    next_attempt_at: t(2)
+                },
+                "{status}: waits with the normal backoff"
+            );
+            assert_eq!(e.last_error.as_deref(), Some("storage_full"));
+            assert_eq!(
+                held_by(std::slice::from_ref(&e)),
+                None,
+                "a full disk holds no device"
+            );
+            // Sent again later, and delivered once the server has room.
+            assert!(e.is_due(t(2)));
+            e.start(t(2));
+            e.finish(Outcome::Stored(receipt()), t(3), Backoff::default(), 1.0);
+            assert!(matches!(e.state, State::Delivered { .. }), "{status}");
+        }
+        // Without our body (a bare 507 from a proxy) it is retried too.
+        let mut bare = Entry::new("r", "{}", t(0));
+        bare.finish(
+            Outcome::Failed {
+                status: 507,
+                error: None,
+            },
+            t(0),
+            Backoff::default(),
+            1.0,
+        );
+        assert!(bare.is_pending());
+        assert_eq!(bare.last_error.as_deref(), Some("http_507"));
     }
 
     #[test]

@@ -104,10 +104,13 @@ pub enum ErrorCode {
     /// A correction whose original this server has not received (yet): the device keeps it
     /// and sends it again once the original has arrived.
     CorrectsUnknown,
+    /// The server's disk is full: nothing of this request was stored. Not the report's fault:
+    /// the device keeps it and sends it again later, once an administrator has made room.
+    StorageFull,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 31] = [
         ErrorCode::InvalidId,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::BodyTooLarge,
@@ -138,6 +141,7 @@ impl ErrorCode {
         ErrorCode::SetupUnavailable,
         ErrorCode::AlreadyExists,
         ErrorCode::CorrectsUnknown,
+        ErrorCode::StorageFull,
     ];
 
     /// The string sent as `code`.
@@ -173,6 +177,7 @@ impl ErrorCode {
             ErrorCode::SetupUnavailable => "setup_unavailable",
             ErrorCode::AlreadyExists => "already_exists",
             ErrorCode::CorrectsUnknown => "corrects_unknown",
+            ErrorCode::StorageFull => "storage_full",
         }
     }
 

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod caller;
+pub mod workspace;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
@@ -75,6 +76,15 @@ pub fn router(state: AppState) -> Router {
             post(accounts::create_enrollment_code),
         )
         .route("/v1/audit", get(accounts::read_audit))
+        .route("/v1/inbox", get(workspace::inbox))
+        .route("/v1/inbox/summary", get(workspace::summary))
+        .route("/v1/tasks", get(workspace::my_tasks))
+        .route("/v1/reports/{id}/aftercare", get(workspace::aftercare))
+        .route("/v1/reports/{id}/aftercare/{task}", put(workspace::record))
+        .route(
+            "/v1/reports/{id}/aftercare/{task}/calendar.ics",
+            get(workspace::calendar),
+        )
         .fallback(not_found)
         .with_state(state)
 }
@@ -175,6 +185,7 @@ fn refused(refusal: Refusal) -> Failure {
         (status = 415, description = "`unsupported_media_type`: not application/json", body = ApiError),
         (status = 422, description = "`unknown_schema_version`, `not_final`, `unknown_field` (at any level), or `invalid_report`: the shape, a limit, a time (before 2000, after `created_at`, or too far ahead), `corrects` (not a report this server holds, or itself), a value for a field that does not apply, or the form's validation, naming the field", body = ApiError),
         (status = 503, description = "`database_unavailable`: try again", body = ApiError),
+        (status = 507, description = "`storage_full`: the server's disk is full and nothing was stored; send the same report again later", body = ApiError),
     )
 )]
 pub(crate) async fn put_report(
@@ -214,9 +225,11 @@ pub(crate) async fn put_report(
     let body = read_body(request.into_body()).await?;
     let accepted = accept(&id, &body, clocks).map_err(refused)?;
     let corrects = accepted.report.corrects.clone();
+    let report = accepted.report;
     // Exactly the bytes `accept` names (the ones sent), without copying them.
     let bytes = body.slice_ref(accepted.bytes);
     let now = crate::auth::stamp(state.clock.now());
+    let mailer = state.mailer.clone();
     let stored = state
         .with_db(move |conn| {
             let source = Source {
@@ -224,10 +237,32 @@ pub(crate) async fn put_report(
                 team: &device.team_id,
                 author: device.person_id.as_deref(),
             };
-            store::put(conn, &id, &bytes, &now, &source, corrects.as_deref())
+            let stored = store::put(
+                conn,
+                &id,
+                &bytes,
+                &now,
+                &source,
+                corrects.as_deref(),
+                Some(&report),
+            )?;
+            // Who to tell, read now; the mail goes after the receipt, off this request.
+            let tell = match (&stored, &mailer) {
+                (Stored::Created(_), Some(_)) => {
+                    crate::mail::recipients(conn, &device.team_id, &report)?
+                }
+                _ => Vec::new(),
+            };
+            Ok((stored, tell))
         })
         .await
         .map_err(Failure::database)?;
+    let (stored, tell) = stored;
+    if let (Some(mailer), false) = (state.mailer.clone(), tell.is_empty()) {
+        tokio::spawn(async move {
+            mailer.send_all(tell).await;
+        });
+    }
     match stored {
         Stored::Created(receipt) => Ok((StatusCode::CREATED, Json(receipt)).into_response()),
         Stored::Repeated(receipt) => Ok((StatusCode::OK, Json(receipt)).into_response()),
@@ -305,6 +340,8 @@ pub(crate) async fn get_report(
             if !access::can(&person.actor(), &Action::ReadReport(report)) {
                 return Ok(Err(Failure::Forbidden));
             }
+            // No longer new to them (the workspace's list).
+            crate::workspace::opened(conn, &person.id, &id, &crate::auth::stamp(now))?;
             if author.as_deref() != Some(person.id.as_str()) {
                 crate::audit::note(
                     conn,

@@ -30,6 +30,10 @@ pub enum Event {
     DeviceEnrolled,
     EnrollmentFailed,
     DeviceRevoked,
+    /// An aftercare task recorded (never its notes).
+    AftercareRecorded,
+    /// The workspace's list of incoming reports.
+    InboxListed,
 }
 
 impl Event {
@@ -54,6 +58,8 @@ impl Event {
             Event::DeviceEnrolled => "device_enrolled",
             Event::EnrollmentFailed => "enrollment_failed",
             Event::DeviceRevoked => "device_revoked",
+            Event::AftercareRecorded => "aftercare_recorded",
+            Event::InboxListed => "inbox_listed",
         }
     }
 }

@@ -65,6 +65,12 @@ pub struct Config {
     /// Connection caps and timeouts (`listen.rs`); fixed defaults, changed by tests.
     #[arg(skip)]
     pub limits: crate::listen::Limits,
+
+    /// For tests only, never a flag: the most pages the server's database may hold (SQLite's
+    /// `PRAGMA max_page_count`), so that a full disk can be tested where no small filesystem
+    /// can be mounted (`server/tests/full_disk.rs`). `None`: as large as the disk allows.
+    #[arg(skip)]
+    pub max_page_count: Option<u32>,
 }
 
 impl Config {

@@ -212,6 +212,33 @@ pub fn open(data_dir: &Path) -> Result<Connection, StartupError> {
     Ok(conn)
 }
 
+/// SQLite says a full disk as `SQLITE_FULL` when writing a page returns `ENOSPC`, but as an
+/// I/O error (`SQLITE_IOERR_SHMSIZE` growing the WAL index, `_TRUNCATE`, `_FSYNC`, …) when
+/// another call runs out of space. The operating system's error behind the last failure tells
+/// them apart, so every full disk becomes `SQLITE_FULL` (`Failure::database` answers 507)
+/// and every other I/O error stays what it was.
+pub fn disk_full_as_such(conn: &Connection, err: rusqlite::Error) -> rusqlite::Error {
+    let rusqlite::Error::SqliteFailure(cause, message) = err else {
+        return err;
+    };
+    if cause.code != rusqlite::ErrorCode::SystemIoFailure {
+        return rusqlite::Error::SqliteFailure(cause, message);
+    }
+    // SAFETY: the handle belongs to `conn`, which is borrowed and so open for this call;
+    // `sqlite3_system_errno` only reads the connection's last recorded error number.
+    let errno = unsafe { rusqlite::ffi::sqlite3_system_errno(conn.handle()) };
+    let kind = std::io::Error::from_raw_os_error(errno).kind();
+    if matches!(
+        kind,
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    ) {
+        let full = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL);
+        rusqlite::Error::SqliteFailure(full, message)
+    } else {
+        rusqlite::Error::SqliteFailure(cause, message)
+    }
+}
+
 /// Schema version as stored in SQLite's `user_version`.
 pub fn schema_version(conn: &Connection) -> rusqlite::Result<usize> {
     conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))

@@ -34,6 +34,8 @@ pub enum StartupError {
 
     #[error("the built app is missing: {path} has no index.html. Build it first with `trunk build --release`, or point --dist-dir at it")]
     DistMissing { path: PathBuf },
+    #[error("{message}")]
+    Mail { message: String },
 }
 
 /// Every error of the API, typed. Each has a stable code (`ErrorCode`, the contract with the
@@ -91,6 +93,8 @@ pub enum Failure {
     AlreadyExists { field: &'static str },
     #[error("The database is unavailable; try again later.")]
     DatabaseUnavailable,
+    #[error("The server's disk is full: nothing of this request was stored. Try again later.")]
+    StorageFull,
 }
 
 impl Failure {
@@ -106,6 +110,7 @@ impl Failure {
             Failure::Unauthorized => ErrorCode::Unauthorized,
             Failure::Forbidden => ErrorCode::Forbidden,
             Failure::DatabaseUnavailable => ErrorCode::DatabaseUnavailable,
+            Failure::StorageFull => ErrorCode::StorageFull,
             Failure::DeviceNotEnrolled => ErrorCode::DeviceNotEnrolled,
             Failure::DeviceRevoked => ErrorCode::DeviceRevoked,
             Failure::EnrollmentCodeInvalid => ErrorCode::EnrollmentCodeInvalid,
@@ -131,8 +136,14 @@ impl Failure {
         }
     }
 
-    /// Logs the database error (its text carries SQL, never the values bound to it).
+    /// Logs the database error (its text carries SQL, never the values bound to it). A full
+    /// disk is its own failure: the administrator must make room, and the device keeps the
+    /// report until then (SQLite rolled the transaction back, so nothing of it is stored).
     pub fn database(err: rusqlite::Error) -> Self {
+        if err.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+            tracing::error!(error = %err, "the disk is full: make room in the data folder");
+            return Failure::StorageFull;
+        }
         tracing::error!(error = %err, "database error");
         Failure::DatabaseUnavailable
     }
@@ -166,6 +177,9 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | ErrorCode::NotFinal
         | ErrorCode::UnknownField => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        // 507 Insufficient Storage: a 5xx, so every client (the outbox, a proxy, a script)
+        // tries again later instead of treating the report as refused.
+        ErrorCode::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
         ErrorCode::DeviceNotEnrolled
         | ErrorCode::DeviceRevoked
         | ErrorCode::LoginFailed

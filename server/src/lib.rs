@@ -11,11 +11,13 @@ pub mod db;
 pub mod error;
 pub mod headers;
 pub mod listen;
+pub mod mail;
 pub mod openapi;
 pub mod setup;
 pub mod state;
 pub mod static_files;
 pub mod store;
+pub mod workspace;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -70,7 +72,19 @@ pub async fn prepare(config: &Config) -> Result<Prepared, StartupError> {
             path: config.dist_dir.clone(),
         });
     }
-    let conn = db::open(&config.data_dir)?;
+    let mut conn = db::open(&config.data_dir)?;
+    if let Some(pages) = config.max_page_count {
+        conn.pragma_update(None, "max_page_count", pages)
+            .map_err(|source| StartupError::Database {
+                path: config.data_dir.join(db::DB_FILE),
+                source,
+            })?;
+    }
+    // Reports from before the workspace existed get its list columns and tasks once.
+    workspace::backfill(&mut conn).map_err(|source| StartupError::Database {
+        path: config.data_dir.join(db::DB_FILE),
+        source,
+    })?;
     let clock = auth::Clock::default();
     clock.advance(chrono::Duration::days(config.test_clock_offset_days));
     let setup_token =
@@ -94,7 +108,7 @@ pub async fn prepare(config: &Config) -> Result<Prepared, StartupError> {
         .as_deref()
         .map(|u| u.trim_end_matches('/').to_owned())
         .unwrap_or_else(|| format!("http://{addr}"));
-    let state = AppState::new(
+    let mut state = AppState::new(
         conn,
         clock.clone(),
         auth::Cookies {
@@ -102,6 +116,12 @@ pub async fn prepare(config: &Config) -> Result<Prepared, StartupError> {
         },
         config.public_url.clone(),
     );
+    if let Some(relay) = &config.smtp {
+        state.mailer = Some(
+            mail::Mailer::new(relay, &config.mail_from, &origin)
+                .map_err(|message| StartupError::Mail { message })?,
+        );
+    }
     Ok(Prepared {
         listener,
         router: app(state, config),

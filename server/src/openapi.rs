@@ -41,6 +41,12 @@ use crate::api::accounts;
         accounts::create_team,
         accounts::set_managers,
         accounts::read_audit,
+        crate::api::workspace::inbox,
+        crate::api::workspace::summary,
+        crate::api::workspace::my_tasks,
+        crate::api::workspace::aftercare,
+        crate::api::workspace::record,
+        crate::api::workspace::calendar,
     ),
     components(schemas(Receipt, ApiError)),
     modifiers(&Cookies, &ErrorCodes)

@@ -40,6 +40,23 @@ fn is_app_route(path: &str) -> bool {
     !last.contains('.')
 }
 
+/// Paths answered 404 whatever the build holds, never a file and never the app shell:
+/// - a segment starting with a dot (`/.env`, `/.git/config`, `/sub/.hidden`), also written
+///   `%2e` (the file server decodes it): a stray dotfile in the build is a secret, not the app.
+///   The build has none (a `/.well-known/` would need a named exception here).
+/// - a path starting with `//` or `/\`: the file server answers a folder asked without its
+///   slash with a redirect to the same path plus `/`, and a browser reads `Location: //host/`
+///   (and `/\host/`) as another host: an open redirect.
+fn never_served(path: &str) -> bool {
+    let hidden = path.split('/').any(|segment| {
+        segment.starts_with('.')
+            || segment
+                .get(..3)
+                .is_some_and(|start| start.eq_ignore_ascii_case("%2e"))
+    });
+    hidden || path.starts_with("//") || path.starts_with("/\\")
+}
+
 pub fn router(dist: &Path) -> Router {
     let dist: PathBuf = dist.to_path_buf();
     Router::new().fallback(move |req: Request<Body>| serve(dist.clone(), req))
@@ -47,6 +64,9 @@ pub fn router(dist: &Path) -> Router {
 
 async fn serve(dist: PathBuf, req: Request<Body>) -> Response<Body> {
     let path = req.uri().path().to_owned();
+    if never_served(&path) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let accept_encoding = req.headers().get(header::ACCEPT_ENCODING).cloned();
     let files = ServeDir::new(&dist)
         .precompressed_br()
@@ -118,6 +138,16 @@ mod tests {
             "/icons/icon-192.png",
         ] {
             assert_eq!(cache_control_for(path), "no-cache", "{path}");
+        }
+    }
+
+    #[test]
+    fn dotfiles_and_other_hosts_are_never_served() {
+        for path in ["/.env", "/%2Eenv", "/a/.b", "//host/x", "/\\host"] {
+            assert!(never_served(path), "{path}");
+        }
+        for path in ["/", "/index.html", "/icons/icon-192.png", "/a.b/c", "/x%2e"] {
+            assert!(!never_served(path), "{path}");
         }
     }
 

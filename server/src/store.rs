@@ -53,6 +53,7 @@ pub fn put(
     now: &str,
     source: &Source<'_>,
     corrects: Option<&str>,
+    index: Option<&veilig_core::report::Report>,
 ) -> rusqlite::Result<Stored> {
     let hash = content_hash(body);
     // IMMEDIATE takes the write lock up front: two identical requests racing cannot both insert.
@@ -99,6 +100,11 @@ pub fn put(
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![id, now, hash, body, source.device, source.team, source.author, device_seq],
             )?;
+            // The workspace's list columns and tasks, in the same transaction: a stored report
+            // is always in the lists.
+            if let Some(report) = index {
+                crate::workspace::index_report(&tx, id, report)?;
+            }
             Stored::Created(Receipt {
                 id: id.to_owned(),
                 received_at: now.to_owned(),
@@ -187,18 +193,27 @@ mod tests {
             team: "t",
             author: None,
         };
-        let first = put(&mut conn, "a", b"one", "2026-01-01T00:00:00Z", &d1, None).unwrap();
+        let first = put(
+            &mut conn,
+            "a",
+            b"one",
+            "2026-01-01T00:00:00Z",
+            &d1,
+            None,
+            None,
+        )
+        .unwrap();
         assert!(matches!(first, Stored::Created(ref r) if r.seq == 1));
         assert!(
-            matches!(put(&mut conn, "a", b"one", "later", &d1, None).unwrap(), Stored::Repeated(ref r) if r.received_at == "2026-01-01T00:00:00Z")
+            matches!(put(&mut conn, "a", b"one", "later", &d1, None, None).unwrap(), Stored::Repeated(ref r) if r.received_at == "2026-01-01T00:00:00Z")
         );
         assert!(matches!(
-            put(&mut conn, "a", b"two", "later", &d1, None).unwrap(),
+            put(&mut conn, "a", b"two", "later", &d1, None, None).unwrap(),
             Stored::Conflict(_)
         ));
         // The same bytes from another device get no receipt.
         assert!(matches!(
-            put(&mut conn, "a", b"one", "later", &d2, None).unwrap(),
+            put(&mut conn, "a", b"one", "later", &d2, None, None).unwrap(),
             Stored::Conflict(_)
         ));
         assert_eq!(body(&conn, "a").unwrap().unwrap().0, b"one".to_vec());
@@ -216,7 +231,7 @@ mod tests {
             author: None,
         };
         assert!(matches!(
-            put(&mut conn, "c", b"fix", "now", &d1, Some("a")).unwrap(),
+            put(&mut conn, "c", b"fix", "now", &d1, Some("a"), None).unwrap(),
             Stored::CorrectsUnknown
         ));
         assert!(body(&conn, "c").unwrap().is_none(), "nothing stored");
@@ -228,14 +243,14 @@ mod tests {
             )
             .unwrap();
         assert_eq!(seq, 0, "a refused correction is not counted");
-        put(&mut conn, "a", b"original", "now", &d1, None).unwrap();
+        put(&mut conn, "a", b"original", "now", &d1, None, None).unwrap();
         assert!(matches!(
-            put(&mut conn, "c", b"fix", "now", &d1, Some("a")).unwrap(),
+            put(&mut conn, "c", b"fix", "now", &d1, Some("a"), None).unwrap(),
             Stored::Created(_)
         ));
         // Its repeat is the same receipt, as for any report.
         assert!(matches!(
-            put(&mut conn, "c", b"fix", "now", &d1, Some("a")).unwrap(),
+            put(&mut conn, "c", b"fix", "now", &d1, Some("a"), None).unwrap(),
             Stored::Repeated(_)
         ));
     }
@@ -257,9 +272,10 @@ mod tests {
             author: None,
         };
         for i in 0..5 {
-            put(&mut conn, &format!("a{i}"), b"x", "now", &d1, None).unwrap();
+            put(&mut conn, &format!("a{i}"), b"x", "now", &d1, None, None).unwrap();
         }
-        let Stored::Created(receipt) = put(&mut conn, "b", b"y", "now", &d2, None).unwrap() else {
+        let Stored::Created(receipt) = put(&mut conn, "b", b"y", "now", &d2, None, None).unwrap()
+        else {
             panic!("created")
         };
         assert_eq!(

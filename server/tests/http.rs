@@ -397,3 +397,98 @@ async fn a_new_build_copied_over_a_running_server_gets_its_own_hashes() {
     // Every response carries the new policy, not only index.html's.
     assert_eq!(policy(&s.get("/api/health", None).await), next);
 }
+
+/// One request over raw TCP, the path sent exactly as written (an HTTP client would clean up a
+/// `\` or a `//`); the status and the headers of the answer, names in lower case.
+async fn raw_get(base: &str, path: &str) -> (u16, Vec<(String, String)>, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line for {path}: {answer:?}"));
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    (status, headers, body.to_owned())
+}
+
+#[tokio::test]
+async fn dotfiles_in_the_build_are_never_served() {
+    let s = start().await;
+    let dist = s._dist.path();
+    let secret = "SECRET=do-not-serve";
+    std::fs::write(dist.join(".env"), secret).unwrap();
+    std::fs::create_dir_all(dist.join(".git")).unwrap();
+    std::fs::write(dist.join(".git/config"), secret).unwrap();
+    std::fs::create_dir_all(dist.join("sub")).unwrap();
+    std::fs::write(dist.join("sub/.hidden"), secret).unwrap();
+    std::fs::write(dist.join("sub/visible.txt"), "shown").unwrap();
+    for path in [
+        "/.env",
+        "/%2eenv",
+        "/%2Eenv",
+        "/.git/config",
+        "/%2egit/config",
+        "/.git/",
+        "/sub/.hidden",
+        "/sub/%2ehidden",
+        "/sub/./.hidden",
+    ] {
+        let (status, _, body) = raw_get(&s.base, path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("do-not-serve"), "{path} leaked: {body}");
+        assert!(
+            !body.contains("<title>Veilig"),
+            "{path} is not an app route"
+        );
+    }
+    // Files that do not start with a dot are served as before.
+    let (status, _, body) = raw_get(&s.base, "/sub/visible.txt").await;
+    assert_eq!((status, body.as_str()), (200, "shown"));
+}
+
+#[tokio::test]
+async fn a_path_starting_with_two_slashes_never_redirects_to_another_host() {
+    let s = start().await;
+    let dist = s._dist.path();
+    // Folders as a build has them (`icons/`), and one named like a host.
+    for dir in ["icons", "evil.example/x"] {
+        std::fs::create_dir_all(dist.join(dir)).unwrap();
+    }
+    std::fs::write(dist.join("icons/icon-192.png"), "png").unwrap();
+    for path in [
+        "//icons",
+        "/\\icons",
+        "//evil.example",
+        "//evil.example/x",
+        "/\\evil.example/x",
+        "///evil.example/x",
+        "//evil.example/x?y=1",
+    ] {
+        let (status, headers, _) = raw_get(&s.base, path).await;
+        let location = headers.iter().find(|(n, _)| n == "location");
+        assert!(
+            !(300..400).contains(&status) && location.is_none(),
+            "{path}: {status} {location:?}"
+        );
+        assert_eq!(status, 404, "{path}");
+    }
+    // A folder asked without its slash is still sent to itself, on this host.
+    let (status, headers, _) = raw_get(&s.base, "/icons").await;
+    let location = headers
+        .iter()
+        .find(|(n, _)| n == "location")
+        .map(|(_, v)| v.as_str());
+    assert_eq!((status, location), (307, Some("/icons/")));
+}

@@ -118,6 +118,9 @@ pub enum Action<'a> {
     /// Read the aftercare plan of a report, with the notes of its conversations (sensitive),
     /// and record a task of it: the team's manager and P&O (protocol 2 and 2.1).
     Aftercare(ReportRef<'a>),
+    /// Record a task of a report's aftercare that is `owner`'s: P&O may record any (they stand
+    /// in for an absent manager); the team's manager records the manager's tasks.
+    RecordTask(ReportRef<'a>, crate::aftercare::Owner),
     /// Read the organisation's settings (a device, when it syncs; anyone signed in).
     ReadOrganisation,
     /// Change the organisation's settings and a team's phone number.
@@ -161,6 +164,16 @@ pub fn can(actor: &Actor<'_>, action: &Action<'_>) -> bool {
                 Role::Manager => manages.iter().any(|t| t == report.team),
                 // The employee is the one the conversations are with; their notes are the
                 // manager's and P&O's. The beheerder reads no report content.
+                Role::Employee | Role::Administrator => false,
+            })
+        }
+        (Actor::Person { roles, manages, .. }, Action::RecordTask(report, owner)) => {
+            roles.iter().any(|role| match role {
+                Role::HumanResources => true,
+                Role::Manager => {
+                    owner == crate::aftercare::Owner::Leidinggevende
+                        && manages.iter().any(|t| t == report.team)
+                }
                 Role::Employee | Role::Administrator => false,
             })
         }

@@ -70,6 +70,7 @@ pub fn config(dist: &Path, data: &Path, port: u16) -> Config {
         smtp: None,
         mail_from: "veilig@localhost".into(),
         limits: Default::default(),
+        max_page_count: None,
     }
 }
 
@@ -117,7 +118,12 @@ pub async fn start(dist: &Path, data: &Path, port: u16) -> Server {
 /// Starts a server again on a data folder `start` seeded: the same device and session go on
 /// (they live in the database, not in the process).
 pub async fn start_again(dist: &Path, data: &Path, before: &str) -> Server {
-    let server = start_with(config(dist, data, 0)).await;
+    start_again_with(config(dist, data, 0), before).await
+}
+
+/// `start_again` with other settings.
+pub async fn start_again_with(config: Config, before: &str) -> Server {
+    let server = start_with(config).await;
     let same = credentials_of(before);
     credentials()
         .lock()
