@@ -47,16 +47,16 @@ pub fn ctx() -> Ctx {
 }
 
 thread_local! {
-    /// The gate, for `signed_out` called from an API answer (after an await, where no
-    /// reactive owner is at hand).
-    static GATE: Cell<Option<RwSignal<Gate>>> = const { Cell::new(None) };
+    /// The app's signals, for `signed_out` and `go` called from an API answer or an event
+    /// handler (after an await, or outside a component, where no reactive owner is at hand).
+    static CTX: Cell<Option<Ctx>> = const { Cell::new(None) };
 }
 
 /// The server says the session is over (401): forget everything kept, back to the login.
 pub fn signed_out() {
     keep::clear();
-    if let Some(gate) = GATE.with(Cell::get) {
-        gate.set(Gate::Out);
+    if let Some(ctx) = CTX.with(Cell::get) {
+        ctx.gate.set(Gate::Out);
     }
 }
 
@@ -68,7 +68,9 @@ pub fn go(href: &str) {
     if let Ok(history) = window.history() {
         let _ = history.push_state_with_url(&JsValue::NULL, "", Some(href));
     }
-    ctx().path.set(current_path());
+    if let Some(ctx) = CTX.with(Cell::get) {
+        ctx.path.set(current_path());
+    }
     window.scroll_to_with_x_and_y(0.0, 0.0);
 }
 
@@ -122,13 +124,7 @@ fn listen(ctx: Ctx) {
         let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev| {
             if let Some(href) = in_workspace_link(&ev) {
                 ev.prevent_default();
-                if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                    let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&href));
-                }
-                path.set(current_path());
-                if let Some(w) = web_sys::window() {
-                    w.scroll_to_with_x_and_y(0.0, 0.0);
-                }
+                go(&href);
             }
         });
         let _ =
@@ -172,11 +168,11 @@ pub struct Session {
 pub fn App() -> impl IntoView {
     provide_context(Lang(RwSignal::new(i18n::from_browser())));
     let gate = RwSignal::new(Gate::Checking);
-    GATE.with(|g| g.set(Some(gate)));
     let ctx = Ctx {
         gate,
         path: RwSignal::new(current_path()),
     };
+    CTX.with(|c| c.set(Some(ctx)));
     provide_context(ctx);
     listen(ctx);
     leptos::task::spawn_local(check_session(gate));
@@ -268,11 +264,13 @@ fn Header() -> impl IntoView {
 /// Which page the address opens.
 #[component]
 fn Pages(person: Person) -> impl IntoView {
-    let path = ctx().path;
+    let full = ctx().path;
+    // The page by its path only: a new filter in the query keeps the inbox (and its form).
+    let path =
+        Memo::new(move |_| full.with(|p| p.split('?').next().unwrap_or_default().to_owned()));
     let person = StoredValue::new(person);
     move || {
-        let full = path.get();
-        let p = full.split('?').next().unwrap_or_default();
+        let p = path.get();
         let rest = p
             .strip_prefix(BASE)
             .unwrap_or(&p)

@@ -128,21 +128,23 @@ pub fn Inbox() -> impl IntoView {
             };
             offline.set(None);
             refused.set(p.status == 403);
-            summary.set(s.json().filter(|_| s.ok()));
             let mut mine: Option<Vec<MyTask>> = t.json().filter(|_| t.ok());
             if let Some(m) = mine.as_mut() {
                 // Late first, then due now, then planned; within each the earliest deadline.
                 m.sort_by(|a, b| (a.task.state, &a.task.due).cmp(&(b.task.state, &b.task.due)));
             }
-            tasks.set(mine);
-            page.set(p.json().filter(|_| p.ok()));
-            keep::set_inbox(&keep::Inbox {
+            let kept = keep::Inbox {
                 fetched_at: crate::time::now_rfc3339(),
                 query,
-                page: page.get_untracked(),
-                summary: summary.get_untracked(),
-                tasks: tasks.get_untracked(),
-            });
+                page: p.json().filter(|_| p.ok()),
+                summary: s.json().filter(|_| s.ok()),
+                tasks: mine,
+            };
+            keep::set_inbox(&kept);
+            // Set, never read, after an await: the page may have been left meanwhile.
+            summary.set(kept.summary);
+            tasks.set(kept.tasks);
+            page.set(kept.page);
         });
     });
 
@@ -267,10 +269,12 @@ fn Row(item: Item) -> impl IntoView {
     }
 }
 
-fn options(choices: &'static [Choice], lang: usize) -> impl IntoView {
+/// The form's choices as options; the one in the filter selected (set on the option, so that it
+/// holds however the options are mounted).
+fn options(choices: &'static [Choice], lang: usize, chosen: RwSignal<String>) -> impl IntoView {
     choices
         .iter()
-        .map(|c| view! { <option value=c.key>{c.label[lang]}</option> })
+        .map(move |c| view! { <option value=c.key selected=move || chosen.with(|v| v == c.key)>{c.label[lang]}</option> })
         .collect_view()
 }
 
@@ -326,19 +330,19 @@ fn Filters(filter: Memo<Filter>, teams: RwSignal<Vec<Team>>) -> impl IntoView {
             <div class="field">
                 <label for="f-state">{tx("Stand", "State")}</label>
                 <select id="f-state" bind:value=state>
-                    <option value="">{all}</option>
-                    <option value="nieuw">{tx("Nieuw", "New")}</option>
-                    <option value="te_laat">{tx("Te laat", "Overdue")}</option>
-                    <option value="open">{tx("Open", "Open")}</option>
-                    <option value="afgerond">{tx("Afgerond", "Finished")}</option>
+                    <option value="" selected=move || state.with(String::is_empty)>{all}</option>
+                    <option value="nieuw" selected=move || state.with(|v| v == "nieuw")>{tx("Nieuw", "New")}</option>
+                    <option value="te_laat" selected=move || state.with(|v| v == "te_laat")>{tx("Te laat", "Overdue")}</option>
+                    <option value="open" selected=move || state.with(|v| v == "open")>{tx("Open", "Open")}</option>
+                    <option value="afgerond" selected=move || state.with(|v| v == "afgerond")>{tx("Afgerond", "Finished")}</option>
                 </select>
             </div>
             <Show when=move || { teams.with(|t| t.len() > 1) }>
                 <div class="field">
                     <label for="f-team">{tx("Team", "Team")}</label>
                     <select id="f-team" bind:value=team>
-                        <option value="">{all}</option>
-                        {move || teams.get().into_iter().map(|t| view! { <option value=t.id>{t.name}</option> }).collect_view()}
+                        <option value="" selected=move || team.with(String::is_empty)>{all}</option>
+                        {move || teams.get().into_iter().map(|t| view! { <option selected={let id = t.id.clone(); move || team.with(|v| *v == id)} value=t.id>{t.name}</option> }).collect_view()}
                     </select>
                 </div>
             </Show>
@@ -353,31 +357,31 @@ fn Filters(filter: Memo<Filter>, teams: RwSignal<Vec<Team>>) -> impl IntoView {
             <div class="field">
                 <label for="f-situatie">{tx("Situatie", "Setting")}</label>
                 <select id="f-situatie" bind:value=situatie>
-                    <option value="">{all}</option>
-                    {move || options(SITUATIONS, lang.get())}
+                    <option value="" selected=move || situatie.with(String::is_empty)>{all}</option>
+                    {move || options(SITUATIONS, lang.get(), situatie)}
                 </select>
             </div>
             <div class="field">
                 <label for="f-soort">{tx("Soort", "Kind")}</label>
                 <select id="f-soort" bind:value=soort>
-                    <option value="">{all}</option>
-                    {move || options(AGGRESSION_TYPES, lang.get())}
+                    <option value="" selected=move || soort.with(String::is_empty)>{all}</option>
+                    {move || options(AGGRESSION_TYPES, lang.get(), soort)}
                 </select>
             </div>
             <div class="field">
                 <label for="f-extreem">{tx("Extreem incident", "Extreme incident")}</label>
                 <select id="f-extreem" bind:value=extreem>
-                    <option value="">{all}</option>
-                    <option value="ja">{tx("Ja", "Yes")}</option>
-                    <option value="nee">{tx("Nee", "No")}</option>
+                    <option value="" selected=move || extreem.with(String::is_empty)>{all}</option>
+                    <option value="ja" selected=move || extreem.with(|v| v == "ja")>{tx("Ja", "Yes")}</option>
+                    <option value="nee" selected=move || extreem.with(|v| v == "nee")>{tx("Nee", "No")}</option>
                 </select>
             </div>
             <div class="field">
                 <label for="f-letsel">{tx("Letsel", "Injury")}</label>
                 <select id="f-letsel" bind:value=letsel>
-                    <option value="">{all}</option>
-                    <option value="ja">{tx("Ja", "Yes")}</option>
-                    <option value="nee">{tx("Nee", "No")}</option>
+                    <option value="" selected=move || letsel.with(String::is_empty)>{all}</option>
+                    <option value="ja" selected=move || letsel.with(|v| v == "ja")>{tx("Ja", "Yes")}</option>
+                    <option value="nee" selected=move || letsel.with(|v| v == "nee")>{tx("Nee", "No")}</option>
                 </select>
             </div>
             <div class="buttons">

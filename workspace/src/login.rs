@@ -69,8 +69,9 @@ pub fn Login() -> impl IntoView {
         if asks_code.get_untracked() {
             body["code"] = code.get_untracked().replace(' ', "").into();
         }
+        let l = lang.get_untracked();
+        let had_code = asks_code.get_untracked();
         leptos::task::spawn_local(async move {
-            let l = lang.get_untracked();
             match api::send("POST", "/api/v1/session", &body.to_string()).await {
                 Ok(a) if a.status == 201 => match a.json::<Session>() {
                     Some(s) => {
@@ -87,7 +88,7 @@ pub fn Login() -> impl IntoView {
                 },
                 Ok(a) => {
                     let code_ = a.code();
-                    if code_ == "second_factor_required" && !asks_code.get_untracked() {
+                    if code_ == "second_factor_required" && !had_code {
                         asks_code.set(true);
                     } else {
                         problem.set(Some(refusal(&code_, l)));
@@ -162,11 +163,12 @@ pub fn SetUp() -> impl IntoView {
     let codes = RwSignal::new(None::<Vec<String>>);
     let busy = RwSignal::new(false);
 
+    let l = lang.get_untracked();
     leptos::task::spawn_local(async move {
         match api::call("POST", "/api/v1/session/second-factor", None).await {
             Ok(a) if a.status == 201 => setup.set(a.json()),
-            Ok(_) => problem.set(Some(refusal("", lang.get_untracked()))),
-            Err(_) => problem.set(Some(NO_CONNECTION[lang.get_untracked()])),
+            Ok(_) => problem.set(Some(refusal("", l))),
+            Err(_) => problem.set(Some(NO_CONNECTION[l])),
         }
     });
 
@@ -178,8 +180,8 @@ pub fn SetUp() -> impl IntoView {
         busy.set(true);
         problem.set(None);
         let body = serde_json::json!({ "code": code.get_untracked().replace(' ', "") }).to_string();
+        let l = lang.get_untracked();
         leptos::task::spawn_local(async move {
-            let l = lang.get_untracked();
             match api::send("POST", "/api/v1/session/second-factor/confirm", &body).await {
                 Ok(a) if a.ok() => codes.set(a.json::<RecoveryCodes>().map(|c| c.recovery_codes)),
                 Ok(a) => problem.set(Some(refusal(&a.code(), l))),

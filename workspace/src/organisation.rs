@@ -105,8 +105,8 @@ pub fn OrganisationPage() -> impl IntoView {
     let saved = RwSignal::new(false);
     let teams = RwSignal::new(Vec::<Team>::new());
 
+    let l = lang.get_untracked();
     leptos::task::spawn_local(async move {
-        let l = lang.get_untracked();
         match api::get("/api/v1/organisation").await {
             Ok(a) if a.ok() => match a.json::<Organisation>() {
                 Some(o) => {
@@ -211,9 +211,9 @@ pub fn OrganisationPage() -> impl IntoView {
             problem
                 .get()
                 .filter(|(f, _)| {
-                    f == field
-                        || (field == "windows" && f.ends_with("_days")
-                            || field == "windows" && f.ends_with("_hours"))
+                    // A window's own key (`second_to_days`) is shown with the windows.
+                    let window = f.ends_with("_days") || f.ends_with("_hours");
+                    f == field || (field == "windows" && window)
                 })
                 .map(|(_, m)| {
                     view! { <p class="error" role="alert">{m}</p> }

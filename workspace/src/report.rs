@@ -56,11 +56,9 @@ pub fn ReportPage(id: String, person: Person) -> impl IntoView {
     let loaded = RwSignal::new(Loaded::Loading);
     let aftercare = RwSignal::new(None::<AftercareView>);
     let aftercare_failed = RwSignal::new(false);
-    let id = StoredValue::new(id);
     let person = StoredValue::new(person);
 
     leptos::task::spawn_local(async move {
-        let id = id.get_value();
         let answer = api::get(&format!("/api/v1/reports/{id}")).await;
         let text = match answer {
             Ok(a) if a.ok() => a.body,
@@ -470,16 +468,12 @@ fn TaskForm(
         };
         busy.set(true);
         problem.set(None);
-        let path = format!(
-            "/api/v1/reports/{}/aftercare/{}",
-            report_id.get_value(),
-            key.as_str()
-        );
+        let id = report_id.get_value();
+        let path = format!("/api/v1/reports/{id}/aftercare/{}", key.as_str());
         leptos::task::spawn_local(async move {
             match api::send("PUT", &path, &body).await {
                 Ok(a) if a.ok() => match a.json::<AftercareView>() {
                     Some(view) => {
-                        let id = report_id.get_value();
                         if let Some(mut kept) = keep::report(&id) {
                             kept.aftercare = Some(view.clone());
                             kept.fetched_at = time::now_rfc3339();
