@@ -203,6 +203,18 @@ test('a manager reads a new report, records the first conversation, and sees the
   assert.match(ics, new RegExp(`\\r\\nDTEND;VALUE=DATE:${day(plusDays(incident, 4))}\\r\\n`), 'the day after the last day');
   for (const name of ['Ans', 'Vries', 'Piet', 'Chef']) assert.ok(!ics.includes(name), `no ${name} in the calendar file`);
 
+  // Without a connection, the open workspace shows what it fetched last, and says so.
+  await chef.context().setOffline(true);
+  await chef.getByRole('link', { name: '← Registraties' }).click();
+  await chef.getByText(/^Offline: je ziet wat het laatst is opgehaald \(\d{4}-\d\d-\d\d \d\d:\d\d\)$/).waitFor();
+  await chef.getByRole('heading', { name: '1 registratie' }).waitFor();
+  await chef.locator(`li.report a[href="/werkruimte/registratie/${plain.id}"]`).click();
+  await chef.getByText(/^Offline: je ziet wat het laatst is opgehaald/).waitFor();
+  assert.equal(await chef.locator('[data-field=omschrijving] dd').textContent(), 'Huurder begon te schreeuwen.');
+  await chef.locator('article[data-task=eerste_opvang] .state', { hasText: 'Gedaan' }).waitFor();
+  assert.equal(await chef.locator('form.task-form').count(), 0, 'nothing to record offline');
+  await chef.context().setOffline(false);
+
   // Back in the inbox it is no longer new.
   await openInbox(chef, server);
   assert.match(await chef.getByTestId('summary').textContent(), /^0 nieuwe registraties, /);
