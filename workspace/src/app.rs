@@ -147,11 +147,12 @@ pub async fn check_session(gate: RwSignal<Gate>) {
             }
             None => gate.set(Gate::Out),
         },
-        Ok(_) => {
+        Ok(a) if a.status == 401 => {
             keep::clear();
             gate.set(Gate::Out);
         }
-        Err(_) => gate.set(match keep::person() {
+        // No answer, or the server cannot answer now (a 503): what was kept stays readable.
+        _ => gate.set(match keep::person() {
             Some(p) => Gate::Offline(p),
             None => Gate::Out,
         }),

@@ -114,7 +114,9 @@ pub fn Inbox() -> impl IntoView {
                 api::get("/api/v1/tasks").await,
                 api::get(&list_path).await,
             );
-            let (Ok(s), Ok(t), Ok(p)) = (s, t, p) else {
+            // A server that cannot answer now (5xx) is read like no connection.
+            let answered = |r: Result<api::Answer, api::Offline>| r.ok().filter(|a| a.status < 500);
+            let (Some(s), Some(t), Some(p)) = (answered(s), answered(t), answered(p)) else {
                 // Without a connection: what was fetched last, and from when.
                 if let Some(kept) = keep::inbox() {
                     summary.set(kept.summary);

@@ -62,7 +62,7 @@ pub fn ReportPage(id: String, person: Person) -> impl IntoView {
         let answer = api::get(&format!("/api/v1/reports/{id}")).await;
         let text = match answer {
             Ok(a) if a.ok() => a.body,
-            Ok(a) => {
+            Ok(a) if a.status < 500 => {
                 if matches!(a.status, 403 | 404) {
                     keep::drop_report(&id);
                 }
@@ -73,7 +73,8 @@ pub fn ReportPage(id: String, person: Person) -> impl IntoView {
                 }));
                 return;
             }
-            Err(_) => {
+            // No connection, or a server that cannot answer now: what was kept, if anything.
+            _ => {
                 match keep::report(&id).and_then(|k| {
                     let r: Report = serde_json::from_str(&k.report).ok()?;
                     Some((r, k))
