@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, PASSWORD, REPORT_VERSION, enrollDevice, serverCommand, startServer, tempDir, totpCode } from './helpers.mjs';
 
@@ -90,9 +91,17 @@ async function page() {
   return p;
 }
 
+/** axe-core's WCAG 2.1 A/AA violations on the page as it is now (labels, contrast, names). */
+async function axe(p) {
+  const { violations } = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 /** Logs in through the workspace's own screens: password, then the authenticator (set up on first use). */
-async function logIn(p, server, login, offsetDays = 0) {
+async function logIn(p, server, login, offsetDays = 0, { checkA11y = false } = {}) {
   await p.goto(new URL('/werkruimte/', server.url).href);
+  await p.getByLabel('Loginnaam').waitFor();
+  if (checkA11y) assert.deepEqual(await axe(p), [], 'the login page');
   await p.getByLabel('Loginnaam').fill(login);
   await p.getByLabel('Wachtwoord').fill(PASSWORD);
   const answered = p.waitForResponse((r) => r.url().endsWith('/api/v1/session') && r.request().method() === 'POST');
@@ -101,6 +110,8 @@ async function logIn(p, server, login, offsetDays = 0) {
   if (first.status() === 201) {
     // First login: set up the authenticator with the secret the page shows.
     await p.getByRole('heading', { name: 'Stel je authenticator-app in' }).waitFor();
+    await p.locator('img.qr').waitFor();
+    if (checkA11y) assert.deepEqual(await axe(p), [], 'the set-up page');
     const secret = (await p.locator('code.secret').textContent()).trim();
     assert.match(secret, /^[A-Z2-7]+=*$/);
     secrets.set(login, secret);
@@ -141,8 +152,9 @@ test('a manager reads a new report, records the first conversation, and sees the
 
   // The manager, in a browser of their own.
   const chef = await page();
-  await logIn(chef, server, 'chef');
+  await logIn(chef, server, 'chef', 0, { checkA11y: true });
   await openInbox(chef, server);
+  assert.deepEqual(await axe(chef), [], 'the inbox');
   assert.match(await chef.getByTestId('summary').textContent(), /^1 nieuwe registratie, /);
   await chef.getByRole('heading', { name: '1 registratie' }).waitFor();
   const row = chef.locator('li.report', { has: chef.locator(`a[href="/werkruimte/registratie/${plain.id}"]`) });
@@ -160,6 +172,8 @@ test('a manager reads a new report, records the first conversation, and sees the
   assert.equal(await chef.locator('[data-field=situatie] dd').textContent(), 'Huisbezoek');
   const sections = await chef.locator('.form-section h2').allTextContents();
   assert.deepEqual(sections.slice(0, 2), ['Melder', 'Incident']);
+  await chef.locator('article[data-task=eerste_opvang] form').waitFor();
+  assert.deepEqual(await axe(chef), [], 'a report with its aftercare forms');
 
   // Conversation 1: held today, two points of its checklist covered.
   const first = chef.locator('article[data-task=eerste_opvang]');
