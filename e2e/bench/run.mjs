@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { cpSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { benchInbox, inboxMarkdown } from './inbox.mjs';
 import { CHROMIUM_ARGS, enrollDevice, DIST, REPORT_VERSION, ROOT, dispatchSync, enrollPage, idbPut, launch, queueReports, receivedReports, sampleReport, startServer, tempDir, waitForServiceWorker } from '../tests/helpers.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -301,6 +302,8 @@ async function main() {
 }
 
 const r = await main();
+// The workspace's list on 100,000 reports (its own server and database).
+const inbox = await benchInbox();
 const chromium = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim();
 const total = r.sizes.reduce((a, s) => a + s.encoded, 0);
 const firstLoad = r.sizes.filter((s) => /\.(wasm|js|css)$/.test(s.url) || s.url === '/').reduce((a, s) => a + s.encoded, 0);
@@ -345,6 +348,8 @@ const lines = [
   `Background delivery (the service worker, app closed, cold: a fresh profile): ${r.background.n} queued reports sent on a Background Sync in ${(r.background.all / 1000).toFixed(2)} s, the first one stored after ${ms(r.background.first)} (loading the worker's wasm included); the app sending the same ${r.background.n} from its outbox page: ${(r.background.app / 1000).toFixed(2)} s (worker / app: ${(r.background.all / r.background.app).toFixed(2)}×). Medians of 3. The worker runs the app's own outbox code (src/bin/veilig-sw.rs); its files add ${kb(r.background.bytes)} of brotli to the precache, not to the first load.`,
   '',
   `Server ingest over loopback (${r.ingest.concurrency} concurrent clients, ${r.ingest.ingest.requests} reports): ${r.ingest.ingest.per_second.toFixed(0)} reports/s, p50 ${ms(r.ingest.ingest.p50_ms)}, p99 ${ms(r.ingest.ingest.p99_ms)}; baseline \`GET /api/health\` on the same server and client: ${r.ingest.health.per_second.toFixed(0)} requests/s (ingest is ${(r.ingest.ingest.per_second / r.ingest.health.per_second).toFixed(2)}× the baseline). Failures: ${r.ingest.ingest.failures}. Server resident memory, peak: ${kb(r.serverRss)}.`,
+  '',
+  inboxMarkdown(inbox),
   '',
   '## Lighthouse (mobile, simulated throttling)',
   '',

@@ -59,6 +59,13 @@ pub enum Command {
         #[arg(long = "role", required = true)]
         roles: Vec<String>,
     },
+    /// Set where a person is told that something waits in the workspace ("" removes it).
+    SetEmail {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        email: String,
+    },
     /// Add a team, optionally with its managers (by login name).
     AddTeam {
         #[arg(long)]
@@ -175,6 +182,20 @@ pub fn run(config: &Config, command: Command) -> Result<String, String> {
             accounts::set_roles(&conn, &id, &roles).map_err(db)?;
             shell_note(&conn, Event::PersonChanged, &format!("person:{id}"), now).map_err(db)?;
             Ok(format!("roles of {login} set"))
+        }
+        Command::SetEmail { login, email } => {
+            let email =
+                crate::mail::valid_address(&email).ok_or("not an e-mail address".to_owned())?;
+            let id = accounts::person_id_by_login(&conn, &login)
+                .map_err(db)?
+                .ok_or(format!("no person {login}"))?;
+            conn.execute(
+                "UPDATE people SET email = NULLIF(?2, '') WHERE id = ?1",
+                rusqlite::params![id, email],
+            )
+            .map_err(db)?;
+            shell_note(&conn, Event::PersonChanged, &format!("person:{id}"), now).map_err(db)?;
+            Ok(format!("e-mail of {login} set"))
         }
         Command::AddTeam { name, managers } => {
             let mut ids = Vec::new();

@@ -118,19 +118,30 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE reports ADD COLUMN device_seq INTEGER;
     CREATE INDEX reports_team ON reports (team_id);
     CREATE INDEX reports_device ON reports (device_id);",
-    // The workspace (issue 15). What the list filters on, copied from the report once at
+    // The workspace (issue 15). What the list filters on, copied from each report once at
     // arrival by Rust (`workspace::index_report`, from core's reading of the report; rows from
-    // before are filled at start-up): the incident's local time, setting, kinds as " a b ",
-    // extreme, injury and the report it corrects.
-    "ALTER TABLE reports ADD COLUMN incident_at TEXT;
-    ALTER TABLE reports ADD COLUMN situatie TEXT;
-    ALTER TABLE reports ADD COLUMN soort TEXT;
-    ALTER TABLE reports ADD COLUMN extreem INTEGER;
-    ALTER TABLE reports ADD COLUMN letsel TEXT;
-    ALTER TABLE reports ADD COLUMN corrects TEXT;
-    CREATE INDEX reports_received ON reports (received_at);
-    CREATE INDEX reports_team_received ON reports (team_id, received_at);
-    CREATE INDEX reports_corrects ON reports (corrects);
+    // before are filled at start-up), in a narrow table of its own: a list over 100,000
+    // reports must not read their bodies. The incident's local time, setting, kinds as
+    // " a b ", extreme, injury, the report it corrects; and from the aftercare plan, how many
+    // tasks are open and the earliest last day among them.
+    "CREATE TABLE report_list (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        received_at TEXT NOT NULL,
+        team_id TEXT,
+        author_id TEXT,
+        incident_at TEXT,
+        situatie TEXT,
+        soort TEXT,
+        extreem INTEGER,
+        letsel TEXT,
+        corrects TEXT,
+        open_tasks INTEGER NOT NULL DEFAULT 0,
+        first_due TEXT
+    ) STRICT;
+    CREATE INDEX report_list_team ON report_list (team_id, seq);
+    CREATE INDEX report_list_author ON report_list (author_id, seq);
+    CREATE INDEX report_list_corrects ON report_list (corrects);
     -- Who opened which report (a report not opened by someone is new to them).
     CREATE TABLE report_opened (
         person_id TEXT NOT NULL REFERENCES people(id),
@@ -167,7 +178,8 @@ const MIGRATIONS: &[&str] = &[
         closed INTEGER NOT NULL,
         PRIMARY KEY (report_id, task)
     ) STRICT, WITHOUT ROWID;
-    CREATE INDEX tasks_open ON tasks (closed, owner, team_id, due_at);
+    CREATE INDEX tasks_open ON tasks (closed, owner, team_id, due_at, from_at);
+    CREATE INDEX tasks_open_all ON tasks (closed, owner, due_at, from_at);
     -- The organisation's settings (core's `organisation::Organisation` as JSON), one row.
     CREATE TABLE organisation (
         id INTEGER PRIMARY KEY CHECK (id = 1),

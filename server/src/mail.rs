@@ -90,6 +90,15 @@ impl Mailer {
     }
 }
 
+/// An address as kept: trimmed, or "" (none); `None` when it is not an e-mail address.
+pub fn valid_address(raw: &str) -> Option<String> {
+    let address = raw.trim();
+    if address.is_empty() {
+        return Some(String::new());
+    }
+    (address.len() <= 254 && address.parse::<lettre::Address>().is_ok()).then(|| address.to_owned())
+}
+
 /// Who is told of a new report: the managers of its team, and P&O when the incident is
 /// extreme or must be reported to the inspectorate (their tasks are at once). Only active
 /// people with an address.

@@ -117,8 +117,10 @@ fn owner_str(owner: Owner) -> &'static str {
 pub fn index_report(conn: &Connection, id: &str, report: &Report) -> rusqlite::Result<()> {
     let soort = format!(" {} ", report.many("soort").join(" "));
     conn.execute(
-        "UPDATE reports SET incident_at = ?2, situatie = ?3, soort = ?4, extreem = ?5,
-         letsel = ?6, corrects = ?7 WHERE id = ?1",
+        "INSERT OR REPLACE INTO report_list (seq, id, received_at, team_id, author_id,
+            incident_at, situatie, soort, extreem, letsel, corrects)
+         SELECT seq, id, received_at, team_id, author_id, ?2, ?3, ?4, ?5, ?6, ?7
+         FROM reports WHERE id = ?1",
         params![
             id,
             report.text("datum_tijd"),
@@ -145,9 +147,18 @@ pub fn replan(
     conn.execute("DELETE FROM tasks WHERE report_id = ?1", [id])?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO tasks (report_id, task, owner, team_id, from_at, due_at, direct, closed)
-         SELECT ?1, ?2, ?3, team_id, ?4, ?5, ?6, ?7 FROM reports WHERE id = ?1",
+         SELECT ?1, ?2, ?3, team_id, ?4, ?5, ?6, ?7 FROM report_list WHERE id = ?1",
     )?;
+    let mut open = 0;
+    let mut first_due: Option<String> = None;
     for t in tasks {
+        if t.state.is_open() {
+            open += 1;
+            let due = stamp(t.due);
+            if first_due.as_ref().is_none_or(|d| due < *d) {
+                first_due = Some(due);
+            }
+        }
         insert.execute(params![
             id,
             t.key.as_str(),
@@ -158,6 +169,10 @@ pub fn replan(
             !t.state.is_open(),
         ])?;
     }
+    conn.execute(
+        "UPDATE report_list SET open_tasks = ?2, first_due = ?3 WHERE id = ?1",
+        params![id, open, first_due],
+    )?;
     Ok(())
 }
 
@@ -185,7 +200,8 @@ pub fn replan_all(conn: &mut Connection) -> rusqlite::Result<usize> {
 pub fn backfill(conn: &mut Connection) -> rusqlite::Result<usize> {
     let tx = conn.transaction()?;
     let rows: Vec<(String, Vec<u8>)> = {
-        let mut stmt = tx.prepare("SELECT id, body FROM reports WHERE incident_at IS NULL")?;
+        let mut stmt = tx
+            .prepare("SELECT id, body FROM reports WHERE id NOT IN (SELECT id FROM report_list)")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
@@ -251,15 +267,14 @@ pub fn inbox(
     let now_s = stamp(now);
     let mut params: Vec<Sql> = vec![Sql::Text(reader.person.to_owned())];
     let mut wheres = vec![scope_sql(&reader.scope, &mut params)];
-    let open_task = "EXISTS (SELECT 1 FROM tasks k WHERE k.report_id = r.id AND k.closed = 0";
     match filter.state {
         Some(StateFilter::Nieuw) => wheres.push("o.report_id IS NULL".into()),
         Some(StateFilter::TeLaat) => {
-            wheres.push(format!("{open_task} AND k.due_at < ?)"));
+            wheres.push("r.first_due < ?".into());
             params.push(Sql::Text(now_s.clone()));
         }
-        Some(StateFilter::Open) => wheres.push(format!("{open_task})")),
-        Some(StateFilter::Afgerond) => wheres.push(format!("NOT {open_task})")),
+        Some(StateFilter::Open) => wheres.push("r.open_tasks > 0".into()),
+        Some(StateFilter::Afgerond) => wheres.push("r.open_tasks = 0".into()),
         None => {}
     }
     if let Some(team) = &filter.team {
@@ -295,7 +310,7 @@ pub fn inbox(
             "r.letsel = 'geen'".into()
         });
     }
-    let from = "FROM reports r
+    let from = "FROM report_list r
         LEFT JOIN report_opened o ON o.person_id = ?1 AND o.report_id = r.id";
     let where_sql = wheres.join(" AND ");
     let total: i64 = conn.query_row(
@@ -311,7 +326,7 @@ pub fn inbox(
         "SELECT r.id, r.received_at, r.incident_at, r.team_id, t.name, r.situatie, r.soort,
                 r.extreem, r.letsel, r.corrects, o.report_id IS NULL
          {from} LEFT JOIN teams t ON t.id = r.team_id
-         WHERE {where_sql} ORDER BY r.received_at DESC, r.seq DESC LIMIT ? OFFSET ?"
+         WHERE {where_sql} ORDER BY r.seq DESC LIMIT ? OFFSET ?"
     ))?;
     let rows = stmt.query_map(params_from_iter(page_params.iter()), |r| {
         let received: String = r.get(1)?;
@@ -445,7 +460,7 @@ pub fn summary(
     let new_reports: i64 = conn.query_row(
         // `?1` (the person) comes first in the text: the scope's bare `?`s number on from it.
         &format!(
-            "SELECT COUNT(*) FROM reports r
+            "SELECT COUNT(*) FROM report_list r
              LEFT JOIN report_opened o ON o.person_id = ?1 AND o.report_id = r.id
              WHERE o.report_id IS NULL AND {scope}"
         ),
@@ -486,7 +501,7 @@ pub fn my_tasks(
     params.push(Sql::Integer(MY_TASKS_MAX));
     let mut stmt = conn.prepare(&format!(
         "SELECT k.report_id, r.incident_at, t.name, k.task, k.owner, k.from_at, k.due_at, k.direct
-         FROM tasks k JOIN reports r ON r.id = k.report_id LEFT JOIN teams t ON t.id = r.team_id
+         FROM tasks k JOIN report_list r ON r.id = k.report_id LEFT JOIN teams t ON t.id = r.team_id
          WHERE k.closed = 0 AND k.from_at <= ?1 AND {mine}
          ORDER BY k.due_at, k.report_id LIMIT ?"
     ))?;
@@ -546,14 +561,14 @@ pub fn corrections(
 ) -> rusqlite::Result<(Option<String>, Vec<String>)> {
     let corrects: Option<String> = conn
         .query_row(
-            "SELECT corrects FROM reports WHERE id = ?1",
+            "SELECT corrects FROM report_list WHERE id = ?1",
             [report_id],
             |r| r.get(0),
         )
         .optional()?
         .flatten();
     let mut stmt =
-        conn.prepare_cached("SELECT id FROM reports WHERE corrects = ?1 ORDER BY seq")?;
+        conn.prepare_cached("SELECT id FROM report_list WHERE corrects = ?1 ORDER BY seq")?;
     let by = stmt
         .query_map([report_id], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;

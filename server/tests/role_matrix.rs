@@ -57,6 +57,12 @@ const MATRIX: &[Row] = &[
     Row { method: "POST",   path: "/api/v1/teams",                        expect: [401, 401, 401, 403, 403, 403, 403, 403, 201, 401, 401, 403] },
     Row { method: "PUT",    path: "/api/v1/teams/{id}/managers",          expect: [401, 401, 401, 403, 403, 403, 403, 403, 204, 401, 401, 403] },
     Row { method: "GET",    path: "/api/v1/audit",                        expect: [401, 401, 401, 403, 403, 403, 403, 200, 200, 401, 401, 403] },
+    Row { method: "GET",    path: "/api/v1/inbox",                        expect: [401, 401, 401, 200, 200, 200, 200, 200, 200, 401, 401, 403] },
+    Row { method: "GET",    path: "/api/v1/inbox/summary",                expect: [401, 401, 401, 200, 200, 200, 200, 200, 200, 401, 401, 403] },
+    Row { method: "GET",    path: "/api/v1/tasks",                        expect: [401, 401, 401, 200, 200, 200, 200, 200, 200, 401, 401, 403] },
+    Row { method: "GET",    path: "/api/v1/reports/{id}/aftercare",       expect: [401, 401, 401, 403, 403, 200, 403, 200, 403, 401, 401, 403] },
+    Row { method: "PUT",    path: "/api/v1/reports/{id}/aftercare/{task}", expect: [401, 401, 401, 403, 403, 200, 403, 200, 403, 401, 401, 403] },
+    Row { method: "GET",    path: "/api/v1/reports/{id}/aftercare/{task}/calendar.ics", expect: [401, 401, 401, 403, 403, 200, 403, 200, 403, 401, 401, 403] },
     // Last: it ends the sessions the rows above used.
     Row { method: "DELETE", path: "/api/v1/session",                      expect: [401, 401, 401, 204, 204, 204, 204, 204, 204, 401, 401, 204] },
 ];
@@ -84,6 +90,23 @@ fn request(row: &Row, t: &Targets) -> (String, Option<serde_json::Value>) {
             Some(serde_json::to_value(report(&fresh, "Matrix")).unwrap()),
         ),
         ("GET", "/api/v1/reports/{id}") => (format!("/api/v1/reports/{}", t.report), None),
+        ("GET", "/api/v1/reports/{id}/aftercare") => {
+            (format!("/api/v1/reports/{}/aftercare", t.report), None)
+        }
+        // The manager's first task; P&O may stand in. A held conversation, after the incident.
+        ("PUT", "/api/v1/reports/{id}/aftercare/{task}") => (
+            format!("/api/v1/reports/{}/aftercare/eerste_opvang", t.report),
+            Some(
+                json!({ "outcome": "done", "held_on": "2026-01-05", "held_by": "Chef", "checklist": [0] }),
+            ),
+        ),
+        ("GET", "/api/v1/reports/{id}/aftercare/{task}/calendar.ics") => (
+            format!(
+                "/api/v1/reports/{}/aftercare/tweede_gesprek/calendar.ics",
+                t.report
+            ),
+            None,
+        ),
         ("POST", "/api/v1/devices/{id}/revoke") => (
             format!("/api/v1/devices/{}/revoke", t.device_to_revoke),
             None,

@@ -933,6 +933,9 @@ pub struct PersonChange {
     /// True disables the account and ends all its sessions; false enables it again.
     #[serde(default)]
     pub disabled: Option<bool>,
+    /// Where they are told that something waits in the workspace; "" removes it.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 #[utoipa::path(patch, path = "/api/v1/people/{id}", params(("id" = String, Path)), request_body = PersonChange,
@@ -953,6 +956,16 @@ pub(crate) async fn change_person(
         .map(|n| text(n, "name", 200))
         .transpose()?;
     let roles = request.roles.as_deref().map(roles_from).transpose()?;
+    let email = request
+        .email
+        .as_deref()
+        .map(|e| {
+            crate::mail::valid_address(e).ok_or(Failure::InvalidRequest {
+                field: "email",
+                message: "This is not an e-mail address.".into(),
+            })
+        })
+        .transpose()?;
     let now = state.clock.now();
     state
         .with_db(move |conn| {
@@ -983,7 +996,13 @@ pub(crate) async fn change_person(
             if let Some(roles) = &roles {
                 accounts::set_roles(conn, &id, roles)?;
             }
-            if name.is_some() || roles.is_some() {
+            if let Some(email) = &email {
+                conn.execute(
+                    "UPDATE people SET email = NULLIF(?2, '') WHERE id = ?1",
+                    params![id, email],
+                )?;
+            }
+            if name.is_some() || roles.is_some() || email.is_some() {
                 note(
                     conn,
                     now,
