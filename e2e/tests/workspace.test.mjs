@@ -35,8 +35,15 @@ function plusDays(text, days) {
 }
 
 /** A finalized report as the field app sends it, of an incident three hours ago. */
-function report(n, { extreem = ['geen'], letsel = 'geen' } = {}) {
+function report(n, { extreem = ['geen'], letsel = 'geen', walked = false } = {}) {
   const now = Date.now();
+  // The office procedure walked before the report: one answer at its first step.
+  const flowRun = walked
+    ? {
+        id: `0193a0b0-0000-7000-9000-${String(n).padStart(12, '0')}`, flow: 'kantoor', started_at: iso(now - 3 * 3600_000),
+        events: [{ at: iso(now - 3 * 3600_000 + 60_000), event: 'answered', node: 'kalmeren', answer: 'agressief' }],
+      }
+    : null;
   return {
     id: `0193a0b0-0000-7000-8000-${String(n).padStart(12, '0')}`,
     schema_version: REPORT_VERSION,
@@ -45,7 +52,7 @@ function report(n, { extreem = ['geen'], letsel = 'geen' } = {}) {
     revision: 2,
     status: 'final',
     finalized_at: iso(now - 3600_000),
-    flow_run: null,
+    flow_run: flowRun,
     values: {
       melder_naam: 'Ans de Vries', melder_functie: 'Woonconsulent', melder_rol: 'slachtoffer',
       datum_tijd: wall(now - 3 * 3600_000), situatie: 'huisbezoek', plaats: 'Dorpsstraat 1',
@@ -147,7 +154,7 @@ test('a manager reads a new report, records the first conversation, and sees the
 
   // A tablet of Team Zuid sends a report.
   const tablet = await enrollDevice(server, { team: 'Team Zuid' });
-  const plain = report(1);
+  const plain = report(1, { walked: true });
   await send(server, tablet, plain);
 
   // The manager, in a browser of their own.
@@ -172,6 +179,11 @@ test('a manager reads a new report, records the first conversation, and sees the
   assert.equal(await chef.locator('[data-field=situatie] dd').textContent(), 'Huisbezoek');
   const sections = await chef.locator('.form-section h2').allTextContents();
   assert.deepEqual(sections.slice(0, 2), ['Melder', 'Incident']);
+  // The protocol steps taken before the report, with their times.
+  const steps = await chef.locator('.flow-log li').allTextContents();
+  assert.equal(steps.length, 2, JSON.stringify(steps));
+  assert.match(steps[0], /^\d\d:\d\d:\d\d Gestart$/);
+  assert.match(steps[1], /^\d\d:\d\d:\d\d Persoon blijft agressief of het wordt erger$/);
   await chef.locator('article[data-task=eerste_opvang] form').waitFor();
   assert.deepEqual(await axe(chef), [], 'a report with its aftercare forms');
 
