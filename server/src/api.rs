@@ -26,7 +26,7 @@ use crate::state::AppState;
 use crate::store::{self, Source, Stored};
 use caller::{Address, Caller};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Health {
     pub status: &'static str,
     pub version: &'static str,
@@ -90,7 +90,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Whether the server and its database answer.
-#[utoipa::path(get, path = "/api/health", responses((status = 200, description = "The server and its database answer")))]
+#[utoipa::path(get, path = "/api/health", responses((status = 200, description = "The server and its database answer", body = Health), (status = 503, description = "`database_unavailable`", body = ApiError)))]
 pub(crate) async fn health(State(state): State<AppState>) -> Result<Json<Health>, Failure> {
     let version = state.schema_version().await.map_err(Failure::database)?;
     Ok(Json(Health {

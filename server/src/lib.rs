@@ -13,6 +13,7 @@ pub mod headers;
 pub mod listen;
 pub mod mail;
 pub mod openapi;
+pub mod openapi_schema;
 pub mod setup;
 pub mod state;
 pub mod static_files;

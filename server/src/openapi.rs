@@ -86,10 +86,11 @@ impl utoipa::Modify for ErrorCodes {
     }
 }
 
+/// The document: utoipa's, completed with what annotations cannot say (`openapi_schema`).
 pub fn document() -> String {
-    ApiDoc::openapi()
-        .to_pretty_json()
-        .unwrap_or_else(|_| "{}".to_owned())
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    crate::openapi_schema::complete(&mut doc);
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_owned())
 }
 
 /// `GET /openapi.json`, to be nested under `/api` with the API.

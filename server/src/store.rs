@@ -171,7 +171,7 @@ mod tests {
 
     fn device(conn: &Connection, id: &str) {
         conn.execute_batch(&format!(
-            "INSERT OR IGNORE INTO teams VALUES ('t', 'Team', 'now');
+            "INSERT OR IGNORE INTO teams (id, name, created_at) VALUES ('t', 'Team', 'now');
              INSERT INTO devices (id, credential_hash, team_id, enrolled_at) VALUES ('{id}', '{id}', 't', 'now');"
         ))
         .unwrap();

@@ -12,6 +12,8 @@ pub mod derive;
 pub mod display;
 pub mod edit;
 pub mod fixtures;
+#[cfg(any(test, feature = "openapi"))]
+pub mod json_schema;
 pub mod merge;
 pub mod migrate;
 pub mod model;
