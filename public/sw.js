@@ -68,6 +68,9 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
   // The API is always live: reports and receipts must never come from a cache.
   if (url.pathname.startsWith('/api/')) return;
+  // The workspace (managers, P&O) is a site of its own, online first: never this shell, never
+  // precached (its build comes after the app's and is not in PRECACHE).
+  if (url.pathname === '/werkruimte' || url.pathname.startsWith('/werkruimte/')) return;
 
   if (request.mode === 'navigate') {
     // Every app route is the same shell; the router in the app picks the page.

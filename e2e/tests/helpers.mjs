@@ -42,12 +42,14 @@ export function serverCommand(dataDir, args, { input, allowFailure = false } = {
 /**
  * Starts the release server on a free port; resolves once it printed its URL. Its data folder
  * holds an organisation made with the server's own subcommands: team `TEAM` and a P&O account
- * (who reads every report: `receivedReports`).
+ * (who reads every report: `receivedReports`). `env`: more environment for the server (such as
+ * the hidden test clock, `VEILIG_TEST_CLOCK_OFFSET_DAYS`).
  */
-export async function startServer({ dataDir, dist = DIST, port = 0 } = {}) {
+export async function startServer({ dataDir, dist = DIST, port = 0, env = {} } = {}) {
   const data = dataDir ?? tempDir('data').dir;
   const proc = spawn(SERVER_BIN, ['--port', String(port), '--data-dir', data, '--dist-dir', dist], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));

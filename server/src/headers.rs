@@ -5,7 +5,8 @@
 //! being served (Trunk's module loader and the boot script), each by its SHA-256 hash. The hashes
 //! are read from `dist/index.html` itself: at start, and again whenever that file changes (a new
 //! build copied over a running server's folder), so any build works and nothing is kept in sync
-//! by hand.
+//! by hand. The workspace (`/werkruimte/`, a bundle of its own) gets the same policy with the
+//! hashes of its own `dist/werkruimte/index.html`: each page allows only its own scripts.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -189,9 +190,43 @@ fn end_tag(lower: &str, mut at: usize) -> Option<usize> {
     }
 }
 
-/// The policy for the `index.html` on disk, read again when that file changes.
+/// Where the workspace is served, and its build's folder inside `dist/`.
+pub const WORKSPACE_PATH: &str = "/werkruimte";
+
+/// Whether `path` is the workspace's (its page or its files).
+pub fn is_workspace(path: &str) -> bool {
+    path.strip_prefix(WORKSPACE_PATH)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// The policies of the two pages: the field app's and the workspace's.
 #[derive(Clone)]
 pub struct SecurityHeaders {
+    app: PagePolicy,
+    workspace: PagePolicy,
+}
+
+impl SecurityHeaders {
+    pub fn new(dist: &Path) -> Self {
+        SecurityHeaders {
+            app: PagePolicy::new(dist.join("index.html")),
+            workspace: PagePolicy::new(dist.join("werkruimte").join("index.html")),
+        }
+    }
+
+    /// The policy for a response to `path`.
+    pub fn csp_for(&self, path: &str) -> HeaderValue {
+        if is_workspace(path) {
+            self.workspace.csp()
+        } else {
+            self.app.csp()
+        }
+    }
+}
+
+/// The policy for one `index.html` on disk, read again when that file changes.
+#[derive(Clone)]
+pub struct PagePolicy {
     index: PathBuf,
     current: Arc<Mutex<Current>>,
 }
@@ -202,10 +237,10 @@ struct Current {
     csp: HeaderValue,
 }
 
-impl SecurityHeaders {
-    pub fn new(dist: &Path) -> Self {
-        let headers = SecurityHeaders {
-            index: dist.join("index.html"),
+impl PagePolicy {
+    pub fn new(index: PathBuf) -> Self {
+        let headers = PagePolicy {
+            index,
             current: Arc::new(Mutex::new(Current {
                 stamp: None,
                 // Until index.html is read: no inline script runs.
@@ -257,10 +292,11 @@ async fn add_headers(
     request: Request,
     next: Next,
 ) -> Response {
-    let api = is_api(request.uri().path());
+    let path = request.uri().path().to_owned();
+    let api = is_api(&path);
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, security.csp());
+    headers.insert(header::CONTENT_SECURITY_POLICY, security.csp_for(&path));
     for (name, value) in FIXED {
         headers.insert(name, HeaderValue::from_static(value));
     }
@@ -356,6 +392,38 @@ await init();</script>
              object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
         );
         assert!(!csp.contains("unsafe-inline"));
+    }
+
+    #[test]
+    fn workspace_paths() {
+        assert!(is_workspace("/werkruimte"));
+        assert!(is_workspace("/werkruimte/"));
+        assert!(is_workspace("/werkruimte/registratie/x"));
+        assert!(!is_workspace("/werkruimtes"));
+        assert!(!is_workspace("/"));
+        assert!(!is_workspace("/registraties"));
+    }
+
+    #[test]
+    fn each_page_allows_only_its_own_inline_scripts() {
+        let dist = std::env::temp_dir().join(format!("veilig-csp-{}", std::process::id()));
+        std::fs::create_dir_all(dist.join("werkruimte")).unwrap();
+        std::fs::write(dist.join("index.html"), "<script>app()</script>").unwrap();
+        std::fs::write(
+            dist.join("werkruimte/index.html"),
+            "<script>workspace()</script>",
+        )
+        .unwrap();
+        let headers = SecurityHeaders::new(&dist);
+        let app = sha256_base64("app()");
+        let workspace = sha256_base64("workspace()");
+        let csp = |path| headers.csp_for(path).to_str().unwrap().to_owned();
+        assert!(csp("/").contains(&app) && !csp("/").contains(&workspace));
+        for path in ["/werkruimte/", "/werkruimte/registratie/x"] {
+            assert!(csp(path).contains(&workspace), "{path}");
+            assert!(!csp(path).contains(&app), "{path}");
+        }
+        std::fs::remove_dir_all(&dist).unwrap();
     }
 
     #[test]

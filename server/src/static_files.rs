@@ -1,4 +1,5 @@
-//! Serving the built PWA: precompressed assets, cache rules, app routes answered with index.html.
+//! Serving the built PWA: precompressed assets, cache rules, app routes answered with index.html
+//! (the workspace's routes, under `/werkruimte/`, with the workspace's own `index.html`).
 
 use std::path::{Path, PathBuf};
 
@@ -77,9 +78,16 @@ async fn serve(dist: PathBuf, req: Request<Body>) -> Response<Body> {
     };
     let mut cache_path = path.as_str();
     if response.status() == StatusCode::NOT_FOUND && is_app_route(&path) {
-        let index = ServeFile::new(dist.join("index.html"))
-            .precompressed_br()
-            .precompressed_gzip();
+        // The workspace is a page of its own, with its own router.
+        let (file, name) = if crate::headers::is_workspace(&path) {
+            (
+                dist.join("werkruimte").join("index.html"),
+                "/werkruimte/index.html",
+            )
+        } else {
+            (dist.join("index.html"), "/index.html")
+        };
+        let index = ServeFile::new(file).precompressed_br().precompressed_gzip();
         let mut req = Request::new(Body::empty());
         if let Some(value) = accept_encoding {
             req.headers_mut().insert(header::ACCEPT_ENCODING, value);
@@ -88,7 +96,7 @@ async fn serve(dist: PathBuf, req: Request<Body>) -> Response<Body> {
             Ok(res) => res.map(Body::new),
             Err(never) => match never {},
         };
-        cache_path = "/index.html";
+        cache_path = name;
     }
     if response.status().is_success() {
         response.headers_mut().insert(

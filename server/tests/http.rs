@@ -19,6 +19,14 @@ fn fake_dist(dir: &Path) {
     std::fs::write(dir.join(format!("{WASM}.br")), b"brotli-bytes").unwrap();
     std::fs::write(dir.join(format!("{WASM}.gz")), b"gzip-bytes").unwrap();
     std::fs::write(dir.join("sw.js"), "// sw").unwrap();
+    // The workspace: a bundle of its own under /werkruimte/.
+    std::fs::create_dir_all(dir.join("werkruimte")).unwrap();
+    std::fs::write(
+        dir.join("werkruimte/index.html"),
+        "<!doctype html><title>Werkruimte</title><script>workspace()</script>",
+    )
+    .unwrap();
+    std::fs::write(dir.join("werkruimte/style-0123456789abcdef.css"), "p{}").unwrap();
 }
 
 struct Running {
@@ -97,6 +105,52 @@ async fn app_routes_get_the_shell_and_are_never_cached() {
     }
     let sw = s.get("/sw.js", None).await;
     assert_eq!(sw.headers()["cache-control"], "no-cache");
+}
+
+#[tokio::test]
+async fn workspace_routes_get_the_workspace_page_with_its_own_policy() {
+    let s = start().await;
+    let own_script = format!(
+        "'sha256-{}'",
+        veilig_server::headers::sha256_base64("workspace()")
+    );
+    for path in [
+        "/werkruimte/",
+        "/werkruimte/registratie/0193a0b0-0000-7000-8000-000000000001",
+        "/werkruimte/organisatie",
+    ] {
+        let res = s.get(path, None).await;
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-cache", "{path}");
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.contains(&own_script), "{path}: {csp}");
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains("<title>Werkruimte</title>"),
+            "{path}"
+        );
+    }
+    // Its files are files (immutable by their hash); a missing file is a 404, not the page.
+    let css = s.get("/werkruimte/style-0123456789abcdef.css", None).await;
+    assert_eq!(css.status(), 200);
+    assert_eq!(
+        css.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(s.get("/werkruimte/missing.js", None).await.status(), 404);
+    // The field app's pages keep the field app's page and policy.
+    let app = s.get("/registraties", None).await;
+    let csp = app.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(!csp.contains(&own_script), "{csp}");
+    assert!(app.text().await.unwrap().contains("<title>Veilig</title>"));
 }
 
 #[tokio::test]
