@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod caller;
+pub mod organisation;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
@@ -75,6 +76,15 @@ pub fn router(state: AppState) -> Router {
             post(accounts::create_enrollment_code),
         )
         .route("/v1/audit", get(accounts::read_audit))
+        .route(
+            "/v1/organisation",
+            get(organisation::get_organisation).put(organisation::put_organisation),
+        )
+        .route("/v1/teams/{id}/phone", put(organisation::put_team_phone))
+        .route(
+            "/v1/device/organisation",
+            get(organisation::device_organisation),
+        )
         .fallback(not_found)
         .with_state(state)
 }

@@ -30,6 +30,10 @@ pub enum Event {
     DeviceEnrolled,
     EnrollmentFailed,
     DeviceRevoked,
+    /// The organisation's settings replaced (never their values).
+    OrganisationChanged,
+    /// A team's manager phone set (never the number).
+    TeamPhoneChanged,
 }
 
 impl Event {
@@ -54,6 +58,8 @@ impl Event {
             Event::DeviceEnrolled => "device_enrolled",
             Event::EnrollmentFailed => "enrollment_failed",
             Event::DeviceRevoked => "device_revoked",
+            Event::OrganisationChanged => "organisation_changed",
+            Event::TeamPhoneChanged => "team_phone_changed",
         }
     }
 }

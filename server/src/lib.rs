@@ -12,6 +12,7 @@ pub mod error;
 pub mod headers;
 pub mod listen;
 pub mod openapi;
+pub mod organisation;
 pub mod setup;
 pub mod state;
 pub mod static_files;

@@ -41,6 +41,10 @@ use crate::api::accounts;
         accounts::create_team,
         accounts::set_managers,
         accounts::read_audit,
+        crate::api::organisation::get_organisation,
+        crate::api::organisation::put_organisation,
+        crate::api::organisation::put_team_phone,
+        crate::api::organisation::device_organisation,
     ),
     components(schemas(Receipt, ApiError)),
     modifiers(&Cookies, &ErrorCodes)

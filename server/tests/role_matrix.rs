@@ -57,6 +57,10 @@ const MATRIX: &[Row] = &[
     Row { method: "POST",   path: "/api/v1/teams",                        expect: [401, 401, 401, 403, 403, 403, 403, 403, 201, 401, 401, 403] },
     Row { method: "PUT",    path: "/api/v1/teams/{id}/managers",          expect: [401, 401, 401, 403, 403, 403, 403, 403, 204, 401, 401, 403] },
     Row { method: "GET",    path: "/api/v1/audit",                        expect: [401, 401, 401, 403, 403, 403, 403, 200, 200, 401, 401, 403] },
+    Row { method: "GET",    path: "/api/v1/organisation",                 expect: [401, 401, 401, 200, 200, 200, 200, 200, 200, 401, 401, 403] },
+    Row { method: "PUT",    path: "/api/v1/organisation",                 expect: [401, 401, 401, 403, 403, 403, 403, 403, 200, 401, 401, 403] },
+    Row { method: "PUT",    path: "/api/v1/teams/{id}/phone",             expect: [401, 401, 401, 403, 403, 403, 403, 403, 200, 401, 401, 403] },
+    Row { method: "GET",    path: "/api/v1/device/organisation",          expect: [401, 200, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401] },
     // Last: it ends the sessions the rows above used.
     Row { method: "DELETE", path: "/api/v1/session",                      expect: [401, 401, 401, 204, 204, 204, 204, 204, 204, 401, 401, 204] },
 ];
@@ -128,6 +132,14 @@ fn request(row: &Row, t: &Targets) -> (String, Option<serde_json::Value>) {
         ("PUT", "/api/v1/teams/{id}/managers") => (
             format!("/api/v1/teams/{}/managers", t.team),
             Some(json!({ "managers": t.managers })),
+        ),
+        ("PUT", "/api/v1/organisation") => (
+            row.path.into(),
+            Some(serde_json::to_value(veilig_core::organisation::Organisation::default()).unwrap()),
+        ),
+        ("PUT", "/api/v1/teams/{id}/phone") => (
+            format!("/api/v1/teams/{}/phone", t.team),
+            Some(json!({ "manager_phone": "010 123 45 67" })),
         ),
         _ => (row.path.into(), None),
     }

@@ -20,7 +20,7 @@ use crate::error::Failure;
 use crate::state::AppState;
 
 /// Request bodies are small JSON objects; anything else is `invalid_request`.
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
+pub(super) fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
     if body.len() > 16 * 1024 {
         return Err(Failure::InvalidRequest {
             field: "body",
