@@ -17,6 +17,7 @@ pub use error::StorageError;
 pub use logs::{load_checklists, load_runs, save_checklist, save_run};
 use veilig_core::device::{Device, DEVICE_VERSION};
 use veilig_core::envelope::Migration;
+use veilig_core::organisation::{ForDevice, FOR_DEVICE_VERSION};
 use veilig_core::settings::{Settings, SETTINGS_VERSION};
 
 const SETTINGS_KEY: &str = "veilig.settings";
@@ -72,6 +73,19 @@ pub fn load_device() -> Option<Device> {
 
 pub fn save_device(device: &Device) -> Result<(), StorageError> {
     save(DEVICE_KEY, DEVICE_VERSION, device)
+}
+
+const ORGANISATION_KEY: &str = "veilig.organisation";
+
+/// The organisation's settings as this device last received them (`None`: not yet). An
+/// unreadable copy is set aside like any other (`quarantine`), and the next sync fetches them
+/// again.
+pub fn load_organisation() -> Loaded<Option<ForDevice>> {
+    load(ORGANISATION_KEY, &[])
+}
+
+pub fn save_organisation(org: &ForDevice) -> Result<(), StorageError> {
+    save(ORGANISATION_KEY, FOR_DEVICE_VERSION, org)
 }
 
 pub fn load_settings() -> Loaded<Settings> {
