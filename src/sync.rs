@@ -110,10 +110,10 @@ impl SyncState {
         let Ok(body) = crate::net::get_text("/api/v1/device/organisation").await else {
             return;
         };
-        // Through a `Value`, as the stored copy is read (`envelope::decode`): one reader of
-        // the shape in the wasm, not two.
-        let org = serde_json::from_str(&body).and_then(serde_json::from_value);
-        if let Ok(org) = org {
+        let org = serde_json::from_str(&body)
+            .ok()
+            .and_then(|v| veilig_core::organisation::ForDevice::from_json(&v));
+        if let Some(org) = org {
             self.organisation_at.set_value(at);
             self.app.receive_organisation(org);
         }
