@@ -1,6 +1,7 @@
 //! App-wide reactive state, provided once at the root and read through these hooks.
 
 use leptos::prelude::*;
+use veilig_core::organisation::ForDevice;
 use veilig_core::protocol::content::{parse_for, DUTCH_JSON};
 use veilig_core::protocol::{dutch, Protocol};
 use veilig_core::settings::Settings;
@@ -12,6 +13,8 @@ use crate::storage::{self, StorageError};
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub settings: RwSignal<Settings>,
+    /// The organisation's settings as last received from the server (`None`: not yet).
+    pub received: RwSignal<Option<ForDevice>>,
     /// One plain sentence about something the user should know (storage trouble).
     pub notice: RwSignal<Option<Notice>>,
     /// The browser's answer to `navigator.storage.persist()`; `None` while unknown.
@@ -24,9 +27,11 @@ pub struct AppState {
 impl AppState {
     pub fn load() -> Self {
         let loaded = storage::load_settings();
+        let org = storage::load_organisation();
         Self {
             settings: RwSignal::new(loaded.value),
-            notice: RwSignal::new(loaded.problem.map(Notice::from)),
+            received: RwSignal::new(org.value),
+            notice: RwSignal::new(loaded.problem.or(org.problem).map(Notice::from)),
             persisted: RwSignal::new(None),
             english: RwSignal::new(None),
         }
@@ -34,6 +39,23 @@ impl AppState {
 
     pub fn locale(&self) -> Locale {
         self.settings.with(|s| s.locale)
+    }
+
+    /// The organisation's name and numbers this device uses (the server's once received).
+    pub fn organisation(&self) -> ForDevice {
+        self.received
+            .with(|r| self.settings.with(|own| ForDevice::in_use(r.as_ref(), own)))
+    }
+
+    /// Keeps what the server sent, for use without signal; only a change is written.
+    pub fn receive_organisation(&self, org: ForDevice) {
+        if self.received.with_untracked(|r| r.as_ref() == Some(&org)) {
+            return;
+        }
+        if let Err(err) = storage::save_organisation(&org) {
+            self.notice.set(Some(err.into()));
+        }
+        self.received.set(Some(org));
     }
 
     /// Changes and stores the settings; a failure keeps the change for this session and says so.
@@ -95,8 +117,8 @@ pub fn use_protocol() -> impl Fn() -> &'static Protocol + Copy + Send + Sync + '
             Locale::En => app.english.get().unwrap_or(DUTCH_JSON),
             Locale::Nl => DUTCH_JSON,
         };
-        app.settings
-            .with(|s| personalised(json, &s.organisation, &s.organisation_kind))
+        let org = app.organisation();
+        personalised(json, &org.name, &org.kind)
     }
 }
 

@@ -19,6 +19,10 @@ use crate::storage::outbox;
 /// How often the timer looks for entries whose retry time has come.
 const TICK_MS: i32 = 5_000;
 
+/// The organisation's settings change rarely: fetched again at most this often, unless asked
+/// ("Nu verzenden", the connection back, just enrolled).
+const ORGANISATION_EVERY_MS: f64 = 10.0 * 60_000.0;
+
 #[derive(Clone, Copy)]
 pub struct SyncState {
     pub entries: RwSignal<Vec<Entry>>,
@@ -27,6 +31,8 @@ pub struct SyncState {
     /// Whether the server answered at the last try.
     pub reachable: RwSignal<Option<bool>>,
     runs: StoredValue<SingleFlight, LocalStorage>,
+    /// When the organisation's settings were last received (ms since the epoch).
+    organisation_at: StoredValue<f64, LocalStorage>,
     app: AppState,
 }
 
@@ -41,6 +47,7 @@ impl SyncState {
             progress: RwSignal::new(None),
             reachable: RwSignal::new(None),
             runs: StoredValue::new_local(SingleFlight::default()),
+            organisation_at: StoredValue::new_local(f64::NEG_INFINITY),
             app,
         };
         provide_context(this);
@@ -90,7 +97,30 @@ impl SyncState {
         entries
     }
 
+    /// Fetches the organisation's settings for this enrolled device and keeps them for use
+    /// without signal. An answer that is not the settings (offline, not enrolled, revoked)
+    /// changes nothing: the device keeps what it has.
+    async fn receive_organisation(&self, force: bool) {
+        let at = js_sys::Date::now();
+        if (!force && at - self.organisation_at.get_value() < ORGANISATION_EVERY_MS)
+            || crate::storage::load_device().is_none()
+        {
+            return;
+        }
+        let Ok(body) = crate::net::get_text("/api/v1/device/organisation").await else {
+            return;
+        };
+        let org = serde_json::from_str(&body)
+            .ok()
+            .and_then(|v| veilig_core::organisation::ForDevice::from_json(&v));
+        if let Some(org) = org {
+            self.organisation_at.set_value(at);
+            self.app.receive_organisation(org);
+        }
+    }
+
     async fn run(&self, force: bool) {
+        let asked = force;
         let runs = self.runs.get_value();
         // "Send now" skips the backoff in the first round only.
         let force = Cell::new(force);
@@ -121,6 +151,8 @@ impl SyncState {
             })
         })
         .await;
+        // After the reports: they come first on a slow connection.
+        self.receive_organisation(asked).await;
     }
 
     async fn send_all(&self, due: Vec<Entry>) {

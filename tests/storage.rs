@@ -437,3 +437,42 @@ async fn an_unreadable_old_checklist_is_kept_aside_reported_and_not_moved() {
         Some("{niet te lezen")
     );
 }
+
+#[wasm_bindgen_test]
+fn the_organisations_settings_are_kept_in_their_envelope_and_an_unreadable_copy_is_set_aside() {
+    use veilig_core::organisation::{ForDevice, Organisation};
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    local.remove_item("veilig.organisation").unwrap();
+    let nothing = veilig::storage::load_organisation();
+    assert_eq!(
+        (nothing.value, nothing.problem),
+        (None, None),
+        "not yet received"
+    );
+
+    let received = ForDevice::of(
+        &Organisation {
+            name: "Woonstad".into(),
+            office_phone: "010 4408800".into(),
+            ..Organisation::default()
+        },
+        "06 1234 5678",
+    );
+    veilig::storage::save_organisation(&received).unwrap();
+    let raw = local.get_item("veilig.organisation").unwrap().unwrap();
+    assert!(raw.starts_with(r#"{"v":1,"data":{"#), "{raw}");
+    assert_eq!(veilig::storage::load_organisation().value, Some(received));
+
+    // Unreadable: the device uses its own values again, says so, and keeps the copy.
+    local.set_item("veilig.organisation", "{kapot").unwrap();
+    let loaded = veilig::storage::load_organisation();
+    assert_eq!(loaded.value, None);
+    assert!(loaded.problem.is_some(), "the user is told");
+    let kept: Vec<String> = (0..local.length().unwrap())
+        .filter_map(|i| local.key(i).unwrap())
+        .filter(|k| k.starts_with("veilig.quarantine.veilig.organisation."))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(local.get_item(&kept[0]).unwrap().as_deref(), Some("{kapot"));
+    local.remove_item("veilig.organisation").unwrap();
+}

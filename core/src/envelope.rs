@@ -44,6 +44,14 @@ pub fn encode<T: Serialize>(version: u32, data: &T) -> Result<String, serde_json
 /// Reads an envelope written by this or any earlier version. `migrations[i]` migrates
 /// version `i + 1` to `i + 2`; the current version is `migrations.len() + 1`.
 pub fn decode<T: DeserializeOwned>(raw: &str, migrations: &[Migration]) -> Result<T, DecodeError> {
+    serde_json::from_value(decode_value(raw, migrations)?)
+        .map_err(|e| DecodeError::Shape(e.to_string()))
+}
+
+/// `decode` up to the migrated data, as JSON: for a type read by hand rather than by serde's
+/// derived reader (`organisation::ForDevice::from_json`). Not generic, so every `decode`
+/// shares one copy of it in the wasm.
+pub fn decode_value(raw: &str, migrations: &[Migration]) -> Result<Value, DecodeError> {
     let current = migrations.len() as u32 + 1;
     let value: Value =
         serde_json::from_str(raw).map_err(|e| DecodeError::NotJson(e.to_string()))?;
@@ -67,7 +75,7 @@ pub fn decode<T: DeserializeOwned>(raw: &str, migrations: &[Migration]) -> Resul
         let step = migrations[(from - 1) as usize];
         data = step(data).map_err(|reason| DecodeError::Migration { from, reason })?;
     }
-    serde_json::from_value(data).map_err(|e| DecodeError::Shape(e.to_string()))
+    Ok(data)
 }
 
 #[cfg(test)]

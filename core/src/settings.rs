@@ -1,4 +1,7 @@
-//! Device settings: language, the organisation's name and phone numbers for the call buttons.
+//! Device settings: the personal choices (language, removal after delivery), and the
+//! organisation's names and phone numbers as they were typed on this device before the
+//! organisation kept them on the server (`organisation::ForDevice::in_use`: used until the
+//! organisation's arrive, kept so that nothing typed is lost).
 
 use serde::{Deserialize, Serialize};
 

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod caller;
+pub mod organisation;
 pub mod workspace;
 
 use axum::body::{Body, Bytes};
@@ -84,6 +85,15 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/reports/{id}/aftercare/{task}/calendar.ics",
             get(workspace::calendar),
+        )
+        .route(
+            "/v1/organisation",
+            get(organisation::get_organisation).put(organisation::put_organisation),
+        )
+        .route("/v1/teams/{id}/phone", put(organisation::put_team_phone))
+        .route(
+            "/v1/device/organisation",
+            get(organisation::device_organisation),
         )
         .fallback(not_found)
         .with_state(state)

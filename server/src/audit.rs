@@ -34,6 +34,10 @@ pub enum Event {
     AftercareRecorded,
     /// The workspace's list of incoming reports.
     InboxListed,
+    /// The organisation's settings replaced (never their values).
+    OrganisationChanged,
+    /// A team's manager phone set (never the number).
+    TeamPhoneChanged,
 }
 
 impl Event {
@@ -60,6 +64,8 @@ impl Event {
             Event::DeviceRevoked => "device_revoked",
             Event::AftercareRecorded => "aftercare_recorded",
             Event::InboxListed => "inbox_listed",
+            Event::OrganisationChanged => "organisation_changed",
+            Event::TeamPhoneChanged => "team_phone_changed",
         }
     }
 }

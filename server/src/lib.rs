@@ -14,6 +14,7 @@ pub mod listen;
 pub mod mail;
 pub mod openapi;
 pub mod openapi_schema;
+pub mod organisation;
 pub mod setup;
 pub mod state;
 pub mod static_files;

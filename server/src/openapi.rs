@@ -47,6 +47,10 @@ use crate::api::accounts;
         crate::api::workspace::aftercare,
         crate::api::workspace::record,
         crate::api::workspace::calendar,
+        crate::api::organisation::get_organisation,
+        crate::api::organisation::put_organisation,
+        crate::api::organisation::put_team_phone,
+        crate::api::organisation::device_organisation,
     ),
     components(schemas(Receipt, ApiError)),
     modifiers(&Cookies, &ErrorCodes)

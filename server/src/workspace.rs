@@ -30,16 +30,7 @@ pub fn stamp(t: NaiveDateTime) -> String {
 
 /// The organisation's settings as stored, or the protocol's defaults.
 pub fn organisation(conn: &Connection) -> rusqlite::Result<Organisation> {
-    let body: Option<String> = conn
-        .query_row("SELECT body FROM organisation WHERE id = 1", [], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    // Written only after `Organisation::problem` passed; a row that no longer parses (a
-    // newer server's) falls back to the defaults rather than stopping every list.
-    Ok(body
-        .and_then(|b| serde_json::from_str(&b).ok())
-        .unwrap_or_default())
+    crate::organisation::load(conn)
 }
 
 /// A stored report's body as core's current report (older schema versions migrated).
@@ -176,10 +167,10 @@ pub fn replan(
     Ok(())
 }
 
-/// After the windows changed: every report's task copy again. One transaction.
-pub fn replan_all(conn: &mut Connection) -> rusqlite::Result<usize> {
-    let tx = conn.transaction()?;
-    let windows = organisation(&tx)?.windows;
+/// After the windows changed: every report's task copy again, in the caller's transaction
+/// (the one that saved the windows).
+pub fn replan_all(tx: &Connection) -> rusqlite::Result<usize> {
+    let windows = organisation(tx)?.windows;
     let ids: Vec<(String, Vec<u8>)> = {
         let mut stmt = tx.prepare("SELECT id, body FROM reports")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -188,11 +179,10 @@ pub fn replan_all(conn: &mut Connection) -> rusqlite::Result<usize> {
     let mut n = 0;
     for (id, body) in ids {
         if let Some(report) = parse_stored(&body) {
-            replan(&tx, &id, &report, &windows)?;
+            replan(tx, &id, &report, &windows)?;
             n += 1;
         }
     }
-    tx.commit()?;
     Ok(n)
 }
 

@@ -63,6 +63,10 @@ const MATRIX: &[Row] = &[
     Row { method: "GET",    path: "/api/v1/reports/{id}/aftercare",       expect: [401, 401, 401, 403, 403, 200, 403, 200, 403, 401, 401, 403] },
     Row { method: "PUT",    path: "/api/v1/reports/{id}/aftercare/{task}", expect: [401, 401, 401, 403, 403, 200, 403, 200, 403, 401, 401, 403] },
     Row { method: "GET",    path: "/api/v1/reports/{id}/aftercare/{task}/calendar.ics", expect: [401, 401, 401, 403, 403, 200, 403, 200, 403, 401, 401, 403] },
+    Row { method: "GET",    path: "/api/v1/organisation",                 expect: [401, 401, 401, 200, 200, 200, 200, 200, 200, 401, 401, 403] },
+    Row { method: "PUT",    path: "/api/v1/organisation",                 expect: [401, 401, 401, 403, 403, 403, 403, 403, 200, 401, 401, 403] },
+    Row { method: "PUT",    path: "/api/v1/teams/{id}/phone",             expect: [401, 401, 401, 403, 403, 403, 403, 403, 200, 401, 401, 403] },
+    Row { method: "GET",    path: "/api/v1/device/organisation",          expect: [401, 200, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401] },
     // Last: it ends the sessions the rows above used.
     Row { method: "DELETE", path: "/api/v1/session",                      expect: [401, 401, 401, 204, 204, 204, 204, 204, 204, 401, 401, 204] },
 ];
@@ -151,6 +155,14 @@ fn request(row: &Row, t: &Targets) -> (String, Option<serde_json::Value>) {
         ("PUT", "/api/v1/teams/{id}/managers") => (
             format!("/api/v1/teams/{}/managers", t.team),
             Some(json!({ "managers": t.managers })),
+        ),
+        ("PUT", "/api/v1/organisation") => (
+            row.path.into(),
+            Some(serde_json::to_value(veilig_core::organisation::Organisation::default()).unwrap()),
+        ),
+        ("PUT", "/api/v1/teams/{id}/phone") => (
+            format!("/api/v1/teams/{}/phone", t.team),
+            Some(json!({ "manager_phone": "010 123 45 67" })),
         ),
         _ => (row.path.into(), None),
     }

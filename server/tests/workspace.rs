@@ -669,3 +669,39 @@ async fn reports_stored_before_the_workspace_are_in_its_list_after_a_restart() {
     again.stop().await;
     let _ = (w.zuid_device, w.chef_zuid, w.beheer, w.chef_noord, w.po);
 }
+
+#[tokio::test]
+async fn new_windows_from_the_beheerder_move_every_reports_tasks() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = world(&dir).await;
+    let r = recent(&id(8), "Vensters");
+    assert_eq!(send(&w.server, &w.noord_device, &r).await, 201);
+    let (_, org) = get(&w.server, &w.beheer, "/api/v1/organisation").await;
+    let mut org = org;
+    org["windows"]["second_to_days"] = json!(6);
+    let (status, saved) = put(&w.server, &w.beheer, "/api/v1/organisation", org).await;
+    assert_eq!(status, 200, "{saved}");
+    // Four days on, the second conversation (now 1 to 6 days) is not late: not on the
+    // report's page, not in the counts or the list (the stored copy was re-planned too).
+    w.server.clock.advance(Duration::days(4));
+    let chef = login(&w.server, "chef-noord", Some(&w.org.secret("chef-noord"))).await;
+    let (_, view) = get(
+        &w.server,
+        &chef,
+        &format!("/api/v1/reports/{}/aftercare", r.id),
+    )
+    .await;
+    assert_eq!(task(&view, "tweede_gesprek")["task"]["state"], "nu_doen");
+    let (_, late) = get(&w.server, &chef, "/api/v1/inbox?state=te_laat").await;
+    // First care (24 hours) is late; the second conversation is not.
+    let (_, tasks) = get(&w.server, &chef, "/api/v1/tasks").await;
+    let second = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["task"]["key"] == "tweede_gesprek")
+        .unwrap();
+    assert_eq!(second["task"]["state"], "nu_doen");
+    assert_eq!(late["total"], 1);
+    w.server.stop().await;
+}

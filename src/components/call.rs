@@ -1,5 +1,5 @@
 //! Call buttons. 112 is fixed; the manager's, the office's and the police's non-emergency
-//! numbers come from the settings.
+//! numbers are the organisation's (`AppState::organisation`).
 
 use leptos::prelude::*;
 use veilig_core::protocol::CallTarget;
@@ -21,8 +21,8 @@ pub fn CallButton(
     let text = text.map(|text| view! { <p class="action-text">{text}</p> });
     if target == CallTarget::Police {
         let non_emergency = move || {
-            app.settings
-                .with(|s| (tel_href(&s.police_phone), s.police_phone.clone()))
+            let number = app.organisation().police_phone;
+            (tel_href(&number), number)
         };
         return view! {
             <div class="action">
@@ -48,9 +48,12 @@ pub fn CallButton(
         }
         .into_any();
     }
-    let href = move || match target {
-        CallTarget::Manager => app.settings.with(|s| tel_href(&s.manager_phone)),
-        _ => app.settings.with(|s| tel_href(&s.office_phone)),
+    let href = move || {
+        let org = app.organisation();
+        tel_href(match target {
+            CallTarget::Manager => &org.manager_phone,
+            _ => &org.office_phone,
+        })
     };
     let label = move || match target {
         CallTarget::Manager => t().call_manager,

@@ -117,8 +117,14 @@ pub fn CardPage() -> impl IntoView {
                         <h2>{move || t().card_numbers}</h2>
                         <ul>
                             <li class="n112"><span>"Politie / ambulance / brandweer"</span> <a href="tel:112">"112"</a></li>
-                            {move || number(t().manager_phone, app.settings.with(|s| s.manager_phone.clone()))}
-                            {move || number(t().office_phone, app.settings.with(|s| s.office_phone.clone()))}
+                            {move || number(t().manager_phone, app.organisation().manager_phone)}
+                            {move || number(t().office_phone, app.organisation().office_phone)}
+                            // Whose card it is, and the address staff give the police instead
+                            // of their own (protocol: aangifte).
+                            <li class="card-org">{move || {
+                                let org = app.organisation();
+                                if org.address.is_empty() { org.name } else { format!("{} · {}", org.name, org.address) }
+                            }}</li>
                         </ul>
                     </section>
                     <section class="card-points">

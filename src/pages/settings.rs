@@ -1,4 +1,6 @@
-//! Settings: language, the organisation's name and its phone numbers.
+//! Settings: the personal choices (language, removal after delivery), the organisation's
+//! name and numbers (read-only once the organisation's arrived from the server; until then the
+//! ones typed on this device), the device's link and its storage.
 
 use leptos::prelude::*;
 use veilig_core::route::Route;
@@ -87,6 +89,34 @@ pub fn SettingsPage() -> impl IntoView {
             </div>
         }
     };
+    // Set by the beheerder on the server: shown, not editable here. Markup in one string
+    // (`html.rs`): a `view!` per element costs the first load.
+    let from_organisation = move || {
+        let t = t();
+        let Some(org) = app.received.get() else {
+            return String::new();
+        };
+        let mut h = crate::html::Html::default();
+        h.el("legend", &[], t.settings_organisation)
+            .el("p", &[("class", "muted")], t.set_by_organisation)
+            .open("dl", &[]);
+        for (label, value) in [
+            (t.organisation_name, &org.name),
+            (t.organisation_kind, &org.kind),
+            (t.organisation_address, &org.address),
+            (t.manager_phone, &org.manager_phone),
+            (t.office_phone, &org.office_phone),
+            (t.police_phone, &org.police_phone),
+        ] {
+            h.el("dt", &[], label)
+                .el("dd", &[], if value.is_empty() { t.to_fill } else { value });
+        }
+        h.close("dl");
+        h.0
+    };
+    // The fields typed on this device, until the organisation's arrive (hidden, not removed:
+    // their values stay stored as they were).
+    let own = move || app.received.with(Option::is_some);
     let language = move |locale: Locale, label: &'static str| {
         view! {
             <label class="radio">
@@ -108,14 +138,15 @@ pub fn SettingsPage() -> impl IntoView {
                 {language(Locale::Nl, "Nederlands")}
                 {language(Locale::En, "English")}
             </fieldset>
-            <fieldset>
+            <fieldset class="org" hidden=move || !own() inner_html=from_organisation></fieldset>
+            <fieldset hidden=own>
                 <legend>{move || t().settings_numbers}</legend>
                 <p class="muted">{move || t().settings_numbers_hint}</p>
                 {phone("manager-phone", |t| t.manager_phone, |s| s.manager_phone.clone(), |s, v| s.manager_phone = v)}
                 {phone("office-phone", |t| t.office_phone, |s| s.office_phone.clone(), |s, v| s.office_phone = v)}
                 {phone("police-phone", |t| t.police_phone, |s| s.police_phone.clone(), |s, v| s.police_phone = v)}
             </fieldset>
-            <fieldset>
+            <fieldset hidden=own>
                 <legend>{move || t().settings_organisation}</legend>
                 <p class="muted">{move || t().settings_organisation_hint}</p>
                 {text("organisation", |t| t.organisation_name, |s| s.organisation.clone(), |s, v| s.organisation = v)}

@@ -15,3 +15,7 @@ pub fn encode<T: Serialize>(version: u32, value: &T) -> Result<String, StorageEr
 pub fn decode<T: DeserializeOwned>(raw: &str, migrations: &[Migration]) -> Result<T, DecodeError> {
     envelope::decode(raw, migrations)
 }
+
+pub fn decode_value(raw: &str, migrations: &[Migration]) -> Result<serde_json::Value, DecodeError> {
+    envelope::decode_value(raw, migrations)
+}

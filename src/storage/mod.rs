@@ -16,7 +16,8 @@ pub mod reports;
 pub use error::StorageError;
 pub use logs::{load_checklists, load_runs, save_checklist, save_run};
 use veilig_core::device::{Device, DEVICE_VERSION};
-use veilig_core::envelope::Migration;
+use veilig_core::envelope::{DecodeError, Migration};
+use veilig_core::organisation::{ForDevice, FOR_DEVICE_VERSION};
 use veilig_core::settings::{Settings, SETTINGS_VERSION};
 
 const SETTINGS_KEY: &str = "veilig.settings";
@@ -32,12 +33,16 @@ fn load<T: serde::de::DeserializeOwned + Default>(
     key: &str,
     migrations: &[Migration],
 ) -> Loaded<T> {
+    load_with(key, |raw| codec::decode::<T>(raw, migrations))
+}
+
+fn load_with<T: Default>(key: &str, read: impl Fn(&str) -> Result<T, DecodeError>) -> Loaded<T> {
     match local::get(key) {
         Ok(None) => Loaded {
             value: T::default(),
             problem: None,
         },
-        Ok(Some(raw)) => match codec::decode::<T>(&raw, migrations) {
+        Ok(Some(raw)) => match read(&raw) {
             Ok(value) => Loaded {
                 value,
                 problem: None,
@@ -72,6 +77,24 @@ pub fn load_device() -> Option<Device> {
 
 pub fn save_device(device: &Device) -> Result<(), StorageError> {
     save(DEVICE_KEY, DEVICE_VERSION, device)
+}
+
+const ORGANISATION_KEY: &str = "veilig.organisation";
+
+/// The organisation's settings as this device last received them (`None`: not yet). An
+/// unreadable copy is set aside like any other (`quarantine`), and the next sync fetches them
+/// again.
+pub fn load_organisation() -> Loaded<Option<ForDevice>> {
+    load_with(ORGANISATION_KEY, |raw| {
+        let data = codec::decode_value(raw, &[])?;
+        ForDevice::from_json(&data)
+            .map(Some)
+            .ok_or_else(|| DecodeError::Shape("not the organisation's settings".into()))
+    })
+}
+
+pub fn save_organisation(org: &ForDevice) -> Result<(), StorageError> {
+    save(ORGANISATION_KEY, FOR_DEVICE_VERSION, org)
 }
 
 pub fn load_settings() -> Loaded<Settings> {
