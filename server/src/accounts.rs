@@ -28,6 +28,9 @@ pub struct TeamView {
     pub name: String,
     /// Ids of the team's managers.
     pub managers: Vec<String>,
+    /// The phone of the team's manager that its devices call ("" while not set).
+    #[serde(default)]
+    pub manager_phone: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -208,19 +211,24 @@ pub fn end_session(conn: &Connection, hash: &str, now: DateTime<Utc>) -> rusqlit
 }
 
 pub fn teams(conn: &Connection) -> rusqlite::Result<Vec<TeamView>> {
-    let rows: Vec<(String, String)> = conn
-        .prepare("SELECT id, name FROM teams ORDER BY name")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+    let rows: Vec<(String, String, String)> = conn
+        .prepare("SELECT id, name, manager_phone FROM teams ORDER BY name")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
     let mut out = Vec::with_capacity(rows.len());
-    for (id, name) in rows {
+    for (id, name, manager_phone) in rows {
         let managers = conn
             .prepare_cached(
                 "SELECT person_id FROM team_managers WHERE team_id = ?1 ORDER BY person_id",
             )?
             .query_map([&id], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
-        out.push(TeamView { id, name, managers });
+        out.push(TeamView {
+            id,
+            name,
+            managers,
+            manager_phone,
+        });
     }
     Ok(out)
 }

@@ -98,6 +98,17 @@ async fn the_beheerder_sets_them_and_each_device_receives_its_own_teams_phone() 
     )
     .await;
     assert_eq!(status, 200);
+    // The beheerder's list of teams shows each team's phone as set.
+    let (_, teams) = send(&server, "GET", "/api/v1/teams", None, &beheer).await;
+    let phone_of = |id: &str| {
+        teams
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .map(|t| t["manager_phone"].clone())
+    };
+    assert_eq!(phone_of(&org.zuid), Some(json!("06 8765 4321")));
 
     let (status, noord) = send(
         &server,

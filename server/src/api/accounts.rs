@@ -1150,6 +1150,7 @@ pub(crate) async fn create_team(
                 id,
                 name,
                 managers: request.managers,
+                manager_phone: String::new(),
             }))
         })
         .await
