@@ -278,12 +278,12 @@ test('a manager reads a new report, records the first conversation, and sees the
   assert.match(await inspectorate.locator('.state').textContent(), /^Te laat$/, 'due within a day; four days on it is late');
 
   // Logging out leaves nothing of the workspace on the device.
-  assert.ok(await po.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith('veilig.werkruimte.registratie.'))));
+  assert.ok(await po.evaluate(() => Object.keys(sessionStorage).some((k) => k.startsWith('veilig.werkruimte.registratie.'))));
   const out = po.waitForResponse((r) => r.url().endsWith('/api/v1/session') && r.request().method() === 'DELETE');
   await po.getByRole('button', { name: 'Uitloggen' }).click();
   assert.equal((await out).status(), 204);
   await po.getByRole('heading', { name: 'Inloggen' }).waitFor();
-  assert.deepEqual(await po.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('veilig.werkruimte.'))), []);
+  assert.deepEqual(await po.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('veilig.werkruimte.'))), []);
 });
 
 test("the beheerder keeps the organisation's settings and a team's manager phone", async (t) => {

@@ -256,10 +256,15 @@ pub(crate) async fn put_report(
                 corrects.as_deref(),
                 Some(&report),
             )?;
-            // Who to tell, read now; the mail goes after the receipt, off this request.
+            // Who to tell, read now; the mail goes after the receipt, off this request. A
+            // correction is the same incident: nobody is told twice. Never in the way of the
+            // receipt: the report is stored whether or not this can be read.
             let tell = match (&stored, &mailer) {
-                (Stored::Created(_), Some(_)) => {
-                    crate::mail::recipients(conn, &device.team_id, &report)?
+                (Stored::Created(_), Some(_)) if report.corrects.is_none() => {
+                    crate::mail::recipients(conn, &device.team_id, &report).unwrap_or_else(|_| {
+                        tracing::warn!("mail: recipients could not be read; not sent");
+                        Vec::new()
+                    })
                 }
                 _ => Vec::new(),
             };

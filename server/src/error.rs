@@ -35,7 +35,7 @@ pub enum StartupError {
     #[error("the built app is missing: {path} has no index.html. Build it first with `trunk build --release`, or point --dist-dir at it")]
     DistMissing { path: PathBuf },
     #[error("{message}")]
-    Mail { message: String },
+    Setting { message: String },
 }
 
 /// Every error of the API, typed. Each has a stable code (`ErrorCode`, the contract with the

@@ -88,6 +88,20 @@ pub async fn prepare(config: &Config) -> Result<Prepared, StartupError> {
         source,
     })?;
     let clock = auth::Clock::default();
+    if config.test_clock_offset_days != 0 {
+        // A test setting: never on a server people reach over HTTPS.
+        if config.secure_cookies() {
+            return Err(StartupError::Setting {
+                message:
+                    "--test-clock-offset-days is for tests only; not with an https:// --public-url"
+                        .into(),
+            });
+        }
+        tracing::warn!(
+            "TEST CLOCK: this server's time runs {} days off; never use this data folder for real",
+            config.test_clock_offset_days
+        );
+    }
     clock.advance(chrono::Duration::days(config.test_clock_offset_days));
     let setup_token =
         accounts::new_setup_token(&conn, clock.now()).map_err(|source| StartupError::Database {
@@ -121,7 +135,7 @@ pub async fn prepare(config: &Config) -> Result<Prepared, StartupError> {
     if let Some(relay) = &config.smtp {
         state.mailer = Some(
             mail::Mailer::new(relay, &config.mail_from, &origin)
-                .map_err(|message| StartupError::Mail { message })?,
+                .map_err(|message| StartupError::Setting { message })?,
         );
     }
     Ok(Prepared {

@@ -99,11 +99,14 @@ pub fn valid_address(raw: &str) -> Option<String> {
     (address.len() <= 254 && address.parse::<lettre::Address>().is_ok()).then(|| address.to_owned())
 }
 
-/// Who is told of a new report: the managers of its team, and P&O when the incident is
-/// extreme or must be reported to the inspectorate (their tasks are at once). Only active
-/// people with an address.
+/// Who is told of a new report: the managers of its team, and P&O when they have a task at
+/// once. Only active people with an address.
 pub fn recipients(conn: &Connection, team: &str, report: &Report) -> rusqlite::Result<Vec<String>> {
-    let po = is_extreme(report) || must_report_to_inspectorate(report);
+    // P&O when they have a task at once: an extreme incident, the inspectorate, or first care
+    // because the manager is absent or the employee prefers P&O (`aftercare::plan`).
+    let po = is_extreme(report)
+        || must_report_to_inspectorate(report)
+        || report.text("nazorg_door").starts_with("po_");
     let mut stmt = conn.prepare_cached(
         "SELECT DISTINCT p.email FROM people p
          WHERE p.email IS NOT NULL AND p.email <> '' AND p.disabled_at IS NULL AND (

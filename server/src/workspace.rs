@@ -7,7 +7,7 @@
 //! (as typed on the form), so "now" is the organisation's local time: Europe/Amsterdam, the
 //! protocol's country.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
 use rusqlite::types::Value as Sql;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use veilig_core::aftercare::{self, Owner, Record, TaskKey, TaskState, Windows};
@@ -18,9 +18,13 @@ use veilig_core::report::derive::is_extreme;
 use veilig_core::report::Report;
 
 /// The organisation's local time, in which incidents are typed and tasks fall due.
+/// To the minute, the precision of the form's times and of the stored task copy, so that the
+/// report's page and the lists agree on the minute a task falls late.
 pub fn local(now: DateTime<Utc>) -> NaiveDateTime {
-    now.with_timezone(&chrono_tz::Europe::Amsterdam)
-        .naive_local()
+    let t = now
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .naive_local();
+    t.date().and_hms_opt(t.hour(), t.minute(), 0).unwrap_or(t)
 }
 
 /// Tasks' times as stored and compared (text order is time order).
@@ -123,7 +127,66 @@ pub fn index_report(conn: &Connection, id: &str, report: &Report) -> rusqlite::R
         ],
     )?;
     let windows = organisation(conn)?.windows;
-    replan(conn, id, report, &windows)
+    if report.corrects.is_some() {
+        // A correction is a new version of the same incident: the aftercare stays with the
+        // first report of the chain and follows this newest version (a changed injury can
+        // make the inspectorate task direct); the correction has no tasks of its own.
+        let root = chain_root(conn, id)?;
+        conn.execute("DELETE FROM tasks WHERE report_id = ?1", [id])?;
+        conn.execute(
+            "UPDATE report_list SET open_tasks = 0, first_due = NULL WHERE id = ?1",
+            [id],
+        )?;
+        replan(conn, &root, report, &windows)
+    } else {
+        replan(conn, id, report, &windows)
+    }
+}
+
+/// The first report of a chain of corrections: the incident whose aftercare this is.
+pub fn chain_root(conn: &Connection, id: &str) -> rusqlite::Result<String> {
+    let mut current = id.to_owned();
+    // A chain is made one correction at a time by people; the bound only guards a cycle.
+    for _ in 0..1_000 {
+        let up: Option<String> = conn
+            .query_row(
+                "SELECT corrects FROM report_list WHERE id = ?1",
+                [&current],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        match up {
+            Some(up) if up != current => current = up,
+            _ => break,
+        }
+    }
+    Ok(current)
+}
+
+/// The newest version of the incident whose first report is `root` (the latest correction of
+/// the latest correction …), parsed.
+pub fn latest_version(conn: &Connection, root: &str) -> rusqlite::Result<Option<Report>> {
+    let mut current = root.to_owned();
+    for _ in 0..1_000 {
+        let down: Option<String> = conn
+            .query_row(
+                "SELECT id FROM report_list WHERE corrects = ?1 ORDER BY seq DESC LIMIT 1",
+                [&current],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match down {
+            Some(down) if down != current => current = down,
+            _ => break,
+        }
+    }
+    let body: Option<Vec<u8>> = conn
+        .query_row("SELECT body FROM reports WHERE id = ?1", [&current], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(body.and_then(|b| parse_stored(&b)))
 }
 
 /// Rewrites the task copy of one report from core's plan (after a record, or new windows).
@@ -171,15 +234,16 @@ pub fn replan(
 /// (the one that saved the windows).
 pub fn replan_all(tx: &Connection) -> rusqlite::Result<usize> {
     let windows = organisation(tx)?.windows;
-    let ids: Vec<(String, Vec<u8>)> = {
-        let mut stmt = tx.prepare("SELECT id, body FROM reports")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    // One plan per incident: the first report of each chain, from its newest version.
+    let roots: Vec<String> = {
+        let mut stmt = tx.prepare("SELECT id FROM report_list WHERE corrects IS NULL")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut n = 0;
-    for (id, body) in ids {
-        if let Some(report) = parse_stored(&body) {
-            replan(tx, &id, &report, &windows)?;
+    for root in roots {
+        if let Some(report) = latest_version(tx, &root)? {
+            replan(tx, &root, &report, &windows)?;
             n += 1;
         }
     }
@@ -191,7 +255,7 @@ pub fn backfill(conn: &mut Connection) -> rusqlite::Result<usize> {
     let tx = conn.transaction()?;
     let rows: Vec<(String, Vec<u8>)> = {
         let mut stmt = tx
-            .prepare("SELECT id, body FROM reports WHERE id NOT IN (SELECT id FROM report_list)")?;
+            .prepare("SELECT id, body FROM reports WHERE id NOT IN (SELECT id FROM report_list) ORDER BY seq")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
@@ -209,6 +273,9 @@ pub fn backfill(conn: &mut Connection) -> rusqlite::Result<usize> {
 /// Who is asking, as far as the lists are concerned.
 pub struct Reader<'a> {
     pub person: &'a str,
+    /// `access::can(ReadReport)` for a report of this team and author: asked for every report
+    /// returned, after the scope selected it.
+    pub may_read: &'a dyn Fn(&str, Option<&str>) -> bool,
     pub scope: Scope,
     /// P&O: P&O's tasks are theirs (on every report).
     pub is_po: bool,
@@ -260,8 +327,15 @@ pub fn inbox(
     match filter.state {
         Some(StateFilter::Nieuw) => wheres.push("o.report_id IS NULL".into()),
         Some(StateFilter::TeLaat) => {
-            wheres.push("r.first_due < ?".into());
+            // Late for this reader: one of their own tasks (not P&O's paperwork on a
+            // manager's list), as the summary counts them.
             params.push(Sql::Text(now_s.clone()));
+            let mine = mine_sql(reader, &mut params);
+            wheres.push(format!(
+                "r.first_due < ?{n} AND EXISTS (SELECT 1 FROM tasks k WHERE k.report_id = r.id
+                 AND k.closed = 0 AND k.due_at < ?{n} AND {mine})",
+                n = params.len() - mine_params(reader)
+            ));
         }
         Some(StateFilter::Open) => wheres.push("r.open_tasks > 0".into()),
         Some(StateFilter::Afgerond) => wheres.push("r.open_tasks = 0".into()),
@@ -314,36 +388,46 @@ pub fn inbox(
     page_params.push(Sql::Integer(offset));
     let mut stmt = conn.prepare(&format!(
         "SELECT r.id, r.received_at, r.incident_at, r.team_id, t.name, r.situatie, r.soort,
-                r.extreem, r.letsel, r.corrects, o.report_id IS NULL
+                r.extreem, r.letsel, r.corrects, o.report_id IS NULL, r.author_id
          {from} LEFT JOIN teams t ON t.id = r.team_id
          WHERE {where_sql} ORDER BY r.seq DESC LIMIT ? OFFSET ?"
     ))?;
     let rows = stmt.query_map(params_from_iter(page_params.iter()), |r| {
         let received: String = r.get(1)?;
-        Ok(Item {
-            id: r.get(0)?,
-            received_at: DateTime::parse_from_rfc3339(&received)
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or_default(),
-            incident_at: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-            team: r.get(3)?,
-            team_name: r.get(4)?,
-            situatie: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-            soort: r
-                .get::<_, Option<String>>(6)?
-                .unwrap_or_default()
-                .split_whitespace()
-                .map(str::to_owned)
-                .collect(),
-            extreem: r.get::<_, Option<bool>>(7)?.unwrap_or(false),
-            letsel: r.get(8)?,
-            corrects: r.get(9)?,
-            new: r.get(10)?,
-            my_tasks: Vec::new(),
-            worst: None,
-        })
+        let author: Option<String> = r.get(11)?;
+        Ok((
+            author,
+            Item {
+                id: r.get(0)?,
+                received_at: DateTime::parse_from_rfc3339(&received)
+                    .map(|t| t.with_timezone(&Utc))
+                    .unwrap_or_default(),
+                incident_at: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                team: r.get(3)?,
+                team_name: r.get(4)?,
+                situatie: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                soort: r
+                    .get::<_, Option<String>>(6)?
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect(),
+                extreem: r.get::<_, Option<bool>>(7)?.unwrap_or(false),
+                letsel: r.get(8)?,
+                corrects: r.get(9)?,
+                new: r.get(10)?,
+                my_tasks: Vec::new(),
+                worst: None,
+            },
+        ))
     })?;
-    let mut items: Vec<Item> = rows.collect::<rusqlite::Result<_>>()?;
+    let mut items = Vec::new();
+    for row in rows {
+        let (author, item) = row?;
+        if (reader.may_read)(item.team.as_deref().unwrap_or(""), author.as_deref()) {
+            items.push(item);
+        }
+    }
     for item in &mut items {
         let tasks = open_tasks_of(conn, &item.id)?;
         for t in &tasks {
@@ -416,6 +500,11 @@ fn state_of(t: &OpenTask, now: &str) -> TaskState {
     } else {
         TaskState::Gepland
     }
+}
+
+/// How many parameters `mine_sql` adds.
+fn mine_params(reader: &Reader<'_>) -> usize {
+    reader.manages.len()
 }
 
 /// `(sql, params)`: tasks that are this reader's.

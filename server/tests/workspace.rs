@@ -641,6 +641,10 @@ async fn managers_and_p_and_o_get_an_email_that_says_only_that_something_waits()
     assert_eq!(send(&server, &device, &extreme).await, 201);
     let mails = wait_for(3).await;
     assert_eq!(mails.len(), 3, "one more each for the manager and P&O");
+    // And no more: a mail for the repeat, had it been sent, would be here by now (the mails
+    // go in order of the requests, over one connection each).
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(read(&mbox).len(), 3, "nothing for the repeat");
     assert!(mails.iter().any(|m| m.contains("To: po@example.nl")));
     assert!(!mails.iter().any(|m| m.contains("chef.zuid")));
     server.stop().await;
@@ -703,5 +707,120 @@ async fn new_windows_from_the_beheerder_move_every_reports_tasks() {
         .unwrap();
     assert_eq!(second["task"]["state"], "nu_doen");
     assert_eq!(late["total"], 1);
+    w.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_correction_keeps_one_plan_for_the_incident_and_follows_its_newest_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = world(&dir).await;
+    let original = recent(&id(9), "Eerste versie");
+    assert_eq!(send(&w.server, &w.noord_device, &original).await, 201);
+    let today = veilig_server::workspace::local(Utc::now())
+        .date()
+        .to_string();
+    let (status, _) = put(
+        &w.server,
+        &w.chef_noord,
+        &format!("/api/v1/reports/{}/aftercare/eerste_opvang", original.id),
+        json!({ "outcome": "done", "held_on": today, "held_by": "Chef" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // The injury turns out worse: a correction says hospital admission.
+    let mut correction = recent(&id(10), "Tweede versie");
+    correction.corrects = Some(original.id.clone());
+    correction.set("letsel", V::Text("ziekenhuisopname".into()));
+    assert_eq!(send(&w.server, &w.noord_device, &correction).await, 201);
+
+    // P&O: the inspectorate task, direct, once; the personnel file once (not per version).
+    let (_, tasks) = get(&w.server, &w.po, "/api/v1/tasks").await;
+    let keys: Vec<&str> = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["task"]["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        vec!["arbeidsinspectie", "personeelsdossier"],
+        "{tasks}"
+    );
+    assert_eq!(tasks[0]["task"]["direct"], true);
+    // The manager: first care stays done, read through either version.
+    for id in [&original.id, &correction.id] {
+        let (status, view) = get(
+            &w.server,
+            &w.chef_noord,
+            &format!("/api/v1/reports/{id}/aftercare"),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            task(&view, "eerste_opvang")["task"]["state"],
+            "gedaan",
+            "{id}"
+        );
+        assert!(view["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["task"]["key"] == "arbeidsinspectie"));
+    }
+    let (_, summary) = get(&w.server, &w.chef_noord, "/api/v1/inbox/summary").await;
+    // Only the team meeting is the manager's now (first care done): one, not two of each.
+    assert_eq!(summary["due_tasks"], 1, "{summary}");
+    w.server.stop().await;
+}
+
+#[tokio::test]
+async fn late_is_the_readers_own_and_notes_of_p_and_os_conversations_stay_with_p_and_o() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = world(&dir).await;
+    let mut r = recent(&id(11), "Liever niet met de leidinggevende");
+    r.set("nazorg_door", V::Text("po_voorkeur".into()));
+    assert_eq!(send(&w.server, &w.noord_device, &r).await, 201);
+    let path = format!("/api/v1/reports/{}/aftercare", r.id);
+    let today = veilig_server::workspace::local(Utc::now())
+        .date()
+        .to_string();
+    // P&O holds first care (the employee's choice) with notes.
+    let (status, _) = put(
+        &w.server,
+        &w.po,
+        &format!("{path}/eerste_opvang"),
+        json!({ "outcome": "done", "held_on": today, "held_by": "P&O", "notes": "Vertrouwelijk gesprek" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, as_po) = get(&w.server, &w.po, &path).await;
+    assert_eq!(
+        task(&as_po, "eerste_opvang")["task"]["record"]["notes"],
+        "Vertrouwelijk gesprek"
+    );
+    let (_, as_chef) = get(&w.server, &w.chef_noord, &path).await;
+    let first = task(&as_chef, "eerste_opvang");
+    assert_eq!(first["task"]["state"], "gedaan");
+    assert_eq!(first["task"]["record"]["notes"], "");
+    assert!(!as_chef.to_string().contains("Vertrouwelijk"));
+    // The manager's own task: the team meeting, declined (no consent).
+    let (status, _) = put(
+        &w.server,
+        &w.chef_noord,
+        &format!("{path}/werkoverleg"),
+        json!({ "outcome": "declined", "reason": "geen_toestemming", "noted_on": today }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // Eight days on, P&O is late (conversation 2, the personnel file); the manager is not.
+    w.server.clock.advance(Duration::days(8));
+    let chef = login(&w.server, "chef-noord", Some(&w.org.secret("chef-noord"))).await;
+    let po = login(&w.server, "po", Some(&w.org.secret("po"))).await;
+    let (_, mine) = get(&w.server, &chef, "/api/v1/inbox?state=te_laat").await;
+    assert_eq!(mine["total"], 0, "nothing of the manager's is late");
+    let (_, summary) = get(&w.server, &chef, "/api/v1/inbox/summary").await;
+    assert_eq!(summary["late_tasks"], 0);
+    let (_, theirs) = get(&w.server, &po, "/api/v1/inbox?state=te_laat").await;
+    assert_eq!(theirs["total"], 1);
     w.server.stop().await;
 }

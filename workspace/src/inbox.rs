@@ -103,6 +103,7 @@ pub fn Inbox() -> impl IntoView {
 
     Effect::new(move |_| {
         let query = filter.get().query();
+        let since = keep::generation();
         leptos::task::spawn_local(async move {
             let list_path = if query.is_empty() {
                 "/api/v1/inbox".to_owned()
@@ -142,7 +143,7 @@ pub fn Inbox() -> impl IntoView {
                 summary: s.json().filter(|_| s.ok()),
                 tasks: mine,
             };
-            keep::set_inbox(&kept);
+            keep::set_inbox(since, &kept);
             // Set, never read, after an await: the page may have been left meanwhile.
             summary.set(kept.summary);
             tasks.set(kept.tasks);

@@ -1,5 +1,8 @@
-//! What the workspace keeps on this device, so that it stays readable without a connection:
-//! all of it in `localStorage` under one prefix, [`PREFIX`], and nothing else anywhere.
+//! What the workspace keeps on this device, so that it stays readable when the connection
+//! drops: all of it in `sessionStorage` under one prefix, [`PREFIX`], and nothing else
+//! anywhere. `sessionStorage`, not `localStorage`: the workspace has no service worker, so
+//! only an open tab can read it offline, and the browser removes it when the tab is closed:
+//! reports and aftercare notes are not kept on the device a minute longer than that.
 //!
 //! - `veilig.werkruimte.persoon`: the logged-in person (name, roles) as the server gave it;
 //! - `veilig.werkruimte.inbox`: the last list page fetched (its query), the summary and
@@ -17,7 +20,16 @@ use veilig_core::inbox::{AftercareView, MyTask, Page, Summary};
 pub const PREFIX: &str = "veilig.werkruimte.";
 
 fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// Raised by every [`clear`] (logout, 401, a new login). A fetch notes it when it starts and
+/// keeps its answer only while it is unchanged: an answer that arrives after the person was
+/// signed out is never written back.
+static GENERATION: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+pub fn generation() -> u32 {
+    GENERATION.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 fn read<T: DeserializeOwned>(key: &str) -> Option<T> {
@@ -40,6 +52,7 @@ fn remove(key: &str) {
 
 /// Removes everything the workspace kept (logout, 401).
 pub fn clear() {
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let Some(s) = storage() else { return };
     let keys: Vec<String> = (0..s.length().unwrap_or(0))
         .filter_map(|i| s.key(i).ok().flatten())
@@ -92,8 +105,12 @@ pub fn inbox() -> Option<Inbox> {
     read("inbox")
 }
 
-pub fn set_inbox(inbox: &Inbox) {
-    write("inbox", inbox);
+/// Keeps the list fetched since `since` (a [`generation`]), unless the person was signed
+/// out meanwhile.
+pub fn set_inbox(since: u32, inbox: &Inbox) {
+    if since == generation() {
+        write("inbox", inbox);
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -108,8 +125,12 @@ pub fn report(id: &str) -> Option<Opened> {
     read(&format!("registratie.{id}"))
 }
 
-pub fn set_report(id: &str, opened: &Opened) {
-    write(&format!("registratie.{id}"), opened);
+/// Keeps a report fetched since `since` (a [`generation`]), unless the person was signed out
+/// meanwhile.
+pub fn set_report(since: u32, id: &str, opened: &Opened) {
+    if since == generation() {
+        write(&format!("registratie.{id}"), opened);
+    }
 }
 
 pub fn drop_report(id: &str) {

@@ -58,6 +58,7 @@ pub fn ReportPage(id: String, person: Person) -> impl IntoView {
     let aftercare_failed = RwSignal::new(false);
     let person = StoredValue::new(person);
 
+    let since = keep::generation();
     leptos::task::spawn_local(async move {
         let answer = api::get(&format!("/api/v1/reports/{id}")).await;
         let text = match answer {
@@ -106,6 +107,7 @@ pub fn ReportPage(id: String, person: Person) -> impl IntoView {
         aftercare_failed.set(view.is_none());
         aftercare.set(view.clone());
         keep::set_report(
+            since,
             &id,
             &keep::Opened {
                 fetched_at: time::now_rfc3339(),
@@ -471,6 +473,7 @@ fn TaskForm(
         problem.set(None);
         let id = report_id.get_value();
         let path = format!("/api/v1/reports/{id}/aftercare/{}", key.as_str());
+        let since = keep::generation();
         leptos::task::spawn_local(async move {
             match api::send("PUT", &path, &body).await {
                 Ok(a) if a.ok() => match a.json::<AftercareView>() {
@@ -478,7 +481,7 @@ fn TaskForm(
                         if let Some(mut kept) = keep::report(&id) {
                             kept.aftercare = Some(view.clone());
                             kept.fetched_at = time::now_rfc3339();
-                            keep::set_report(&id, &kept);
+                            keep::set_report(since, &id, &kept);
                         }
                         aftercare.set(Some(view));
                     }

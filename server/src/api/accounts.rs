@@ -21,7 +21,16 @@ use crate::state::AppState;
 
 /// Request bodies are small JSON objects; anything else is `invalid_request`.
 pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
-    if body.len() > 16 * 1024 {
+    parse_up_to(body, 16 * 1024)
+}
+
+/// `parse` with another size limit (an aftercare record's notes may be 4,000 characters of up
+/// to 4 bytes each).
+pub(crate) fn parse_up_to<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    limit: usize,
+) -> Result<T, Failure> {
+    if body.len() > limit {
         return Err(Failure::InvalidRequest {
             field: "body",
             message: "The request body is too large.".into(),

@@ -14,7 +14,7 @@ use veilig_core::report::validate::parse_local;
 use veilig_core::report::Report;
 use veilig_core::sync::ApiError;
 
-use super::accounts::parse;
+use super::accounts::parse_up_to;
 use super::caller::{Address, Caller};
 use crate::audit::{note, Event};
 use crate::auth::Person;
@@ -32,9 +32,14 @@ fn managed(person: &Person) -> Vec<String> {
     }
 }
 
-fn reader<'a>(person: &'a Person, manages: &'a [String]) -> Reader<'a> {
+fn reader<'a>(
+    person: &'a Person,
+    manages: &'a [String],
+    may_read: &'a dyn Fn(&str, Option<&str>) -> bool,
+) -> Reader<'a> {
     Reader {
         person: &person.id,
+        may_read,
         scope: Scope::of(&person.actor()),
         is_po: person.roles.contains(&Role::HumanResources),
         manages,
@@ -75,7 +80,18 @@ pub(crate) async fn inbox(
     let page = state
         .with_db(move |conn| {
             let manages = managed(&person);
-            let page = workspace::inbox(conn, &reader(&person, &manages), &filter, local(now))?;
+            let may_read = |team: &str, author: Option<&str>| {
+                access::can(
+                    &person.actor(),
+                    &Action::ReadReport(ReportRef { team, author }),
+                )
+            };
+            let page = workspace::inbox(
+                conn,
+                &reader(&person, &manages, &may_read),
+                &filter,
+                local(now),
+            )?;
             note(
                 conn,
                 now,
@@ -108,7 +124,13 @@ pub(crate) async fn summary(
     let summary = state
         .with_db(move |conn| {
             let manages = managed(&person);
-            workspace::summary(conn, &reader(&person, &manages), local(now))
+            let may_read = |team: &str, author: Option<&str>| {
+                access::can(
+                    &person.actor(),
+                    &Action::ReadReport(ReportRef { team, author }),
+                )
+            };
+            workspace::summary(conn, &reader(&person, &manages, &may_read), local(now))
         })
         .await
         .map_err(Failure::database)?;
@@ -131,7 +153,14 @@ pub(crate) async fn my_tasks(
     let tasks = state
         .with_db(move |conn| {
             let manages = managed(&person);
-            let tasks = workspace::my_tasks(conn, &reader(&person, &manages), local(now))?;
+            let may_read = |team: &str, author: Option<&str>| {
+                access::can(
+                    &person.actor(),
+                    &Action::ReadReport(ReportRef { team, author }),
+                )
+            };
+            let tasks =
+                workspace::my_tasks(conn, &reader(&person, &manages, &may_read), local(now))?;
             // Each task's report must be readable by them (the scope says so; `can` decides).
             Ok(tasks
                 .into_iter()
@@ -155,8 +184,10 @@ pub(crate) async fn my_tasks(
     Ok(Json(tasks).into_response())
 }
 
-/// A report as the aftercare needs it, if this person may see its aftercare.
+/// A report as the aftercare needs it, if this person may see its aftercare: the incident's
+/// first report (`root`, which the plan and its records belong to) and its newest version.
 struct Loaded {
+    root: String,
     report: Report,
     team: String,
     author: Option<String>,
@@ -173,9 +204,16 @@ fn load(conn: &rusqlite::Connection, id: &str, person: &Person) -> Result<Loaded
     if !access::can(&person.actor(), &Action::Aftercare(report_ref)) {
         return Err(Failure::Forbidden);
     }
+    // One plan per incident: a correction's aftercare is its first report's, planned from
+    // the newest version (corrections stay within a team: `store::put`).
+    let root = workspace::chain_root(conn, id).map_err(Failure::database)?;
+    let latest = workspace::latest_version(conn, &root).map_err(Failure::database)?;
     // Accepted by core when it arrived, so it parses; a body that does not is not a report.
-    let report = workspace::parse_stored(&body).ok_or(Failure::NoSuchReport)?;
+    let report = latest
+        .or_else(|| workspace::parse_stored(&body))
+        .ok_or(Failure::NoSuchReport)?;
     Ok(Loaded {
+        root,
         report,
         team,
         author,
@@ -192,8 +230,8 @@ fn view(
     let windows = workspace::organisation(conn)
         .map_err(Failure::database)?
         .windows;
-    let (tasks, recorded) =
-        workspace::plan(conn, id, &loaded.report, &windows, now).map_err(Failure::database)?;
+    let (tasks, recorded) = workspace::plan(conn, &loaded.root, &loaded.report, &windows, now)
+        .map_err(Failure::database)?;
     let (corrects, corrected_by) = workspace::corrections(conn, id).map_err(Failure::database)?;
     let team_name: Option<String> = conn
         .query_row(
@@ -208,14 +246,22 @@ fn view(
     };
     let tasks = tasks
         .into_iter()
-        .map(|task| {
+        .map(|mut task| {
             let latest = recorded.iter().rev().find(|r| r.task == task.key);
+            let mine = access::can(&person.actor(), &Action::RecordTask(report_ref, task.owner));
+            // A conversation's notes are for who held it and P&O: a manager sees that P&O
+            // held one (and when), not what the employee said there.
+            if !mine {
+                if let Some(Record::Done { notes, .. }) = &mut task.record {
+                    notes.clear();
+                }
+            }
             TaskView {
                 label: task.key.label().map(str::to_owned),
                 checklist: task.key.checklist(),
                 recorded_by: latest.and_then(|r| r.by_name.clone()),
                 recorded_at: latest.map(|r| r.at.clone()),
-                mine: access::can(&person.actor(), &Action::RecordTask(report_ref, task.owner)),
+                mine,
                 task,
             }
         })
@@ -270,7 +316,10 @@ pub(crate) async fn record(
 ) -> Result<Response, Failure> {
     let person = Caller::person(&state, &method, &headers).await?;
     let task = TaskKey::parse(&task).ok_or(Failure::NoSuchEndpoint)?;
-    let record: Record = parse(&body)?;
+    // Room for the longest notes and name core allows, in 4-byte characters, and the rest.
+    let limit =
+        4 * (veilig_core::aftercare::MAX_NOTES + veilig_core::aftercare::MAX_HELD_BY) + 2048;
+    let record: Record = parse_up_to(&body, limit)?;
     let now_utc = state.clock.now();
     let now = local(now_utc);
     let view = state
@@ -280,7 +329,7 @@ pub(crate) async fn record(
                 Err(f) => return Ok(Err(f)),
             };
             let windows = workspace::organisation(conn)?.windows;
-            let (tasks, _) = workspace::plan(conn, &id, &loaded.report, &windows, now)?;
+            let (tasks, _) = workspace::plan(conn, &loaded.root, &loaded.report, &windows, now)?;
             let Some(planned) = tasks.iter().find(|t| t.key == task) else {
                 return Ok(Err(Failure::NoSuchEndpoint));
             };
@@ -304,13 +353,23 @@ pub(crate) async fn record(
                 }));
             }
             let at = crate::auth::stamp(now_utc);
-            workspace::record(conn, &id, &loaded.report, task, &record, &person.id, &at)?;
+            workspace::record(
+                conn,
+                &loaded.root,
+                &loaded.report,
+                task,
+                &record,
+                &person.id,
+                &at,
+            )?;
             note(
                 conn,
                 now_utc,
                 &format!("person:{}", person.id),
                 Event::AftercareRecorded,
-                Some(&format!("report:{id}/{}", task.as_str())),
+                // Not the task: its name would tell the beheerder, who reads the trail, of an
+                // injury or an extreme incident.
+                Some(&format!("report:{id}")),
                 Some(&address),
                 "ok",
             )?;
@@ -354,11 +413,19 @@ pub(crate) async fn calendar(
                 Err(f) => return Ok(Err(f)),
             };
             let windows = workspace::organisation(conn)?.windows;
-            let (tasks, _) = workspace::plan(conn, &id, &loaded.report, &windows, local(now_utc))?;
+            let (tasks, _) =
+                workspace::plan(conn, &loaded.root, &loaded.report, &windows, local(now_utc))?;
             let Some(planned) = tasks.iter().find(|t| t.key == task) else {
                 return Ok(Err(Failure::NoSuchEndpoint));
             };
-            Ok(Ok(ics_event(&id, planned, now_utc, &base)))
+            let incident = parse_local(loaded.report.text("datum_tijd")).unwrap_or(planned.from);
+            Ok(Ok(ics_event(
+                &loaded.root,
+                planned,
+                incident,
+                now_utc,
+                &base,
+            )))
         })
         .await
         .map_err(Failure::database)??;
@@ -379,6 +446,7 @@ pub(crate) async fn calendar(
 pub fn ics_event(
     report_id: &str,
     task: &veilig_core::aftercare::Task,
+    incident: NaiveDateTime,
     now: chrono::DateTime<chrono::Utc>,
     base: &str,
 ) -> String {
@@ -403,7 +471,7 @@ pub fn ics_event(
             "DESCRIPTION",
             &format!(
                 "Nazorg na het incident van {}. Uiterlijk {}. Open de registratie: {url}",
-                task.from.format("%d-%m-%Y"),
+                incident.format("%d-%m-%Y"),
                 task.due.format("%d-%m-%Y %H:%M")
             ),
         ),
@@ -464,14 +532,16 @@ mod tests {
         let now = chrono::DateTime::parse_from_rfc3339("2026-01-05T12:00:00Z")
             .unwrap()
             .to_utc();
-        let ics = ics_event("r1", &task, now, "https://veilig.example.nl");
+        let incident = parse_local("2026-01-05T10:15").unwrap();
+        let ics = ics_event("r1", &task, incident, now, "https://veilig.example.nl");
         assert!(ics.contains("DTSTART;VALUE=DATE:20260106\r\n"));
         assert!(ics.contains("DTEND;VALUE=DATE:20260109\r\n"));
         assert!(ics.contains("SUMMARY:Veilig: Tweede gesprek\r\n"));
         assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1);
         assert!(ics.lines().all(|l| l.len() <= 75));
-        // Unfolded, the link is whole.
+        // Unfolded, the link is whole and the incident's own date is named.
         let unfolded = ics.replace("\r\n ", "");
+        assert!(unfolded.contains("incident van 05-01-2026."), "{unfolded}");
         assert!(unfolded.contains("https://veilig.example.nl/werkruimte/registratie/r1"));
     }
 }
