@@ -36,6 +36,74 @@ pub fn complete(doc: &mut Json) {
     bodies_that_are_read(&mut doc["paths"]);
     inbox_filters(&mut doc["paths"]);
     aftercare_record(&mut doc["components"]["schemas"]);
+    organisation_rules(&mut doc["components"]["schemas"]);
+}
+
+/// A phone number as `organisation::phone_problem` takes it: empty (not set), or at most 40
+/// characters that `settings::tel_href` can dial once trimmed: `+` only first, 3 to 15 digits,
+/// spaces, dots, dashes, slashes and brackets between them.
+fn phone() -> Json {
+    let ws = json_schema::WHITESPACE;
+    json!({
+        "type": "string",
+        "maxLength": veilig_core::organisation::MAX_PHONE,
+        "pattern": format!("^(?:{ws}*\\+?(?:[ ./()-]*[0-9]){{3,15}}[ ./()-]*{ws}*)?$"),
+        "description": "Empty (not set), or a number a phone can dial.",
+    })
+}
+
+/// A setting's text as `Organisation::problem` takes it: at most `max` characters, no control
+/// character, and (`required`) not only whitespace.
+fn setting_text(max: usize, required: bool) -> Json {
+    let ws = json_schema::WHITESPACE;
+    let control = "\\u0000-\\u001f\\u007f-\\u009f";
+    let any = format!("[^{control}]");
+    let pattern = if required {
+        format!("^{any}*[^{}{control}]{any}*$", &ws[1..ws.len() - 1])
+    } else {
+        format!("^{any}*$")
+    };
+    json!({"type": "string", "maxLength": max, "pattern": pattern})
+}
+
+/// The organisation's settings: every key required (a missing one would silently put a
+/// default back), each text and phone bounded, each window within its range. Relations
+/// between windows (from not after to, the third after the second) are in the description.
+fn organisation_rules(schemas: &mut Json) {
+    use veilig_core::organisation::MAX_NAME;
+    let org = &mut schemas["Organisation"];
+    org["required"] = json!([
+        "name",
+        "kind",
+        "address",
+        "office_phone",
+        "police_phone",
+        "windows"
+    ]);
+    org["additionalProperties"] = json!(false);
+    let properties = &mut org["properties"];
+    properties["name"] = setting_text(MAX_NAME, true);
+    properties["kind"] = setting_text(60, true);
+    properties["address"] = setting_text(MAX_NAME, false);
+    properties["office_phone"] = phone();
+    properties["police_phone"] = phone();
+    let windows = &mut schemas["Windows"];
+    let ranges = [
+        ("at_once_hours", 1, 72),
+        ("second_from_days", 0, 30),
+        ("second_to_days", 0, 30),
+        ("third_from_days", 1, 365),
+        ("third_to_days", 1, 365),
+        ("team_meeting_days", 1, 365),
+        ("po_days", 1, 90),
+    ];
+    windows["required"] = json!(ranges.iter().map(|(k, _, _)| *k).collect::<Vec<_>>());
+    windows["additionalProperties"] = json!(false);
+    windows["description"] = json!("Days (hours for first care) after the incident. Also: second_from_days ≤ second_to_days, third_from_days ≤ third_to_days, third_from_days > second_to_days; otherwise 400 naming `windows`.");
+    for (key, min, max) in ranges {
+        windows["properties"][key] = json!({"type": "integer", "minimum": min, "maximum": max});
+    }
+    schemas["TeamPhone"]["properties"]["manager_phone"] = phone();
 }
 
 /// The keys of one of the form's choice fields.

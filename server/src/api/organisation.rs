@@ -186,6 +186,10 @@ pub(crate) async fn put_team_phone(
     let admin = Caller::person(&state, &method, &headers).await?;
     deny_unless(access::can(&admin.actor(), &Action::ManageOrganisation))?;
     let request: TeamPhone = parse(&body)?;
+    // Checked as sent (its length too), kept trimmed.
+    if let Some(problem) = phone_problem(&request.manager_phone) {
+        return Err(invalid("manager_phone", problem));
+    }
     let phone = request.manager_phone.trim().to_owned();
     if let Some(problem) = phone_problem(&phone) {
         return Err(invalid("manager_phone", problem));

@@ -32,6 +32,18 @@ fn managed(person: &Person) -> Vec<String> {
     }
 }
 
+/// Runs `work` as this person reads lists: their scope, their tasks, and `can` for each report.
+fn as_reader<T>(person: &Person, work: impl FnOnce(&Reader<'_>) -> T) -> T {
+    let manages = managed(person);
+    let may_read = |team: &str, author: Option<&str>| {
+        access::can(
+            &person.actor(),
+            &Action::ReadReport(ReportRef { team, author }),
+        )
+    };
+    work(&reader(person, &manages, &may_read))
+}
+
 fn reader<'a>(
     person: &'a Person,
     manages: &'a [String],
@@ -79,19 +91,7 @@ pub(crate) async fn inbox(
     let now = state.clock.now();
     let page = state
         .with_db(move |conn| {
-            let manages = managed(&person);
-            let may_read = |team: &str, author: Option<&str>| {
-                access::can(
-                    &person.actor(),
-                    &Action::ReadReport(ReportRef { team, author }),
-                )
-            };
-            let page = workspace::inbox(
-                conn,
-                &reader(&person, &manages, &may_read),
-                &filter,
-                local(now),
-            )?;
+            let page = as_reader(&person, |r| workspace::inbox(conn, r, &filter, local(now)))?;
             note(
                 conn,
                 now,
@@ -122,16 +122,7 @@ pub(crate) async fn summary(
     }
     let now = state.clock.now();
     let summary = state
-        .with_db(move |conn| {
-            let manages = managed(&person);
-            let may_read = |team: &str, author: Option<&str>| {
-                access::can(
-                    &person.actor(),
-                    &Action::ReadReport(ReportRef { team, author }),
-                )
-            };
-            workspace::summary(conn, &reader(&person, &manages, &may_read), local(now))
-        })
+        .with_db(move |conn| as_reader(&person, |r| workspace::summary(conn, r, local(now))))
         .await
         .map_err(Failure::database)?;
     Ok(Json(summary).into_response())
@@ -152,15 +143,7 @@ pub(crate) async fn my_tasks(
     let now = state.clock.now();
     let tasks = state
         .with_db(move |conn| {
-            let manages = managed(&person);
-            let may_read = |team: &str, author: Option<&str>| {
-                access::can(
-                    &person.actor(),
-                    &Action::ReadReport(ReportRef { team, author }),
-                )
-            };
-            let tasks =
-                workspace::my_tasks(conn, &reader(&person, &manages, &may_read), local(now))?;
+            let tasks = as_reader(&person, |r| workspace::my_tasks(conn, r, local(now)))?;
             // Each task's report must be readable by them (the scope says so; `can` decides).
             Ok(tasks
                 .into_iter()
