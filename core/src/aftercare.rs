@@ -539,9 +539,7 @@ pub fn plan(
                 let state = match &record {
                     Some(Record::Done { .. }) => TaskState::Gedaan,
                     Some(Record::Declined { .. }) => TaskState::Vervallen,
-                    None if now > due => TaskState::TeLaat,
-                    None if now >= from => TaskState::NuDoen,
-                    None => TaskState::Gepland,
+                    None => open_state(from, due, now),
                 };
                 Task {
                     key,
@@ -556,6 +554,26 @@ pub fn plan(
             })
             .collect(),
     )
+}
+
+/// Where an open task stands at `now`: late after its last minute, to do within its window,
+/// planned before it. The one rule; the server's lists use it on their stored copy too.
+pub fn open_state(from: NaiveDateTime, due: NaiveDateTime, now: NaiveDateTime) -> TaskState {
+    if now > due {
+        TaskState::TeLaat
+    } else if now >= from {
+        TaskState::NuDoen
+    } else {
+        TaskState::Gepland
+    }
+}
+
+/// Whether P&O has a task at once on this report (so must be told at once): the inspectorate
+/// (an extreme incident, or Arbowet art. 9), or first care because the manager is absent or
+/// the employee prefers P&O.
+pub fn po_acts_at_once(report: &Report) -> bool {
+    must_report_to_inspectorate(report)
+        || conversation_owner(report, TaskKey::EersteOpvang) == Owner::Po
 }
 
 /// Arbowet art. 9: a serious accident (death, hospital admission, permanent injury) is
@@ -992,6 +1010,24 @@ mod tests {
         for key in TaskKey::ALL {
             assert_eq!(TaskKey::parse(key.as_str()), Some(key));
         }
+    }
+
+    #[test]
+    fn p_and_o_acts_at_once_for_the_inspectorate_and_for_first_care_that_is_theirs() {
+        assert!(!po_acts_at_once(&report()));
+        for (key, value) in [
+            ("nazorg_door", Value::Text("po_afwezig".into())),
+            ("nazorg_door", Value::Text("po_voorkeur".into())),
+            ("letsel", Value::Text("blijvend".into())),
+            ("extreem", Value::Many(vec!["bommelding".into()])),
+        ] {
+            let mut r = report();
+            r.set(key, value);
+            assert!(po_acts_at_once(&r), "{key}");
+        }
+        let mut r = report();
+        r.set("nazorg_door", Value::Text("leidinggevende".into()));
+        assert!(!po_acts_at_once(&r));
     }
 
     #[test]

@@ -7,7 +7,6 @@
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rusqlite::Connection;
-use veilig_core::report::derive::{is_extreme, must_report_to_inspectorate};
 use veilig_core::report::Report;
 
 #[derive(Clone)]
@@ -102,11 +101,7 @@ pub fn valid_address(raw: &str) -> Option<String> {
 /// Who is told of a new report: the managers of its team, and P&O when they have a task at
 /// once. Only active people with an address.
 pub fn recipients(conn: &Connection, team: &str, report: &Report) -> rusqlite::Result<Vec<String>> {
-    // P&O when they have a task at once: an extreme incident, the inspectorate, or first care
-    // because the manager is absent or the employee prefers P&O (`aftercare::plan`).
-    let po = is_extreme(report)
-        || must_report_to_inspectorate(report)
-        || report.text("nazorg_door").starts_with("po_");
+    let po = veilig_core::aftercare::po_acts_at_once(report);
     let mut stmt = conn.prepare_cached(
         "SELECT DISTINCT p.email FROM people p
          WHERE p.email IS NOT NULL AND p.email <> '' AND p.disabled_at IS NULL AND (
@@ -117,4 +112,23 @@ pub fn recipients(conn: &Connection, team: &str, report: &Report) -> rusqlite::R
     )?;
     let rows = stmt.query_map(rusqlite::params![team, po], |r| r.get(0))?;
     rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_is_kept_trimmed_or_refused_and_empty_means_none() {
+        assert_eq!(
+            valid_address("  piet@example.nl "),
+            Some("piet@example.nl".into())
+        );
+        assert_eq!(valid_address(""), Some(String::new()));
+        assert_eq!(valid_address("   "), Some(String::new()));
+        for bad in ["piet", "piet@", "@example.nl", "piet @example.nl"] {
+            assert_eq!(valid_address(bad), None, "{bad}");
+        }
+        assert_eq!(valid_address(&format!("{}@example.nl", "a".repeat(250))), None);
+    }
 }
