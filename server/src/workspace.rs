@@ -12,9 +12,9 @@ use rusqlite::types::Value as Sql;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use veilig_core::aftercare::{self, Owner, Record, TaskKey, TaskState, Windows};
 use veilig_core::inbox::{Filter, Item, MyTask, Page, StateFilter, Summary, TaskBrief, PAGE_SIZE};
-use veilig_core::organisation::Organisation;
 use veilig_core::report::access::Scope;
 use veilig_core::report::derive::is_extreme;
+use veilig_core::report::validate::parse_local;
 use veilig_core::report::Report;
 
 /// The organisation's local time, in which incidents are typed and tasks fall due.
@@ -30,11 +30,6 @@ pub fn local(now: DateTime<Utc>) -> NaiveDateTime {
 /// Tasks' times as stored and compared (text order is time order).
 pub fn stamp(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M").to_string()
-}
-
-/// The organisation's settings as stored, or the protocol's defaults.
-pub fn organisation(conn: &Connection) -> rusqlite::Result<Organisation> {
-    crate::organisation::load(conn)
 }
 
 /// A stored report's body as core's current report (older schema versions migrated).
@@ -126,7 +121,7 @@ pub fn index_report(conn: &Connection, id: &str, report: &Report) -> rusqlite::R
             report.corrects,
         ],
     )?;
-    let windows = organisation(conn)?.windows;
+    let windows = crate::organisation::load(conn)?.windows;
     if report.corrects.is_some() {
         // A correction is a new version of the same incident: the aftercare stays with the
         // first report of the chain and follows this newest version (a changed injury can
@@ -233,7 +228,7 @@ pub fn replan(
 /// After the windows changed: every report's task copy again, in the caller's transaction
 /// (the one that saved the windows).
 pub fn replan_all(tx: &Connection) -> rusqlite::Result<usize> {
-    let windows = organisation(tx)?.windows;
+    let windows = crate::organisation::load(tx)?.windows;
     // One plan per incident: the first report of each chain, from its newest version.
     let roots: Vec<String> = {
         let mut stmt = tx.prepare("SELECT id FROM report_list WHERE corrects IS NULL")?;
@@ -273,9 +268,9 @@ pub fn backfill(conn: &mut Connection) -> rusqlite::Result<usize> {
 /// Who is asking, as far as the lists are concerned.
 pub struct Reader<'a> {
     pub person: &'a str,
-    /// `access::can(ReadReport)` for a report of this team and author: asked for every report
-    /// returned, after the scope selected it.
-    pub may_read: &'a dyn Fn(&str, Option<&str>) -> bool,
+    /// `access::can` for this list's action (reading a report, its aftercare) on a report of
+    /// this team and author: asked for every report or task returned, after the SQL selected it.
+    pub allows: &'a dyn Fn(&str, Option<&str>) -> bool,
     pub scope: Scope,
     /// P&O: P&O's tasks are theirs (on every report).
     pub is_po: bool,
@@ -330,11 +325,11 @@ pub fn inbox(
             // Late for this reader: one of their own tasks (not P&O's paperwork on a
             // manager's list), as the summary counts them.
             params.push(Sql::Text(now_s.clone()));
+            params.push(Sql::Text(now_s.clone()));
             let mine = mine_sql(reader, &mut params);
             wheres.push(format!(
-                "r.first_due < ?{n} AND EXISTS (SELECT 1 FROM tasks k WHERE k.report_id = r.id
-                 AND k.closed = 0 AND k.due_at < ?{n} AND {mine})",
-                n = params.len() - mine_params(reader)
+                "r.first_due < ? AND EXISTS (SELECT 1 FROM tasks k WHERE k.report_id = r.id
+                 AND k.closed = 0 AND k.due_at < ? AND {mine})"
             ));
         }
         Some(StateFilter::Open) => wheres.push("r.open_tasks > 0".into()),
@@ -424,14 +419,14 @@ pub fn inbox(
     let mut items = Vec::new();
     for row in rows {
         let (author, item) = row?;
-        if (reader.may_read)(item.team.as_deref().unwrap_or(""), author.as_deref()) {
+        if (reader.allows)(item.team.as_deref().unwrap_or(""), author.as_deref()) {
             items.push(item);
         }
     }
     for item in &mut items {
         let tasks = open_tasks_of(conn, &item.id)?;
         for t in &tasks {
-            let state = state_of(t, &now_s);
+            let state = state_of(t, now);
             item.worst = Some(item.worst.map_or(state, |w| w.min(state)));
             if reader.owns(&t.owner, item.team.as_deref()) {
                 item.my_tasks.push(TaskBrief {
@@ -491,20 +486,13 @@ fn open_tasks_of(conn: &Connection, report_id: &str) -> rusqlite::Result<Vec<Ope
     Ok(out)
 }
 
-/// The same rule as `aftercare::plan` for an open task, on the stored copy's text times.
-fn state_of(t: &OpenTask, now: &str) -> TaskState {
-    if now > t.due.as_str() {
-        TaskState::TeLaat
-    } else if now >= t.from.as_str() {
-        TaskState::NuDoen
-    } else {
-        TaskState::Gepland
+/// Core's rule for an open task (`aftercare::open_state`), on the stored copy's text times.
+fn state_of(t: &OpenTask, now: NaiveDateTime) -> TaskState {
+    match (parse_local(&t.from), parse_local(&t.due)) {
+        (Some(from), Some(due)) => aftercare::open_state(from, due, now),
+        // Written by this server as `stamp`; unreadable only if edited by hand.
+        _ => TaskState::TeLaat,
     }
-}
-
-/// How many parameters `mine_sql` adds.
-fn mine_params(reader: &Reader<'_>) -> usize {
-    reader.manages.len()
 }
 
 /// `(sql, params)`: tasks that are this reader's.
@@ -579,7 +567,8 @@ pub fn my_tasks(
     let mine = mine_sql(reader, &mut params);
     params.push(Sql::Integer(MY_TASKS_MAX));
     let mut stmt = conn.prepare(&format!(
-        "SELECT k.report_id, r.incident_at, t.name, k.task, k.owner, k.from_at, k.due_at, k.direct
+        "SELECT k.report_id, r.incident_at, t.name, k.task, k.owner, k.from_at, k.due_at, k.direct,
+                r.team_id, r.author_id
          FROM tasks k JOIN report_list r ON r.id = k.report_id LEFT JOIN teams t ON t.id = r.team_id
          WHERE k.closed = 0 AND k.from_at <= ?1 AND {mine}
          ORDER BY k.due_at, k.report_id LIMIT ?"
@@ -594,14 +583,19 @@ pub fn my_tasks(
             r.get::<_, String>(5)?,
             r.get::<_, String>(6)?,
             r.get::<_, bool>(7)?,
+            r.get::<_, Option<String>>(8)?,
+            r.get::<_, Option<String>>(9)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (report_id, incident_at, team_name, key, owner, from, due, direct) = row?;
+        let (report_id, incident_at, team_name, key, owner, from, due, direct, team, author) = row?;
         let Some(key) = TaskKey::parse(&key) else {
             continue;
         };
+        if !(reader.allows)(team.as_deref().unwrap_or(""), author.as_deref()) {
+            continue;
+        }
         let open = OpenTask {
             key,
             owner,
@@ -615,7 +609,7 @@ pub fn my_tasks(
             team_name,
             task: TaskBrief {
                 key,
-                state: state_of(&open, &now_s),
+                state: state_of(&open, now),
                 due: open.due.clone(),
                 direct,
             },
@@ -676,7 +670,7 @@ pub fn record(
             at
         ],
     )?;
-    let windows = organisation(&tx)?.windows;
+    let windows = crate::organisation::load(&tx)?.windows;
     replan(&tx, report_id, report, &windows)?;
     tx.commit()
 }

@@ -32,26 +32,38 @@ fn managed(person: &Person) -> Vec<String> {
     }
 }
 
-/// Runs `work` as this person reads lists: their scope, their tasks, and `can` for each report.
-fn as_reader<T>(person: &Person, work: impl FnOnce(&Reader<'_>) -> T) -> T {
+/// The actions a list is checked by, per report (named: a tuple variant is not a fn pointer
+/// for every lifetime).
+fn reading(report: ReportRef<'_>) -> Action<'_> {
+    Action::ReadReport(report)
+}
+
+fn its_aftercare(report: ReportRef<'_>) -> Action<'_> {
+    Action::Aftercare(report)
+}
+
+/// Runs `work` as this person reads a list: their scope, their tasks, and `can(action)` for
+/// each report in it (`Action::ReadReport` for reports, `Action::Aftercare` for tasks).
+fn as_reader<T>(
+    person: &Person,
+    action: for<'r> fn(ReportRef<'r>) -> Action<'r>,
+    work: impl FnOnce(&Reader<'_>) -> T,
+) -> T {
     let manages = managed(person);
-    let may_read = |team: &str, author: Option<&str>| {
-        access::can(
-            &person.actor(),
-            &Action::ReadReport(ReportRef { team, author }),
-        )
+    let allows = |team: &str, author: Option<&str>| {
+        access::can(&person.actor(), &action(ReportRef { team, author }))
     };
-    work(&reader(person, &manages, &may_read))
+    work(&reader(person, &manages, &allows))
 }
 
 fn reader<'a>(
     person: &'a Person,
     manages: &'a [String],
-    may_read: &'a dyn Fn(&str, Option<&str>) -> bool,
+    allows: &'a dyn Fn(&str, Option<&str>) -> bool,
 ) -> Reader<'a> {
     Reader {
         person: &person.id,
-        may_read,
+        allows,
         scope: Scope::of(&person.actor()),
         is_po: person.roles.contains(&Role::HumanResources),
         manages,
@@ -91,7 +103,9 @@ pub(crate) async fn inbox(
     let now = state.clock.now();
     let page = state
         .with_db(move |conn| {
-            let page = as_reader(&person, |r| workspace::inbox(conn, r, &filter, local(now)))?;
+            let page = as_reader(&person, reading, |r| {
+                workspace::inbox(conn, r, &filter, local(now))
+            })?;
             note(
                 conn,
                 now,
@@ -122,7 +136,11 @@ pub(crate) async fn summary(
     }
     let now = state.clock.now();
     let summary = state
-        .with_db(move |conn| as_reader(&person, |r| workspace::summary(conn, r, local(now))))
+        .with_db(move |conn| {
+            as_reader(&person, reading, |r| {
+                workspace::summary(conn, r, local(now))
+            })
+        })
         .await
         .map_err(Failure::database)?;
     Ok(Json(summary).into_response())
@@ -143,24 +161,9 @@ pub(crate) async fn my_tasks(
     let now = state.clock.now();
     let tasks = state
         .with_db(move |conn| {
-            let tasks = as_reader(&person, |r| workspace::my_tasks(conn, r, local(now)))?;
-            // Each task's report must be readable by them (the scope says so; `can` decides).
-            Ok(tasks
-                .into_iter()
-                .filter(|t| {
-                    store::body(conn, &t.report_id).ok().flatten().is_some_and(
-                        |(_, team, author)| {
-                            access::can(
-                                &person.actor(),
-                                &Action::Aftercare(ReportRef {
-                                    team: &team,
-                                    author: author.as_deref(),
-                                }),
-                            )
-                        },
-                    )
-                })
-                .collect::<Vec<_>>())
+            as_reader(&person, its_aftercare, |r| {
+                workspace::my_tasks(conn, r, local(now))
+            })
         })
         .await
         .map_err(Failure::database)?;
@@ -210,7 +213,7 @@ fn view(
     person: &Person,
     now: NaiveDateTime,
 ) -> Result<AftercareView, Failure> {
-    let windows = workspace::organisation(conn)
+    let windows = crate::organisation::load(conn)
         .map_err(Failure::database)?
         .windows;
     let (tasks, recorded) = workspace::plan(conn, &loaded.root, &loaded.report, &windows, now)
@@ -311,7 +314,7 @@ pub(crate) async fn record(
                 Ok(l) => l,
                 Err(f) => return Ok(Err(f)),
             };
-            let windows = workspace::organisation(conn)?.windows;
+            let windows = crate::organisation::load(conn)?.windows;
             let (tasks, _) = workspace::plan(conn, &loaded.root, &loaded.report, &windows, now)?;
             let Some(planned) = tasks.iter().find(|t| t.key == task) else {
                 return Ok(Err(Failure::NoSuchEndpoint));
@@ -395,7 +398,7 @@ pub(crate) async fn calendar(
                 Ok(l) => l,
                 Err(f) => return Ok(Err(f)),
             };
-            let windows = workspace::organisation(conn)?.windows;
+            let windows = crate::organisation::load(conn)?.windows;
             let (tasks, _) =
                 workspace::plan(conn, &loaded.root, &loaded.report, &windows, local(now_utc))?;
             let Some(planned) = tasks.iter().find(|t| t.key == task) else {
