@@ -492,3 +492,32 @@ async fn a_path_starting_with_two_slashes_never_redirects_to_another_host() {
         .map(|(_, v)| v.as_str());
     assert_eq!((status, location), (307, Some("/icons/")));
 }
+
+#[tokio::test]
+async fn settings_that_cannot_work_stop_the_start_with_a_clear_error() {
+    let dist = tempfile::tempdir().unwrap();
+    common::dist(dist.path());
+    let data = tempfile::tempdir().unwrap();
+    let refused = |config: veilig_server::Config| async move {
+        prepare(&config).await.err().expect("must fail")
+    };
+    // The test clock is never for a server people reach over HTTPS.
+    let mut c = config(dist.path(), data.path(), 0);
+    c.public_url = Some("https://veilig.example.nl".into());
+    c.test_clock_offset_days = 4;
+    let err = refused(c).await;
+    assert!(matches!(err, StartupError::Setting { .. }), "{err}");
+    assert!(err.to_string().contains("tests only"), "{err}");
+    // A mail relay must be host:port, the sender an address.
+    for (smtp, from, says) in [
+        ("mail.example.nl", "veilig@example.nl", "host:port"),
+        ("mail.example.nl:smtp", "veilig@example.nl", "host:port"),
+        ("mail.example.nl:25", "geen adres", "--mail-from"),
+    ] {
+        let mut c = config(dist.path(), data.path(), 0);
+        c.smtp = Some(smtp.into());
+        c.mail_from = from.into();
+        let err = refused(c).await;
+        assert!(err.to_string().contains(says), "{smtp} {from}: {err}");
+    }
+}
