@@ -129,6 +129,9 @@ mod tests {
         for bad in ["piet", "piet@", "@example.nl", "piet @example.nl"] {
             assert_eq!(valid_address(bad), None, "{bad}");
         }
-        assert_eq!(valid_address(&format!("{}@example.nl", "a".repeat(250))), None);
+        assert_eq!(
+            valid_address(&format!("{}@example.nl", "a".repeat(250))),
+            None
+        );
     }
 }
